@@ -1,0 +1,2 @@
+//! The `erlrel` command-line tool.
+fn main() {}
