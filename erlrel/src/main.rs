@@ -1,2 +1,42 @@
-//! The `erlrel` command-line tool.
-fn main() {}
+//! `erlrel`: Erlang/OTP release files from the command line.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod appup_cmd;
+mod check;
+mod consult;
+mod relup_cmd;
+
+/// Read, check and generate Erlang/OTP release files without an Erlang VM.
+#[derive(Parser)]
+#[command(name = "erlrel", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print each term of a file in canonical form, as file:consult/1 reads it.
+    Consult(consult::Args),
+    /// Report parse errors, model errors and lints in release files.
+    Check(check::Args),
+    /// Appup files: find the instructions for a version.
+    #[command(subcommand)]
+    Appup(appup_cmd::Command),
+    /// Generate a relup equal to systools:make_relup.
+    Relup(relup_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Consult(args) => consult::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Appup(cmd) => appup_cmd::run(&cmd),
+        Command::Relup(args) => relup_cmd::run(&args),
+    }
+}

@@ -1,0 +1,2 @@
+//! Relup generation equal to `systools:make_relup`.
+#![forbid(unsafe_code)]
