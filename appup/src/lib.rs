@@ -29,7 +29,9 @@ pub fn version_matches(pattern: &Term, vsn: &str) -> Result<bool, PatternError> 
                 .as_utf8()
                 .ok_or_else(|| PatternError("not UTF-8".into()))?;
             let re = regex::Regex::new(re).map_err(|e| PatternError(e.to_string()))?;
-            Ok(re.find(vsn).is_some_and(|m| m.start() == 0 && m.end() == vsn.len()))
+            Ok(re
+                .find(vsn)
+                .is_some_and(|m| m.start() == 0 && m.end() == vsn.len()))
         }
         _ => Err(PatternError(format!("not a string or binary: {pattern}"))),
     }

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 mod appup_cmd;
 mod check;
+mod check_appup;
+mod check_config;
 mod consult;
 mod relup_cmd;
 

@@ -1,6 +1,7 @@
 //! Erlang terms as `file:consult/1` reads them.
 #![forbid(unsafe_code)]
 
+pub mod diagnostic;
 pub mod error;
 pub mod node;
 mod parser;

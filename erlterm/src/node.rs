@@ -53,14 +53,19 @@ impl Node {
             NodeKind::Integer(i) => Term::Integer(i.clone()),
             NodeKind::Float(f) => Term::Float(*f),
             NodeKind::String(s) => Term::String(s.clone()),
-            NodeKind::List(items, None) => Term::List(items.iter().map(Node::to_term).collect(), None),
+            NodeKind::List(items, None) => {
+                Term::List(items.iter().map(Node::to_term).collect(), None)
+            }
             NodeKind::List(items, Some(tail)) => {
                 Term::improper_list(items.iter().map(Node::to_term).collect(), tail.to_term())
             }
             NodeKind::Tuple(items) => Term::Tuple(items.iter().map(Node::to_term).collect()),
-            NodeKind::Map(entries) => {
-                Term::map(entries.iter().map(|(k, v)| (k.to_term(), v.to_term())).collect())
-            }
+            NodeKind::Map(entries) => Term::map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.to_term(), v.to_term()))
+                    .collect(),
+            ),
             NodeKind::Bitstring(b) => Term::Bitstring(b.clone()),
             NodeKind::Fun(f) => Term::Fun(f.clone()),
         }

@@ -2,5 +2,10 @@
 use crate::{Error, ErrorKind, Node, Span};
 
 pub(crate) fn parse_nodes(_src: &str) -> Result<Vec<Node>, Error> {
-    Err(Error { kind: ErrorKind::Limit("parser not built yet".into()), span: Span::default(), expected: None, help: None })
+    Err(Error {
+        kind: ErrorKind::Limit("parser not built yet".into()),
+        span: Span::default(),
+        expected: None,
+        help: None,
+    })
 }

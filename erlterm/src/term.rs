@@ -712,10 +712,16 @@ fn compare(a: &Term, b: &Term, mode: NumberOrder) -> Ordering {
     match (a, b) {
         (Term::Integer(_) | Term::Float(_), _) => compare_numbers(a, b, mode),
         (Term::Atom(x), Term::Atom(y)) => x.as_str().chars().cmp(y.as_str().chars()),
-        (Term::Fun(x), Term::Fun(y)) => compare(&Term::Atom(x.module.clone()), &Term::Atom(y.module.clone()), mode)
-            .then_with(|| x.function.as_str().chars().cmp(y.function.as_str().chars()))
-            .then(x.arity.cmp(&y.arity)),
-        (Term::Tuple(x), Term::Tuple(y)) => x.len().cmp(&y.len()).then_with(|| compare_seq(x, y, mode)),
+        (Term::Fun(x), Term::Fun(y)) => compare(
+            &Term::Atom(x.module.clone()),
+            &Term::Atom(y.module.clone()),
+            mode,
+        )
+        .then_with(|| x.function.as_str().chars().cmp(y.function.as_str().chars()))
+        .then(x.arity.cmp(&y.arity)),
+        (Term::Tuple(x), Term::Tuple(y)) => {
+            x.len().cmp(&y.len()).then_with(|| compare_seq(x, y, mode))
+        }
         (Term::Map(x), Term::Map(y)) => x
             .len()
             .cmp(&y.len())
