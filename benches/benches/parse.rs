@@ -1,0 +1,61 @@
+//! Parse throughput: erlterm (into `Term`, and validate-only) against
+//! serde_json (into `Value`, and into `IgnoredAny`) on the same documents.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use erlrel_benches::{appup_like, config_like, corpus_files, to_erlang_file, to_json};
+use serde::de::IgnoredAny;
+
+fn bench_doc(c: &mut Criterion, name: &str, erl: &str, json: &str) {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(erl.len() as u64));
+    g.bench_function(BenchmarkId::new("erlterm_term", erl.len()), |b| {
+        b.iter(|| erlterm::parse_str(erl).map(|t| t.len()))
+    });
+    g.bench_function(BenchmarkId::new("erlterm_validate", erl.len()), |b| {
+        b.iter(|| erlterm::validate(erl))
+    });
+    g.throughput(Throughput::Bytes(json.len() as u64));
+    g.bench_function(BenchmarkId::new("serde_json_value", json.len()), |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(json).map(|v| v.is_null()))
+    });
+    g.bench_function(BenchmarkId::new("serde_json_ignored", json.len()), |b| {
+        b.iter(|| serde_json::from_str::<IgnoredAny>(json).is_ok())
+    });
+    g.finish();
+}
+
+fn generated(c: &mut Criterion) {
+    for (label, mb) in [("1MB", 1usize), ("16MB", 16)] {
+        let config = config_like(mb << 20, 7);
+        bench_doc(c, &format!("config_{label}"), &to_erlang_file(&config), &to_json(&config));
+        let appup = appup_like(mb << 20, 11);
+        bench_doc(c, &format!("appup_{label}"), &to_erlang_file(&appup), &to_json(&appup));
+    }
+}
+
+fn corpus(c: &mut Criterion) {
+    let files = corpus_files(std::path::Path::new("../../shared"));
+    let files = if files.is_empty() {
+        corpus_files(std::path::Path::new("../shared"))
+    } else {
+        files
+    };
+    if files.is_empty() {
+        return;
+    }
+    let bytes: usize = files.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("corpus");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("erlterm_term", |b| {
+        b.iter(|| files.iter().filter(|f| erlterm::parse_str(f).is_ok()).count())
+    });
+    g.bench_function("erlterm_validate", |b| {
+        b.iter(|| files.iter().filter(|f| erlterm::validate(f).is_ok()).count())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, generated, corpus);
+criterion_main!(benches);

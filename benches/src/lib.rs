@@ -1,0 +1,246 @@
+//! Input generators shared by the benchmarks: the same random document
+//! written as an Erlang term file and as JSON, so both parsers read the same
+//! structure.
+
+/// A generic document node that prints as Erlang or as JSON.
+#[derive(Clone, Debug)]
+pub enum Doc {
+    /// An atom (JSON: a string).
+    Atom(String),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string (Erlang: a string literal).
+    Str(String),
+    /// A binary string `<<"...">>` (JSON: a string).
+    Bin(String),
+    /// A list (JSON: an array).
+    List(Vec<Doc>),
+    /// A tuple (JSON: an array).
+    Tuple(Vec<Doc>),
+    /// A map with atom keys (JSON: an object).
+    Map(Vec<(String, Doc)>),
+}
+
+/// A small deterministic generator (xorshift), so inputs are reproducible.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed | 1)
+    }
+
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const WORDS: &[&str] = &[
+    "kernel", "stdlib", "sasl", "logger", "level", "info", "port", "host", "pool", "size",
+    "timeout", "enabled", "handlers", "formatter", "db", "cache", "http", "listener", "acceptors",
+    "max_connections", "ssl", "certfile", "keyfile", "node", "cookie", "cluster", "peers",
+];
+
+fn word(r: &mut Rng) -> String {
+    WORDS[r.below(WORDS.len() as u64) as usize].to_string()
+}
+
+fn leaf(r: &mut Rng) -> Doc {
+    match r.below(7) {
+        0 | 1 => Doc::Atom(word(r)),
+        2 => Doc::Int(r.below(100_000) as i64),
+        3 => Doc::Float((r.below(10_000) as f64) / 100.0),
+        4 => Doc::Str(format!("/var/lib/{}/{}.conf", word(r), r.below(1000))),
+        5 => Doc::Bin(format!("{}-{}", word(r), r.below(1000))),
+        _ => Doc::Atom("true".into()),
+    }
+}
+
+fn value(r: &mut Rng, depth: u32) -> Doc {
+    if depth == 0 || r.below(3) == 0 {
+        return leaf(r);
+    }
+    match r.below(4) {
+        0 => Doc::List((0..1 + r.below(5)).map(|_| value(r, depth - 1)).collect()),
+        1 => Doc::Tuple(vec![Doc::Atom(word(r)), value(r, depth - 1)]),
+        2 => Doc::Map(
+            (0..1 + r.below(4))
+                .map(|i| (format!("{}{}", word(r), i), value(r, depth - 1)))
+                .collect(),
+        ),
+        _ => proplist(r, depth - 1),
+    }
+}
+
+fn proplist(r: &mut Rng, depth: u32) -> Doc {
+    Doc::List(
+        (0..2 + r.below(6))
+            .map(|_| Doc::Tuple(vec![Doc::Atom(word(r)), value(r, depth)]))
+            .collect(),
+    )
+}
+
+/// A sys.config-like document of about `bytes` bytes (as Erlang text):
+/// one list of `{App, [{Key, Value}]}` entries with nested values.
+pub fn config_like(bytes: usize, seed: u64) -> Doc {
+    let mut r = Rng::new(seed);
+    let mut apps = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let app = Doc::Tuple(vec![Doc::Atom(format!("app_{}", apps.len())), proplist(&mut r, 4)]);
+        size += to_erlang(&app).len() + 2;
+        apps.push(app);
+    }
+    Doc::List(apps)
+}
+
+/// An appup-like document of about `bytes` bytes: `{Vsn, Up, Down}` with
+/// many instructions.
+pub fn appup_like(bytes: usize, seed: u64) -> Doc {
+    let mut r = Rng::new(seed);
+    let mut instrs = Vec::new();
+    let mut size = 0;
+    while size < bytes / 2 {
+        let m = Doc::Atom(format!("mod_{}_{}", word(&mut r), instrs.len()));
+        let i = match r.below(4) {
+            0 => Doc::Tuple(vec![Doc::Atom("load_module".into()), m]),
+            1 => Doc::Tuple(vec![
+                Doc::Atom("update".into()),
+                m,
+                Doc::Tuple(vec![Doc::Atom("advanced".into()), Doc::List(vec![])]),
+            ]),
+            2 => Doc::Tuple(vec![Doc::Atom("add_module".into()), m]),
+            _ => Doc::Tuple(vec![
+                Doc::Atom("update".into()),
+                m,
+                Doc::Atom("supervisor".into()),
+            ]),
+        };
+        size += to_erlang(&i).len() + 2;
+        instrs.push(i);
+    }
+    let entry = |v: &str, instrs: Vec<Doc>| Doc::Tuple(vec![Doc::Bin(v.into()), Doc::List(instrs)]);
+    Doc::Tuple(vec![
+        Doc::Str("2.0.0".into()),
+        Doc::List(vec![entry("1\\.[0-9]+\\.[0-9]+", instrs.clone())]),
+        Doc::List(vec![entry("1\\.[0-9]+\\.[0-9]+", instrs)]),
+    ])
+}
+
+fn write_erlang(d: &Doc, out: &mut String) {
+    match d {
+        Doc::Atom(a) => out.push_str(a),
+        Doc::Int(i) => out.push_str(&i.to_string()),
+        Doc::Float(f) => out.push_str(&format!("{f:?}")),
+        Doc::Str(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Doc::Bin(s) => {
+            out.push_str("<<\"");
+            out.push_str(s);
+            out.push_str("\">>");
+        }
+        Doc::List(items) => seq(items, "[", "]", out, write_erlang),
+        Doc::Tuple(items) => seq(items, "{", "}", out, write_erlang),
+        Doc::Map(entries) => {
+            out.push_str("#{");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(" => ");
+                write_erlang(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn seq(items: &[Doc], open: &str, close: &str, out: &mut String, f: fn(&Doc, &mut String)) {
+    out.push_str(open);
+    for (i, it) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n ");
+        }
+        f(it, out);
+    }
+    out.push_str(close);
+}
+
+fn write_json(d: &Doc, out: &mut String) {
+    match d {
+        Doc::Atom(s) | Doc::Str(s) | Doc::Bin(s) => {
+            out.push_str(&serde_json::Value::String(s.clone()).to_string())
+        }
+        Doc::Int(i) => out.push_str(&i.to_string()),
+        Doc::Float(f) => out.push_str(&format!("{f:?}")),
+        Doc::List(items) | Doc::Tuple(items) => seq(items, "[", "]", out, write_json),
+        Doc::Map(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&format!("\"{k}\": "));
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The document as an Erlang term file (one term and its dot).
+pub fn to_erlang(d: &Doc) -> String {
+    let mut out = String::new();
+    write_erlang(d, &mut out);
+    out
+}
+
+/// The document as an Erlang term file, with the final `.`.
+pub fn to_erlang_file(d: &Doc) -> String {
+    let mut out = to_erlang(d);
+    out.push_str(".\n");
+    out
+}
+
+/// The document as JSON.
+pub fn to_json(d: &Doc) -> String {
+    let mut out = String::new();
+    write_json(d, &mut out);
+    out
+}
+
+/// Reads every corpus file that OTP consulted successfully (`ok:N` in
+/// `MANIFEST.tsv`) from `shared/corpus`, concatenated as one text per file.
+pub fn corpus_files(shared: &std::path::Path) -> Vec<String> {
+    let corpus = shared.join("corpus");
+    let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) else {
+        return Vec::new();
+    };
+    manifest
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let ok = cols.get(6)?.starts_with("ok:");
+            let text = std::fs::read_to_string(corpus.join(cols.first()?)).ok()?;
+            ok.then_some(text)
+        })
+        .collect()
+}
