@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod appup_cmd;
+mod audit;
 mod check;
 mod check_appup;
 mod check_config;
@@ -31,6 +32,8 @@ enum Command {
     Appup(appup_cmd::Command),
     /// Generate a relup equal to systools:make_relup.
     Relup(relup_cmd::Args),
+    /// Check a release's runtime for build hardening, libraries and OTP version.
+    Audit(audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +43,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Appup(cmd) => appup_cmd::run(&cmd),
         Command::Relup(args) => relup_cmd::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }
