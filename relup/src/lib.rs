@@ -1,2 +1,30 @@
-//! Relup generation equal to `systools:make_relup`.
+//! Relup generation equal to `systools:make_relup/4`, without Erlang.
+//!
+//! Read releases with [`ReleaseInput::open`] and [`LoadedRelease::load`]
+//! (a `.rel` file plus library folders, an unpacked release root, or a
+//! release tarball read in memory), then call [`make_relup`]; or do both
+//! at once with [`make_relup_from_paths`]. The result is a [`Relup`] whose
+//! term equals the one OTP writes, and the warnings systools gives.
+//!
+//! The algorithm follows `shared/spec/relup.md`: appup lookup in start
+//! order, application scripts, `systools_rc` translation with `DepMods`
+//! ordering (canonical tie-break where OTP's order depends on its atom
+//! table), `load_object_code` merging and emulator restarts.
 #![forbid(unsafe_code)]
+
+pub mod app;
+pub mod error;
+pub mod generate;
+pub mod input;
+pub mod output;
+pub mod release;
+pub mod relup;
+mod start_order;
+mod translate;
+
+pub use crate::app::Application;
+pub use crate::error::{AppError, Error, ReleaseError, TranslateError, Warning};
+pub use crate::generate::{make_relup, make_relup_lazy, BaseRelease, Generated, Options};
+pub use crate::input::{make_relup_from_paths, Library, LoadedRelease, ReleaseInput};
+pub use crate::release::{RelApp, Release, StartType};
+pub use crate::relup::{Relup, RelupEntry};

@@ -1,0 +1,483 @@
+//! Where releases come from: a `.rel` file plus library folders, the root of
+//! an unpacked release (`releases/VSN/NAME.rel` and `lib/APP-VSN/ebin`), or
+//! a release tarball read in memory.
+
+pub mod tarball;
+pub mod tree;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use erlterm::Term;
+
+use crate::app::Application;
+use crate::error::{AppError, Error, ReleaseError};
+use crate::release::Release;
+use crate::start_order;
+use tree::join;
+pub use tree::Tree;
+
+/// The first term of an Erlang term file (systools reads only that one).
+pub(crate) fn first_term(text: &str) -> Result<Term, String> {
+    match erlterm::parse_str(text) {
+        Ok(terms) => terms
+            .into_iter()
+            .next()
+            .ok_or_else(|| "no term in file".to_owned()),
+        Err(full_err) => {
+            // Retry on prefixes ending at a full stop: text after the first
+            // term is ignored by systools even when it is not valid Erlang.
+            let bytes = text.as_bytes();
+            let stops = (0..bytes.len())
+                .filter(|&i| {
+                    bytes[i] == b'.'
+                        && bytes
+                            .get(i + 1)
+                            .map_or(true, |c| c.is_ascii_whitespace() || *c == b'%')
+                })
+                .take(64);
+            for end in stops {
+                if let Ok(terms) = erlterm::parse_str(&text[..=end]) {
+                    if let Some(t) = terms.into_iter().next() {
+                        return Ok(t);
+                    }
+                }
+            }
+            Err(full_err.to_string())
+        }
+    }
+}
+
+/// Decodes a term file: UTF-8, or Latin-1 when a `coding: latin-1` comment says so.
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let head: String = bytes.iter().take(200).map(|&b| b as char).collect();
+            let first_lines: Vec<&str> = head.lines().take(2).collect();
+            if first_lines
+                .iter()
+                .any(|l| l.contains("coding: latin-1") || l.contains("coding: iso-8859-1"))
+            {
+                Ok(bytes.iter().map(|&b| b as char).collect())
+            } else {
+                Err("invalid UTF-8".into())
+            }
+        }
+    }
+}
+
+/// Library directories searched for `App.app` files, in order (systools'
+/// search path). Each directory is indexed once, so lookups are cheap.
+#[derive(Debug, Default, Clone)]
+pub struct Library {
+    dirs: Vec<(Arc<Tree>, String)>,
+    index: HashMap<String, Vec<usize>>,
+}
+
+impl Library {
+    /// An empty search path.
+    pub fn new() -> Library {
+        Library::default()
+    }
+
+    /// Adds `root/*/ebin` (entries in name order), as `{path, ["ROOT/*/ebin"]}`.
+    pub fn add_lib_root(&mut self, tree: &Arc<Tree>, root: &str) {
+        for entry in tree.list_dir(root) {
+            let ebin = join(&join(root, &entry), "ebin");
+            if tree.is_dir(&ebin) {
+                self.add_dir(tree, &ebin);
+            }
+        }
+    }
+
+    /// Adds one directory holding `.app` files.
+    pub fn add_dir(&mut self, tree: &Arc<Tree>, dir: &str) {
+        let pos = self.dirs.len();
+        for file in tree.list_dir(dir) {
+            if let Some(app) = file.strip_suffix(".app") {
+                self.index.entry(app.to_owned()).or_default().push(pos);
+            }
+        }
+        self.dirs.push((Arc::clone(tree), dir.to_owned()));
+    }
+
+    fn candidates(&self, app: &str) -> impl Iterator<Item = &(Arc<Tree>, String)> {
+        self.index
+            .get(app)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.dirs.get(i))
+    }
+}
+
+/// A release to read: a `.rel` file in a tree, plus its own library roots.
+#[derive(Debug, Clone)]
+pub struct ReleaseInput {
+    /// The tree holding the files.
+    pub tree: Arc<Tree>,
+    /// Path of the `.rel` file in the tree.
+    pub rel_file: String,
+    /// Library roots (`lib/`) that belong to this input, searched first.
+    pub lib_roots: Vec<String>,
+}
+
+impl ReleaseInput {
+    /// Opens a `.rel` file, a folder holding one `.rel` file, a release root
+    /// (with `releases/` and `lib/`), or a release tarball (`.tar.gz`).
+    pub fn open(path: &Path) -> Result<ReleaseInput, Error> {
+        let shown = path.display().to_string();
+        let input_err = |message: String| Error::Input {
+            path: shown.clone(),
+            message,
+        };
+        let text = path
+            .to_str()
+            .ok_or_else(|| input_err("path is not UTF-8".into()))?;
+        if path.is_file() && !text.ends_with(".rel") {
+            let bytes = std::fs::read(path).map_err(|e| input_err(e.to_string()))?;
+            let tree = Arc::new(tarball::read_tarball(text, &bytes).map_err(input_err)?);
+            return from_root(tree, "").map_err(input_err);
+        }
+        let tree = Arc::new(Tree::Disk);
+        if path.is_file() {
+            let lib = release_root_lib(&tree, text);
+            return Ok(ReleaseInput {
+                tree,
+                rel_file: text.to_owned(),
+                lib_roots: lib,
+            });
+        }
+        if !path.is_dir() {
+            return Err(input_err("no such file or folder".into()));
+        }
+        let rels: Vec<String> = tree
+            .list_dir(text)
+            .into_iter()
+            .filter(|f| f.ends_with(".rel"))
+            .collect();
+        match rels.as_slice() {
+            [one] => {
+                let rel_file = join(text, one);
+                let lib = release_root_lib(&tree, &rel_file);
+                Ok(ReleaseInput {
+                    tree,
+                    rel_file,
+                    lib_roots: lib,
+                })
+            }
+            [] => from_root(tree, text).map_err(input_err),
+            many => Err(input_err(format!(
+                "several .rel files: {}",
+                many.join(", ")
+            ))),
+        }
+    }
+
+    /// Shows the `.rel` file in messages.
+    pub fn display(&self) -> String {
+        self.tree.display(&self.rel_file)
+    }
+}
+
+/// `ROOT/releases/VSN/NAME.rel` (or `ROOT/releases/NAME.rel`) in a release root.
+fn from_root(tree: Arc<Tree>, root: &str) -> Result<ReleaseInput, String> {
+    let releases = join(root, "releases");
+    let mut found = Vec::new();
+    for vsn in tree.list_dir(&releases) {
+        let dir = join(&releases, &vsn);
+        for f in tree.list_dir(&dir) {
+            if f.ends_with(".rel") {
+                found.push(join(&dir, &f));
+            }
+        }
+    }
+    if found.is_empty() {
+        found = tree
+            .list_dir(&releases)
+            .into_iter()
+            .filter(|f| f.ends_with(".rel"))
+            .map(|f| join(&releases, &f))
+            .collect();
+    }
+    let lib_roots = vec![join(root, "lib")];
+    match found.as_slice() {
+        [one] => Ok(ReleaseInput {
+            tree,
+            rel_file: one.clone(),
+            lib_roots,
+        }),
+        [] => Err("no .rel file (looked for releases/VSN/NAME.rel)".into()),
+        many => Err(format!(
+            "several releases, name one of them: {}",
+            many.iter()
+                .map(|m| tree.display(m))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// `X/lib` when `rel` is `X/releases/VSN/NAME.rel` and `X/lib` exists.
+fn release_root_lib(_tree: &Tree, rel: &str) -> Vec<String> {
+    let p = Path::new(rel);
+    let root = p
+        .parent()
+        .and_then(Path::parent)
+        .filter(|r| r.file_name().is_some_and(|n| n == "releases"));
+    match root.and_then(Path::parent).map(|r| r.join("lib")) {
+        Some(lib) if lib.is_dir() => lib.to_str().map(|s| vec![s.to_owned()]).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Where an application's files are, to read its appup later.
+#[derive(Debug, Clone)]
+enum AppupSource {
+    /// Next to each application's `.app` file.
+    Trees,
+    /// Texts given in memory.
+    Memory(HashMap<String, String>),
+}
+
+/// A release with its applications read and checked, in start order.
+#[derive(Debug, Clone)]
+pub struct LoadedRelease {
+    /// The `.rel` file, for messages.
+    pub file: String,
+    /// The `.rel` contents.
+    pub release: Release,
+    /// Applications in start order (the order systools merges appups in).
+    pub apps: Vec<Application>,
+    appups: AppupSource,
+    trees: HashMap<String, Arc<Tree>>,
+}
+
+impl LoadedRelease {
+    /// Reads the `.rel` file of `input` and its applications' `.app` files,
+    /// searching the input's own library first, then `extra`.
+    pub fn load(input: &ReleaseInput, extra: &Library) -> Result<LoadedRelease, Error> {
+        let file = input.display();
+        let rel_err = |source| Error::Release {
+            file: file.clone(),
+            source,
+        };
+        let bytes = input
+            .tree
+            .read(&input.rel_file)
+            .ok_or_else(|| rel_err(ReleaseError::NotFound(file.clone())))?;
+        let text = decode(bytes).map_err(|e| rel_err(ReleaseError::Parse(e)))?;
+        let release = Release::parse(&text).map_err(rel_err)?;
+        let mut own = Library::new();
+        for root in &input.lib_roots {
+            own.add_lib_root(&input.tree, root);
+        }
+        let mut apps = Vec::with_capacity(release.apps.len());
+        let mut errors = Vec::new();
+        let mut trees = HashMap::new();
+        for rel_app in &release.apps {
+            match read_application(rel_app, &[&own, extra]) {
+                Ok((app, tree)) => {
+                    trees.insert(app.name.clone(), tree);
+                    apps.push(app);
+                }
+                Err(e) => errors.push((rel_app.name.clone(), e)),
+            }
+        }
+        if !errors.is_empty() {
+            errors.reverse();
+            return Err(rel_err(ReleaseError::Applications(errors)));
+        }
+        let apps = start_order::check_and_sort(&release, apps).map_err(rel_err)?;
+        Ok(LoadedRelease {
+            file,
+            release,
+            apps,
+            appups: AppupSource::Trees,
+            trees,
+        })
+    }
+
+    /// A release built in memory: `apps` in `.rel` order (their `start_type`
+    /// is taken from `release`), appup texts by application name.
+    ///
+    /// ```
+    /// use relup::{Application, LoadedRelease, Release, StartType};
+    /// let rel = Release::parse(r#"{release, {"r", "1"}, {erts, "13"},
+    ///     [{kernel, "9"}, {stdlib, "5"}, {sasl, "5"}]}."#).unwrap();
+    /// let app = |name: &str, vsn: &str, uses: &[&str]| Application {
+    ///     name: name.into(), vsn: vsn.into(), start_type: StartType::Permanent,
+    ///     modules: vec![], uses: uses.iter().map(|s| s.to_string()).collect(),
+    ///     optional: vec![], includes: vec![], registered: vec![], dir: String::new() };
+    /// let loaded = LoadedRelease::in_memory("r.rel", rel,
+    ///     vec![app("kernel", "9", &[]), app("stdlib", "5", &["kernel"]), app("sasl", "5", &["kernel"])],
+    ///     Default::default()).unwrap();
+    /// assert_eq!(loaded.apps[2].name, "sasl");
+    /// ```
+    pub fn in_memory(
+        file: &str,
+        release: Release,
+        mut apps: Vec<Application>,
+        appups: HashMap<String, String>,
+    ) -> Result<LoadedRelease, Error> {
+        for (app, rel_app) in apps.iter_mut().zip(&release.apps) {
+            app.start_type = rel_app.start_type;
+        }
+        let apps =
+            start_order::check_and_sort(&release, apps).map_err(|source| Error::Release {
+                file: file.to_owned(),
+                source,
+            })?;
+        Ok(LoadedRelease {
+            file: file.to_owned(),
+            release,
+            apps,
+            appups: AppupSource::Memory(appups),
+            trees: HashMap::new(),
+        })
+    }
+
+    /// Path of `app`'s appup file (next to its `.app` file).
+    pub fn appup_path(&self, app: &Application) -> String {
+        let path = join(&app.dir, &format!("{}.appup", app.name));
+        match self.trees.get(&app.name) {
+            Some(tree) => tree.display(&path),
+            None => path,
+        }
+    }
+
+    /// Reads `app`'s appup term (`{Vsn, Up, Down}`).
+    pub fn read_appup(&self, app: &Application) -> Result<Term, Error> {
+        let path = self.appup_path(app);
+        let problem = |problem: String| Error::AppupFile {
+            path: path.clone(),
+            problem,
+        };
+        let text = match &self.appups {
+            AppupSource::Memory(texts) => texts
+                .get(&app.name)
+                .cloned()
+                .ok_or_else(|| problem("no such file".into()))?,
+            AppupSource::Trees => {
+                let tree = self
+                    .trees
+                    .get(&app.name)
+                    .ok_or_else(|| problem("no such file".into()))?;
+                let bytes = tree
+                    .read(&join(&app.dir, &format!("{}.appup", app.name)))
+                    .ok_or_else(|| problem("cannot open file".into()))?;
+                decode(bytes).map_err(problem)?
+            }
+        };
+        let term = first_term(&text).map_err(problem)?;
+        match term.as_tuple() {
+            Some([_, _, _]) => Ok(term),
+            _ => Err(problem(format!("not {{Vsn, UpFrom, DownTo}}: {term}"))),
+        }
+    }
+}
+
+/// `systools_make:read_application/4`: the first `.app` with the wanted
+/// version wins; other versions and unparsable files are skipped.
+fn read_application(
+    rel_app: &crate::release::RelApp,
+    libs: &[&Library],
+) -> Result<(Application, Arc<Tree>), AppError> {
+    let mut first_error: Option<AppError> = None;
+    let file_name = format!("{}.app", rel_app.name);
+    for (tree, dir) in libs.iter().flat_map(|l| l.candidates(&rel_app.name)) {
+        let path = join(dir, &file_name);
+        let Some(bytes) = tree.read(&path) else {
+            continue;
+        };
+        let parsed = decode(bytes).map_err(|message| AppError::Parse {
+            file: tree.display(&path),
+            message,
+        });
+        let parsed = parsed.and_then(|text| {
+            let app = Application::parse(
+                &text,
+                dir,
+                &rel_app.name,
+                &rel_app.vsn,
+                rel_app.start_type,
+                rel_app.incls.as_deref(),
+            );
+            match app {
+                Ok(None) => Err(AppError::NoValidVersion {
+                    expected: rel_app.vsn.clone(),
+                    file: tree.display(&path),
+                    found: Application::vsn_of(&text).unwrap_or_else(Term::nil),
+                }),
+                Ok(Some(a)) => Ok((a, Arc::clone(tree))),
+                Err(e) => Err(e),
+            }
+        });
+        match parsed {
+            Ok(found) => return Ok(found),
+            Err(e @ (AppError::NoValidVersion { .. } | AppError::Parse { .. })) => {
+                first_error.get_or_insert(e);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Err(first_error.unwrap_or(AppError::NotFound(file_name)))
+}
+
+/// The search path of `--lib` folders: each `DIR/*/ebin`, and `DIR` itself
+/// when it holds `.app` files.
+pub fn library_from_dirs(dirs: &[std::path::PathBuf]) -> Library {
+    let tree = Arc::new(Tree::Disk);
+    let mut lib = Library::new();
+    for d in dirs {
+        let Some(d) = d.to_str() else { continue };
+        lib.add_lib_root(&tree, d);
+        if tree.list_dir(d).iter().any(|f| f.ends_with(".app")) {
+            lib.add_dir(&tree, d);
+        }
+    }
+    lib
+}
+
+/// Generates the relup of the release at `to` from the base releases `up`
+/// and to the base releases `down` (each a path and a description), reading
+/// each input as [`ReleaseInput::open`] does and searching `libs` after each
+/// input's own `lib/` folder.
+///
+/// ```no_run
+/// use std::path::PathBuf;
+/// use erlterm::Term;
+/// let base = vec![(PathBuf::from("examples/shop/releases/1.0.0/shop.rel"), Term::nil())];
+/// let out = relup::make_relup_from_paths(
+///     "examples/shop/releases/1.1.0/shop.rel".as_ref(), &base, &base,
+///     &[PathBuf::from("examples/shop/lib")], relup::Options::default()).unwrap();
+/// print!("{}", out.relup.to_file_text());
+/// ```
+pub fn make_relup_from_paths(
+    to: &Path,
+    up: &[(std::path::PathBuf, Term)],
+    down: &[(std::path::PathBuf, Term)],
+    libs: &[std::path::PathBuf],
+    opts: crate::generate::Options,
+) -> Result<crate::generate::Generated, Error> {
+    let library = library_from_dirs(libs);
+    let top = LoadedRelease::load(&ReleaseInput::open(to)?, &library)?;
+    let mut cache: HashMap<std::path::PathBuf, Arc<LoadedRelease>> = HashMap::new();
+    let load = |(path, description): &(std::path::PathBuf, Term)| {
+        let release = match cache.get(path) {
+            Some(r) => Arc::clone(r),
+            None => {
+                let r = Arc::new(LoadedRelease::load(&ReleaseInput::open(path)?, &library)?);
+                cache.insert(path.clone(), Arc::clone(&r));
+                r
+            }
+        };
+        Ok(crate::generate::BaseRelease {
+            release,
+            description: description.clone(),
+        })
+    };
+    crate::generate::make_relup_lazy(&top, up, down, load, opts)
+}

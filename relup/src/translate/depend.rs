@@ -1,0 +1,337 @@
+//! Dependency instructions (`update`, `load_module`, `delete_module`):
+//! grouping by `DepMods`, ordering, and lowering to low-level instructions
+//! (`systools_rc:translate_dependent_instrs/4`).
+//!
+//! OTP is quadratic here; this is O(n log n): one pass for the graph, one
+//! Tarjan pass for the strong components, one Kahn pass per group.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use appup::Direction;
+use erlterm::Term;
+
+use super::syntax::{atom, elems, tag};
+use super::Res;
+use crate::app::Application;
+use crate::error::TranslateError;
+
+const DEP_INSTRS: [&str; 3] = ["update", "load_module", "delete_module"];
+
+/// One dependency instruction.
+struct Dep {
+    /// Position in the `After` list.
+    pos: usize,
+    instr: Term,
+    /// Indices (into the dependency list) of the modules it depends on.
+    edges: Vec<usize>,
+}
+
+/// Replaces the dependency instructions of `after` by their lowered groups;
+/// returns the `load_object_code` instructions they need and the new list.
+pub(super) fn translate_dependent(
+    mode: Direction,
+    after: Vec<Term>,
+    appls: &[Application],
+) -> Res<(Vec<Term>, Vec<Term>)> {
+    let deps = dependency_graph(&after)?;
+    let group_of = weak_components(&deps);
+    let order = group_orders(&deps, &group_of);
+    let libs = module_owners(appls);
+    let mut dep_at: HashMap<usize, usize> = HashMap::new();
+    for (n, d) in deps.iter().enumerate() {
+        dep_at.insert(d.pos, n);
+    }
+    let mut done = vec![false; deps.len()];
+    let mut new_loc = Vec::new();
+    let mut new_after = Vec::with_capacity(after.len());
+    for (pos, instr) in after.into_iter().enumerate() {
+        let Some(&n) = dep_at.get(&pos) else {
+            new_after.push(instr);
+            continue;
+        };
+        if done[n] {
+            continue;
+        }
+        let members = &order[group_of[n]];
+        for &m in members {
+            done[m] = true;
+        }
+        let group: Vec<&Term> = members.iter().map(|&m| &deps[m].instr).collect();
+        let (loc, low) = lower(mode, &group, &libs)?;
+        new_loc.extend(loc);
+        new_after.extend(low);
+    }
+    Ok((new_loc, new_after))
+}
+
+fn is_dep(i: &Term) -> bool {
+    tag(i).is_some_and(|t| DEP_INSTRS.contains(&t))
+}
+
+fn module_name(t: &Term) -> String {
+    t.as_atom().unwrap_or_default().to_owned()
+}
+
+fn dependency_graph(after: &[Term]) -> Res<Vec<Dep>> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut deps = Vec::new();
+    for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
+        let items = i.as_tuple().unwrap_or(&[]);
+        let m = module_name(&items[1]);
+        if index.insert(m.clone(), deps.len()).is_some() {
+            return Err(TranslateError::MuldefModule(m));
+        }
+        deps.push(Dep {
+            pos,
+            instr: i.clone(),
+            edges: Vec::new(),
+        });
+    }
+    for d in &mut deps {
+        let items = d.instr.as_tuple().unwrap_or(&[]);
+        for target in items.last().and_then(elems).unwrap_or_default() {
+            let name = module_name(&target);
+            let &to = index.get(&name).ok_or(TranslateError::UndefModule(name))?;
+            d.edges.push(to);
+        }
+    }
+    Ok(deps)
+}
+
+/// Union-find over the edges: the group (weak component) of each instruction,
+/// numbered in order of first member.
+fn weak_components(deps: &[Dep]) -> Vec<usize> {
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut parent: Vec<usize> = (0..deps.len()).collect();
+    for (n, d) in deps.iter().enumerate() {
+        for &e in &d.edges {
+            let (a, b) = (root(&mut parent, n), root(&mut parent, e));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut number: HashMap<usize, usize> = HashMap::new();
+    (0..deps.len())
+        .map(|n| {
+            let r = root(&mut parent, n);
+            let next = number.len();
+            *number.entry(r).or_insert(next)
+        })
+        .collect()
+}
+
+/// Strong components (iterative Tarjan); returns the component of each node.
+fn strong_components(deps: &[Dep]) -> Vec<usize> {
+    let n = deps.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut comp = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_comp = 0;
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut call: Vec<(usize, usize)> = vec![(start, 0)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (v, ref mut ei)) = call.last_mut() {
+            if let Some(&w) = deps[v].edges.get(*ei) {
+                *ei += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            call.pop();
+            if let Some(&(parent, _)) = call.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = next_comp;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    comp
+}
+
+/// For each group, its instructions in dependency order: strong components
+/// in a topological order (dependents first; among ready components the one
+/// with the smallest instruction index, spec/relup.md §6.5), members by index.
+fn group_orders(deps: &[Dep], group_of: &[usize]) -> Vec<Vec<usize>> {
+    let comp = strong_components(deps);
+    let ncomp = comp.iter().map(|c| c + 1).max().unwrap_or(0);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); ncomp];
+    for (n, &c) in comp.iter().enumerate() {
+        members[c].push(n); // ascending, so members[c][0] is the minimum
+    }
+    let mut indegree = vec![0usize; ncomp];
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); ncomp];
+    for (n, d) in deps.iter().enumerate() {
+        for &e in &d.edges {
+            if comp[n] != comp[e] {
+                out_edges[comp[n]].push(comp[e]);
+                indegree[comp[e]] += 1;
+            }
+        }
+    }
+    let ngroups = group_of.iter().map(|g| g + 1).max().unwrap_or(0);
+    let mut ready: Vec<BinaryHeap<Reverse<(usize, usize)>>> = vec![BinaryHeap::new(); ngroups];
+    for c in 0..ncomp {
+        if indegree[c] == 0 {
+            let first = members[c][0];
+            ready[group_of[first]].push(Reverse((first, c)));
+        }
+    }
+    let mut orders: Vec<Vec<usize>> = vec![Vec::new(); ngroups];
+    for (g, heap) in ready.iter_mut().enumerate() {
+        while let Some(Reverse((_, c))) = heap.pop() {
+            orders[g].extend(&members[c]);
+            for &t in &out_edges[c] {
+                indegree[t] -= 1;
+                if indegree[t] == 0 {
+                    heap.push(Reverse((members[t][0], t)));
+                }
+            }
+        }
+    }
+    orders
+}
+
+/// Module → (application, version) of the release moved to (first wins).
+fn module_owners(appls: &[Application]) -> HashMap<&str, (&str, &str)> {
+    let mut owners = HashMap::new();
+    for a in appls {
+        for m in &a.modules {
+            owners
+                .entry(m.as_str())
+                .or_insert((a.name.as_str(), a.vsn.as_str()));
+        }
+    }
+    owners
+}
+
+fn purge_triple(op: &str, m: &Term, pre: &Term, post: &Term) -> Term {
+    Term::tuple(vec![
+        atom(op),
+        Term::tuple(vec![m.clone(), pre.clone(), post.clone()]),
+    ])
+}
+
+/// `translate_dep_to_low/3` for one group in dependency order.
+fn lower(
+    mode: Direction,
+    group: &[&Term],
+    libs: &HashMap<&str, (&str, &str)>,
+) -> Res<(Vec<Term>, Vec<Term>)> {
+    let tuples: Vec<&[Term]> = group.iter().map(|i| i.as_tuple().unwrap_or(&[])).collect();
+    let updates: Vec<&[Term]> = tuples
+        .iter()
+        .copied()
+        .filter(|t| t[0].as_atom() == Some("update"))
+        .collect();
+    let suspend: Vec<Term> = updates
+        .iter()
+        .map(|u| match u[3].as_atom() {
+            Some("default") => u[1].clone(),
+            _ => Term::tuple(vec![u[1].clone(), u[3].clone()]),
+        })
+        .collect();
+    let mut load_remove: Vec<Vec<Term>> = Vec::with_capacity(tuples.len());
+    for t in &tuples {
+        let bp = atom("brutal_purge");
+        load_remove.push(match (t[0].as_atom(), t.len()) {
+            (Some("update"), _) => vec![purge_triple("load", &t[1], &t[5], &t[6])],
+            (Some("load_module"), _) => vec![purge_triple("load", &t[1], &t[2], &t[3])],
+            _ => vec![
+                purge_triple("remove", &t[1], &bp, &bp),
+                Term::tuple(vec![atom("purge"), Term::list(vec![t[1].clone()])]),
+            ],
+        });
+    }
+    let mut loc = Vec::new();
+    for i in load_remove.iter().flatten() {
+        if tag(i) != Some("load") {
+            continue;
+        }
+        let m = &i.as_tuple().unwrap_or(&[])[1].as_tuple().unwrap_or(&[])[0];
+        let name = m.as_atom().unwrap_or_default();
+        let &(app, vsn) = libs
+            .get(name)
+            .ok_or_else(|| TranslateError::NoSuchModule(name.to_owned()))?;
+        let spec = Term::tuple(vec![
+            atom(app),
+            Term::string(vsn),
+            Term::list(vec![m.clone()]),
+        ]);
+        loc.push(Term::tuple(vec![atom("load_object_code"), spec]));
+    }
+    let code_change = |dir: &str, pick: &dyn Fn(&Term) -> bool| -> Vec<Term> {
+        let mods: Vec<Term> = updates
+            .iter()
+            .filter(|u| pick(&u[2]))
+            .filter_map(|u| match u[4].as_tuple() {
+                Some([a, extra]) if a.as_atom() == Some("advanced") => {
+                    Some(Term::tuple(vec![u[1].clone(), extra.clone()]))
+                }
+                _ => None,
+            })
+            .collect();
+        if mods.is_empty() {
+            vec![]
+        } else {
+            vec![Term::tuple(vec![
+                atom("code_change"),
+                atom(dir),
+                Term::list(mods),
+            ])]
+        }
+    };
+    let mut low = Vec::new();
+    if !suspend.is_empty() {
+        low.push(Term::tuple(vec![atom("suspend"), Term::list(suspend)]));
+    }
+    match mode {
+        Direction::Up => {
+            low.extend(load_remove.iter().rev().flatten().cloned());
+            low.extend(code_change("up", &|_| true));
+        }
+        Direction::Down => {
+            low.extend(code_change("down", &|t| t.as_atom() == Some("dynamic")));
+            low.extend(load_remove.iter().flatten().cloned());
+            low.extend(code_change("down", &|t| t.as_atom() == Some("static")));
+        }
+    }
+    if !updates.is_empty() {
+        let resumed = updates.iter().rev().map(|u| u[1].clone()).collect();
+        low.push(Term::tuple(vec![atom("resume"), Term::list(resumed)]));
+    }
+    Ok((loc, low))
+}

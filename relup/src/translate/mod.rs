@@ -1,0 +1,359 @@
+//! Translation of high-level appup instructions into the low-level
+//! instructions of a relup, as `systools_rc:translate_scripts/4` does.
+
+mod depend;
+mod syntax;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use appup::Direction;
+use erlterm::Term;
+
+use crate::app::Application;
+use crate::error::TranslateError;
+use syntax::{atom, elems, tag};
+
+type Res<T> = Result<T, TranslateError>;
+
+/// Translates the scripts of one base release into one relup instruction
+/// list. `appls` is the release moved to, `pre_appls` the release moved from.
+pub(crate) fn translate(
+    mode: Direction,
+    scripts: &[Vec<Term>],
+    appls: &[Application],
+    pre_appls: &[Application],
+) -> Res<Vec<Term>> {
+    let (before, after) = merge_scripts(scripts)?;
+    for i in before
+        .iter()
+        .chain(std::iter::once(&atom("point_of_no_return")))
+        .chain(&after)
+    {
+        syntax::check_op(i)?;
+    }
+    let before: Vec<Term> = before.into_iter().map(normalize).collect();
+    let after: Vec<Term> = after.into_iter().map(normalize).collect();
+    check_script(&before, &after)?;
+    let after = application_instrs(&after, appls, pre_appls)?;
+    let after: Vec<Term> = after.into_iter().map(add_module_to_load).collect();
+    let (new_loc, after) = depend::translate_dependent(mode, after, appls)?;
+    let mut before = before;
+    before.extend(new_loc);
+    let before = merge_load_object_code(before)?;
+    Ok(sort_emulator_restart(mode, before, after))
+}
+
+fn is_instr(t: &Term, name: &str) -> bool {
+    matches!(t.as_tuple(), Some([tg, _]) if tg.as_atom() == Some(name))
+}
+
+fn is_ponr(t: &Term) -> bool {
+    t.as_atom() == Some("point_of_no_return")
+}
+
+/// Splits every script at its `point_of_no_return` and concatenates the parts.
+fn merge_scripts(scripts: &[Vec<Term>]) -> Res<(Vec<Term>, Vec<Term>)> {
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for script in scripts {
+        let script = syntax::expand_script(script);
+        let (b, a) = split_script(script)?;
+        before.extend(b);
+        after.extend(a);
+    }
+    Ok((before, after))
+}
+
+fn split_script(script: Vec<Term>) -> Res<(Vec<Term>, Vec<Term>)> {
+    let ponrs: Vec<usize> = script
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| is_ponr(i))
+        .map(|(n, _)| n)
+        .collect();
+    let (mut before, after) = match ponrs.as_slice() {
+        [] => (Vec::new(), script),
+        [p] => {
+            let mut before = script;
+            let after = before.split_off(*p + 1);
+            before.pop();
+            (before, after)
+        }
+        _ => return Err(TranslateError::TooManyPointOfNoReturn),
+    };
+    if let Some(bad) = before
+        .iter()
+        .find(|i| !is_instr(i, "load_object_code") && !is_instr(i, "apply"))
+    {
+        return Err(TranslateError::BadOpBeforePointOfNoReturn(bad.clone()));
+    }
+    let (loc, rest): (Vec<Term>, Vec<Term>) = after
+        .into_iter()
+        .partition(|i| is_instr(i, "load_object_code"));
+    before.extend(loc);
+    Ok((before, rest))
+}
+
+/// `update`/6,7 → /8, `add_module`/2 → /3, `delete_module`/2 → /3.
+fn normalize(i: Term) -> Term {
+    let Some(items) = i.as_tuple() else { return i };
+    let default = atom("default");
+    let dynamic = atom("dynamic");
+    let new = match (items[0].as_atom(), items.len()) {
+        (Some("update"), 6) => {
+            let mut v = vec![items[0].clone(), items[1].clone(), dynamic, default];
+            v.extend_from_slice(&items[2..]);
+            v
+        }
+        (Some("update"), 7) => {
+            let mut v = vec![items[0].clone(), items[1].clone(), dynamic];
+            v.extend_from_slice(&items[2..]);
+            v
+        }
+        (Some("add_module" | "delete_module"), 2) => {
+            vec![items[0].clone(), items[1].clone(), Term::nil()]
+        }
+        _ => return i,
+    };
+    Term::tuple(new)
+}
+
+fn atoms_of(t: &Term) -> Vec<Term> {
+    elems(t).unwrap_or_default()
+}
+
+/// Sets compared as lists, ignoring order and multiplicity.
+fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
+    a.iter().filter(|x| !b.contains(x)).cloned().collect()
+}
+
+/// Consistency of low-level instructions written in appups.
+fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
+    let mut objects: BTreeSet<Term> = BTreeSet::new();
+    for i in before {
+        if let Some([_, spec]) = i.as_tuple().filter(|_| is_instr(i, "load_object_code")) {
+            if let Some([_, _, mods]) = spec.as_tuple() {
+                objects.extend(atoms_of(mods));
+            }
+        }
+    }
+    for i in after {
+        if let (true, Some([_, spec])) = (is_instr(i, "load"), i.as_tuple()) {
+            if let Some([m, _, _]) = spec.as_tuple() {
+                if !objects.contains(m) {
+                    return Err(TranslateError::NoObjectCode(m.clone()));
+                }
+            }
+        }
+    }
+    let collect = |name: &str| -> Vec<Term> {
+        after
+            .iter()
+            .filter(|i| is_instr(i, name))
+            .filter_map(|i| i.as_tuple().and_then(|t| elems(&t[1])))
+            .flatten()
+            .collect()
+    };
+    let suspended: Vec<Term> = collect("suspend")
+        .into_iter()
+        .map(|x| match x.as_tuple() {
+            Some([m, _]) => m.clone(),
+            _ => x,
+        })
+        .collect();
+    let resumed = collect("resume");
+    let d = difference(&suspended, &resumed);
+    if !d.is_empty() {
+        return Err(TranslateError::SuspendedNotResumed(d));
+    }
+    let d = difference(&resumed, &suspended);
+    if !d.is_empty() {
+        return Err(TranslateError::ResumedNotSuspended(d));
+    }
+    let (start, stop) = (collect("start"), collect("stop"));
+    let d = difference(&start, &stop);
+    if !d.is_empty() {
+        return Err(TranslateError::StartNotStop(d));
+    }
+    let d = difference(&stop, &start);
+    if !d.is_empty() {
+        return Err(TranslateError::StopNotStart(d));
+    }
+    Ok(())
+}
+
+fn apply(m: &str, f: &str, args: Vec<Term>) -> Term {
+    Term::tuple(vec![
+        atom("apply"),
+        Term::tuple(vec![atom(m), atom(f), Term::list(args)]),
+    ])
+}
+
+fn start_instr(app: &Term, ty: &Term) -> Vec<Term> {
+    match ty.as_atom() {
+        Some("none") => vec![],
+        Some("load") => vec![apply("application", "load", vec![app.clone()])],
+        _ => vec![apply("application", "start", vec![app.clone(), ty.clone()])],
+    }
+}
+
+fn mod_atoms(app: &Application) -> Vec<Term> {
+    app.modules.iter().map(|m| atom(m)).collect()
+}
+
+fn brutal(op: &str, m: Term) -> Term {
+    Term::tuple(vec![
+        atom(op),
+        Term::tuple(vec![m, atom("brutal_purge"), atom("brutal_purge")]),
+    ])
+}
+
+fn stop_and_remove(app: &Term, mods: Vec<Term>) -> Vec<Term> {
+    let mut out = vec![apply("application", "stop", vec![app.clone()])];
+    out.extend(mods.iter().map(|m| brutal("remove", m.clone())));
+    out.push(Term::tuple(vec![atom("purge"), Term::list(mods)]));
+    out
+}
+
+fn add_modules(mods: Vec<Term>) -> impl Iterator<Item = Term> {
+    mods.into_iter()
+        .map(|m| Term::tuple(vec![atom("add_module"), m, Term::nil()]))
+}
+
+/// `add_application`, `remove_application`, `restart_application`.
+fn application_instrs(
+    after: &[Term],
+    appls: &[Application],
+    pre_appls: &[Application],
+) -> Res<Vec<Term>> {
+    let find = |set: &'_ [Application], name: &str| set.iter().find(|a| a.name == name).cloned();
+    let mut out = Vec::with_capacity(after.len());
+    for i in after {
+        let items = i.as_tuple().unwrap_or(&[]);
+        let name = items.get(1).and_then(Term::as_atom).unwrap_or("");
+        match (tag(i), items.len()) {
+            (Some("add_application"), 3) => {
+                let app = find(appls, name)
+                    .ok_or_else(|| TranslateError::NoSuchApplication(name.into()))?;
+                out.extend(add_modules(mod_atoms(&app)));
+                out.extend(start_instr(&items[1], &items[2]));
+            }
+            (Some("remove_application"), 2) => {
+                if find(appls, name).is_some() {
+                    return Err(TranslateError::RemovedApplicationPresent(name.into()));
+                }
+                let pre = find(pre_appls, name)
+                    .ok_or_else(|| TranslateError::NoSuchApplication(name.into()))?;
+                out.extend(stop_and_remove(&items[1], mod_atoms(&pre)));
+                out.push(apply("application", "unload", vec![items[1].clone()]));
+            }
+            (Some("restart_application"), 2) => {
+                let no_such = || TranslateError::NoSuchApplication(name.into());
+                let pre = find(pre_appls, name).ok_or_else(no_such)?;
+                let post = find(appls, name).ok_or_else(no_such)?;
+                out.extend(stop_and_remove(&items[1], mod_atoms(&pre)));
+                out.extend(add_modules(mod_atoms(&post)));
+                out.extend(start_instr(&items[1], &atom(post.start_type.name())));
+            }
+            _ => out.push(i.clone()),
+        }
+    }
+    Ok(out)
+}
+
+fn add_module_to_load(i: Term) -> Term {
+    match i.as_tuple() {
+        Some([t, m, deps]) if t.as_atom() == Some("add_module") => Term::tuple(vec![
+            atom("load_module"),
+            m.clone(),
+            atom("brutal_purge"),
+            atom("brutal_purge"),
+            deps.clone(),
+        ]),
+        _ => i,
+    }
+}
+
+/// One `load_object_code` per application, at its first occurrence; a
+/// module named several times keeps its last position.
+fn merge_load_object_code(before: Vec<Term>) -> Res<Vec<Term>> {
+    let (locs, rest): (Vec<Term>, Vec<Term>) = before
+        .into_iter()
+        .partition(|i| is_instr(i, "load_object_code"));
+    // (app, vsn, mods) per instruction
+    let specs: Vec<(Term, Term, Vec<Term>)> = locs
+        .iter()
+        .filter_map(|i| {
+            let spec = i.as_tuple()?.get(1)?.as_tuple()?;
+            Some((spec[0].clone(), spec[1].clone(), atoms_of(&spec[2])))
+        })
+        .collect();
+    let mut groups: Vec<(Term, Term, Vec<usize>)> = Vec::new();
+    let mut by_app: BTreeMap<Term, usize> = BTreeMap::new();
+    for (n, (app, vsn, _)) in specs.iter().enumerate() {
+        match by_app.get(app) {
+            Some(&g) => groups[g].2.push(n),
+            None => {
+                by_app.insert(app.clone(), groups.len());
+                groups.push((app.clone(), vsn.clone(), vec![n]));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(groups.len() + rest.len());
+    for (app, vsn, members) in &groups {
+        if let Some(&other) = members.iter().rev().find(|&&n| specs[n].1 != *vsn) {
+            return Err(TranslateError::ConflictingVersions {
+                app: app.as_atom().unwrap_or_default().to_owned(),
+                vsn1: vsn.clone(),
+                vsn2: specs[other].1.clone(),
+            });
+        }
+        // union(A, B) = [a in A, a not in B] ++ B, folded from the right
+        let mut merged: std::collections::VecDeque<Term> = Default::default();
+        let mut seen: BTreeSet<Term> = BTreeSet::new();
+        for &n in members.iter().rev() {
+            let fresh: Vec<Term> = specs[n]
+                .2
+                .iter()
+                .filter(|m| !seen.contains(*m))
+                .cloned()
+                .collect();
+            for m in fresh.into_iter().rev() {
+                seen.insert(m.clone());
+                merged.push_front(m);
+            }
+        }
+        let spec = Term::tuple(vec![
+            app.clone(),
+            vsn.clone(),
+            Term::list(merged.into_iter().collect()),
+        ]);
+        out.push(Term::tuple(vec![atom("load_object_code"), spec]));
+    }
+    out.extend(rest);
+    Ok(out)
+}
+
+/// `restart_new_emulator` first (up) or a `restart_emulator` last (down);
+/// one `restart_emulator` at the very end.
+fn sort_emulator_restart(mode: Direction, mut before: Vec<Term>, after: Vec<Term>) -> Vec<Term> {
+    let is = |t: &Term, a: &str| t.as_atom() == Some(a);
+    let had_new = after.iter().any(|i| is(i, "restart_new_emulator"));
+    let mut after: Vec<Term> = after
+        .into_iter()
+        .filter(|i| !is(i, "restart_new_emulator"))
+        .collect();
+    if had_new {
+        match mode {
+            Direction::Up => before.insert(0, atom("restart_new_emulator")),
+            Direction::Down => after.push(atom("restart_emulator")),
+        }
+    }
+    if after.iter().any(|i| is(i, "restart_emulator")) {
+        after.retain(|i| !is(i, "restart_emulator"));
+        after.push(atom("restart_emulator"));
+    }
+    before.push(atom("point_of_no_return"));
+    before.extend(after);
+    before
+}
