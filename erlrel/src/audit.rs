@@ -1,11 +1,120 @@
-//! `erlrel audit RELEASE` (owned by the audit work).
+//! `erlrel audit RELEASE`: check a release's runtime and native code for
+//! build hardening, the shared library versions it needs, and its OTP
+//! version, before deploying it. The work is done by the `release-audit`
+//! crate; this module is the command line.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use release_audit::symbol_versions::parse_dotted;
+use release_audit::{audit_release, Check, Policy};
 
 /// Arguments of `erlrel audit`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// A release folder (with erts-*/bin, lib/*/priv, releases/) or a .tar.gz release tarball.
+    release: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Fail when an ELF file needs a GLIBC symbol version newer than this (e.g. 2.31).
+    #[arg(long, value_name = "VERSION")]
+    target_glibc: Option<String>,
+    /// Fail when the release's OTP major release is below this (e.g. 26).
+    #[arg(long, value_name = "MAJOR")]
+    min_otp: Option<u32>,
+    /// Report a hardening check but do not fail on it (repeatable).
+    #[arg(long, value_enum, value_name = "CHECK")]
+    ignore: Vec<CheckArg>,
+    /// Also fail on a check that is advisory by default, such as cf-protection (repeatable).
+    #[arg(long, value_enum, value_name = "CHECK")]
+    require: Vec<CheckArg>,
+}
 
-pub fn run(_args: &Args) -> ExitCode {
-    ExitCode::FAILURE
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Human,
+    /// One JSON object, for CI.
+    Json,
+}
+
+/// Hardening checks, by their option names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckArg {
+    /// Position independent executable.
+    Pie,
+    /// Stack protector.
+    StackProtector,
+    /// Fortify source functions.
+    Fortify,
+    /// Read-only relocations.
+    Relro,
+    /// Immediate binding.
+    BindNow,
+    /// Non-executable stack.
+    NxStack,
+    /// Control flow integrity (IBT, SHSTK).
+    CfProtection,
+}
+
+impl From<CheckArg> for Check {
+    fn from(c: CheckArg) -> Check {
+        match c {
+            CheckArg::Pie => Check::Pie,
+            CheckArg::StackProtector => Check::StackProtector,
+            CheckArg::Fortify => Check::Fortify,
+            CheckArg::Relro => Check::Relro,
+            CheckArg::BindNow => Check::BindNow,
+            CheckArg::NxStack => Check::NxStack,
+            CheckArg::CfProtection => Check::CfProtection,
+        }
+    }
+}
+
+/// Runs the audit; exits 0 when it passes, 1 when a check fails, 2 when the
+/// release cannot be read or the arguments are invalid.
+pub fn run(args: &Args) -> ExitCode {
+    let mut policy = Policy {
+        min_otp: args.min_otp,
+        ..Policy::default()
+    };
+    if let Some(text) = &args.target_glibc {
+        match parse_dotted(text) {
+            Some(v) => policy.target_glibc = Some(v),
+            None => {
+                eprintln!("error: --target-glibc {text:?} is not a version such as 2.31");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    for c in &args.require {
+        policy.enforced.insert((*c).into());
+    }
+    for c in &args.ignore {
+        policy.enforced.remove(&(*c).into());
+    }
+    let report = match audit_release(&args.release, &policy) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match args.format {
+        Format::Human => print!("{}", report.render_table()),
+        Format::Json => match report.to_json() {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot write JSON: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    }
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -1,0 +1,145 @@
+//! Audit an Erlang/OTP release's runtime before deploying it.
+//!
+//! For a release folder (`erts-*/bin`, `lib/*/priv`, `releases/`) or a
+//! `.tar.gz` release tarball, [`audit_release`] reports:
+//! - for every ELF file of the bundled runtime and of the applications'
+//!   `priv` folders, the build hardening verdicts that Debian's
+//!   `hardening-check` gives (PIE, stack protector, fortify source, RELRO,
+//!   immediate binding, control flow integrity) with its exact wording, and
+//!   whether the stack is non-executable;
+//! - the shared libraries each file needs and the newest symbol version it
+//!   requires from each (`GLIBC_2.34`, `OPENSSL_3.0.0`, ...);
+//! - the OTP and ERTS versions of the release and whether the runtime is
+//!   bundled;
+//!
+//! and checks them against a [`Policy`].
+//!
+//! ```no_run
+//! use release_audit::{audit_release, Policy};
+//! let policy = Policy { min_otp: Some(26), ..Policy::default() };
+//! let report = audit_release(std::path::Path::new("_build/prod/rel/my"), &policy)?;
+//! println!("{}", report.render_table());
+//! # Ok::<(), release_audit::AuditError>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod elf_file;
+pub mod error;
+pub mod hardening;
+pub mod otp_version;
+pub mod release_files;
+pub mod report;
+pub mod symbol_versions;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub use error::{AuditError, ElfError};
+pub use hardening::{assess, Check, Outcome, Verdict};
+pub use report::{AuditReport, FileAudit, Finding};
+
+use elf_file::read_elf;
+use otp_version::VersionCollector;
+use release_files::{walk_release, Limits, Location, Visitor};
+use symbol_versions::{newest_glibc, newest_versions};
+
+/// What makes the audit fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Fail when a file needs a `GLIBC_*` version newer than this
+    /// (e.g. `[2, 31]`).
+    pub target_glibc: Option<Vec<u64>>,
+    /// Fail when the release's OTP major release is below this, or unknown.
+    pub min_otp: Option<u32>,
+    /// The hardening checks whose failure fails the audit.
+    pub enforced: BTreeSet<Check>,
+    /// Bounds on what is read.
+    pub limits: Limits,
+}
+
+impl Policy {
+    /// The checks enforced by default: all but control flow integrity,
+    /// which needs `-fcf-protection` and a toolchain whose start files have
+    /// it (Debian's have not), so it is reported but advisory.
+    pub fn default_enforced() -> BTreeSet<Check> {
+        Check::ALL
+            .into_iter()
+            .filter(|c| *c != Check::CfProtection)
+            .collect()
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            target_glibc: None,
+            min_otp: None,
+            enforced: Policy::default_enforced(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Audits one ELF file's bytes.
+pub fn audit_elf(path: &str, location: Location, data: &[u8]) -> FileAudit {
+    match read_elf(data) {
+        Ok(facts) => FileAudit {
+            path: path.to_owned(),
+            location,
+            elf_type: Some(facts.elf_type),
+            verdicts: assess(&facts),
+            newest_versions: newest_versions(&facts.libraries),
+            newest_glibc: newest_glibc(&facts.libraries).map(|v| v.to_string()),
+            libraries: facts.libraries,
+            error: None,
+        },
+        Err(e) => FileAudit::failed(path, location, e.to_string()),
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    versions: VersionCollector,
+    erts_folders: Vec<String>,
+    files: Vec<FileAudit>,
+}
+
+impl Visitor for Collector {
+    fn erts_folder(&mut self, name: &str) {
+        self.versions.erts_folder(name);
+        self.erts_folders.push(name.to_owned());
+    }
+
+    fn native_file(&mut self, path: &str, location: Location, data: Result<Vec<u8>, AuditError>) {
+        self.files.push(match data {
+            Ok(bytes) => audit_elf(path, location, &bytes),
+            Err(e) => FileAudit::failed(path, location, e.to_string()),
+        });
+    }
+
+    fn version_file(&mut self, path: &str, text: &str) {
+        self.versions.file(path, text);
+    }
+}
+
+/// Audits a release folder or `.tar.gz` tarball against a policy.
+pub fn audit_release(path: &Path, policy: &Policy) -> Result<AuditReport, AuditError> {
+    let mut collector = Collector::default();
+    walk_release(path, &policy.limits, &mut collector)?;
+    let runtime_bundled = collector.files.iter().any(|f| {
+        f.location == Location::Runtime
+            && (f.path.ends_with("/beam.smp") || f.path.ends_with("/beam"))
+    });
+    let mut report = AuditReport {
+        release: path.display().to_string(),
+        runtime_bundled,
+        erts_folders: collector.erts_folders,
+        versions: collector.versions.finish(),
+        files: collector.files,
+        findings: Vec::new(),
+        notes: Vec::new(),
+        passed: true,
+    };
+    report.evaluate(policy);
+    Ok(report)
+}
