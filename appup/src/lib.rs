@@ -1,7 +1,67 @@
-//! Typed `.appup` files and OTP's version matching.
+//! Typed `.appup` files, OTP-exact version matching, and lints.
+//!
+//! An appup is one term `{Vsn, [{UpFromVsn, Instructions}], [{DownToVsn,
+//! Instructions}]}` (spec/appup.md). This crate provides:
+//!
+//! * [`Appup`]: the typed model, read like `systools_lib:read_term/1` (only
+//!   the first term counts), with every instruction of spec/appup.md §4 as
+//!   [`instruction::Instruction`], short forms expanded with OTP's defaults
+//!   and the written form kept ([`instruction::Instr`] prints it back);
+//!   instructions systools refuses are [`instruction::InstructionError`]s
+//!   carrying OTP's reason and the span of the culprit;
+//! * [`find_instructions`] / [`version_matches`]: the lookup of
+//!   `systools_relup:appup_search_for_version/2`, list order first, a string
+//!   equals the version, a binary is a PCRE regex whose *first* match must
+//!   be the whole version ([`pattern`] explains the translation to the
+//!   `regex` crate and which PCRE constructs are refused);
+//! * [`template`]: `{{vsn}}` rendering of `.appup.src` files;
+//! * [`lint`]: mistakes systools accepts silently.
+//!
+//! ```
+//! use appup::{find_instructions, Direction};
+//! let appup = &erlterm::parse_str(
+//!     r#"{"2.0", [{<<"1|1\\.0">>, [a]}, {"1.0", [b]}], []}."#).unwrap()[0];
+//! // `1` is the first match of <<"1|1\\.0">> in "1.0", not the whole version.
+//! let found = find_instructions(appup, "1.0", Direction::Up).unwrap().unwrap();
+//! assert_eq!(found[0].to_string(), "b");
+//! ```
+//!
+//! # Lints
+//!
+//! | code | severity | why | example |
+//! |---|---|---|---|
+//! | `appup::invalid-regex` | error | PCRE rejects the pattern (or it is not UTF-8): `make_relup` crashes with `badarg` when a lookup reaches it | `<<"1\\.(">>`, `<<"1\\.0-",233>>` |
+//! | `appup::unsupported-regex` | warning | OTP accepts it but it uses a construct erlrel cannot evaluate exactly (back-reference, lookaround, possessive, `(?x)`...) | `<<"(1)\\.\\1">>` |
+//! | `appup::regex-never-matches` | warning | no version-like string is selected: the whole-match rule defeats lazy quantifiers, empty alternatives, stray escapes | `<<"1\\..*?">>` |
+//! | `appup::unescaped-dot` | warning | `.` (not followed by a quantifier) matches any character | `<<"1.0">>` selects `"1x0"` |
+//! | `appup::partial-pattern` | warning | the pattern matches `V` and is a prefix of `V`+digit, so OTP's first match is `V` and the longer version is *not* selected; silenced by ending the pattern with `$` | `<<"4\\.3\\.[0-4]">>` does not select `"4.3.10"` |
+//! | `appup::shadowed-entry` | warning | every version the entry selects is selected first by an earlier entry | `[{<<".*">>, A}, {"1.0", B}]` |
+//! | `appup::matches-own-version` | warning | an entry selects the appup's own version: the pattern is broader than meant. A catch-all entry (one that selects every candidate version, e.g. `<<".*">>`) is deliberate and not reported | `{"1.1", [{<<"1\\.[0-9]">>, ...}], ...}` |
+//! | `appup::missing-downgrade` | warning | an upgrade source has no DownTo entry: `make_relup` fails for the downgrade (`no_relup`) | `{"2", [{"1", []}], []}` |
+//! | `appup::module-not-in-app` | warning | (with the `.app` modules) an `update`/`load_module`/`add_module` in UpFrom names a module the new version does not have; DownTo is not checked because it may name modules of the old version | `{load_module, mymod_typo}` |
+//! | `appup::extra-terms` | warning | text after the first term: systools ignores it, `release_handler` (`file:consult`) rejects the file | `{...}. {...}.` |
+//! | `appup::skipped-entry` | warning | an element that is not `{String or Binary, Instructions}` is silently skipped | `{'1.0', []}` |
+//! | `appup::vsn-not-string` | warning | systools warns `bad_vsn` | `{<<"2">>, [], []}` |
+//! | `appup::vsn-mismatch` | warning | (with the `.app` vsn) systools warns `bad_vsn` | |
+//!
+//! Findings on OTP's own appups (`lib/*/ebin/*.appup` of OTP 25): none.
+//! kernel/stdlib/sasl use anchored patterns (`<<"^8\\.0$">>`), which no
+//! lint reports; compiler/crypto/syntax_tools use `<<".*">>` in both
+//! directions, a deliberate catch-all (see `matches-own-version`).
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use erlterm::Term;
+
+pub mod instruction;
+pub mod lint;
+mod model;
+pub mod pattern;
+pub mod read;
+pub mod template;
+
+pub use model::{Appup, AppupError, Entry, Skipped, VsnSpec};
+pub use pattern::{PatternError, VsnRegex};
 
 /// Which list of an appup to search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,51 +72,116 @@ pub enum Direction {
     Down,
 }
 
-/// An appup version pattern that cannot be evaluated.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("invalid version pattern: {0}")]
-pub struct PatternError(pub String);
-
 /// Whether `pattern` (a string, or a binary holding a regular expression)
-/// selects version `vsn`, as `systools_relup` decides it.
+/// selects version `vsn`, as `systools_relup` decides it. Any other term
+/// selects nothing (systools skips it).
+///
+/// ```
+/// use erlterm::Term;
+/// assert!(appup::version_matches(&Term::binary(*b"1\\.0\\.[0-9]+"), "1.0.10").unwrap());
+/// assert!(!appup::version_matches(&Term::binary(*b"1\\.0\\.[0-9]"), "1.0.10").unwrap());
+/// assert!(!appup::version_matches(&Term::string("1.0"), "1.0.0").unwrap());
+/// ```
 pub fn version_matches(pattern: &Term, vsn: &str) -> Result<bool, PatternError> {
-    if let Some(s) = pattern.as_string() {
-        return Ok(s == vsn);
-    }
     match pattern {
-        Term::Bitstring(b) => {
-            let re = b
-                .as_utf8()
-                .ok_or_else(|| PatternError("not UTF-8".into()))?;
-            let re = regex::Regex::new(re).map_err(|e| PatternError(e.to_string()))?;
-            Ok(re
-                .find(vsn)
-                .is_some_and(|m| m.start() == 0 && m.end() == vsn.len()))
+        Term::String(_) | Term::List(..) => Ok(pattern.as_string().is_some_and(|s| s == vsn)),
+        Term::Bitstring(b) if b.is_binary() => VsnRegex::compile(b.bytes())?.whole_match(vsn),
+        _ => Ok(false),
+    }
+}
+
+/// The index of the first entry of `entries` (an `UpFrom`/`DownTo` term)
+/// that selects `vsn`, walking the list exactly as
+/// `appup_search_for_version/2`: elements that are not 2-tuples are
+/// skipped; an improper list or a non-list is an error where OTP crashes.
+pub fn search(entries: &Term, vsn: &str) -> Result<Option<usize>, PatternError> {
+    let mut cur = entries;
+    let mut index = 0;
+    loop {
+        let (items, tail) = match cur {
+            Term::List(items, tail) => (items.as_slice(), tail.as_deref()),
+            Term::String(s) if s.is_empty() => return Ok(None),
+            // Integers are never 2-tuples: a string walks to its end.
+            Term::String(_) => return Ok(None),
+            other => {
+                return Err(PatternError::Malformed(format!(
+                    "entry list ends in {other}, not []"
+                )))
+            }
+        };
+        for item in items {
+            if let Some([spec, _]) = item.as_tuple() {
+                if version_matches(spec, vsn)? {
+                    return Ok(Some(index));
+                }
+            }
+            index += 1;
         }
-        _ => Err(PatternError(format!("not a string or binary: {pattern}"))),
+        match tail {
+            None => return Ok(None),
+            Some(t) => cur = t,
+        }
     }
 }
 
 /// The instruction list of the first entry of `appup` (the whole
 /// `{Vsn, Up, Down}` term) whose version pattern selects `vsn`.
+/// `Ok(None)`: no entry matches (systools' `no_relup`).
+///
+/// ```
+/// use appup::{find_instructions, Direction};
+/// let appup = &erlterm::parse_str(
+///     r#"{"1.1", [{"1.0", [{load_module, m}]}], [{<<"1\\.0.*">>, []}]}."#).unwrap()[0];
+/// let up = find_instructions(appup, "1.0", Direction::Up).unwrap().unwrap();
+/// assert_eq!(up[0].to_string(), "{load_module,m}");
+/// assert_eq!(find_instructions(appup, "1.0.3", Direction::Down).unwrap(), Some(vec![]));
+/// assert_eq!(find_instructions(appup, "0.9", Direction::Down).unwrap(), None);
+/// ```
 pub fn find_instructions(
     appup: &Term,
     vsn: &str,
     direction: Direction,
 ) -> Result<Option<Vec<Term>>, PatternError> {
     let Some([_, up, down]) = appup.as_tuple() else {
-        return Err(PatternError("an appup is {Vsn, Up, Down}".into()));
+        return Err(PatternError::Malformed(
+            "an appup is {Vsn, UpFrom, DownTo}".into(),
+        ));
     };
     let list = match direction {
         Direction::Up => up,
         Direction::Down => down,
     };
-    for entry in list.to_list().unwrap_or_default() {
-        if let Some([pattern, instrs]) = entry.as_tuple() {
-            if version_matches(pattern, vsn)? {
-                return Ok(instrs.to_list());
-            }
-        }
+    let Some(index) = search(list, vsn)? else {
+        return Ok(None);
+    };
+    let entry = list
+        .to_list()
+        .and_then(|items| items.get(index).cloned())
+        .or_else(|| nth_item(list, index));
+    let Some(Term::Tuple(pair)) = entry else {
+        return Err(PatternError::Malformed("entry vanished".into()));
+    };
+    match pair[1].to_list() {
+        Some(instrs) => Ok(Some(instrs)),
+        None => Err(PatternError::Malformed(format!(
+            "the instructions of the selected entry are {}, not a list",
+            pair[1]
+        ))),
     }
-    Ok(None)
+}
+
+/// The `n`th element of a possibly improper list.
+fn nth_item(list: &Term, n: usize) -> Option<Term> {
+    let mut cur = list;
+    let mut n = n;
+    loop {
+        let Term::List(items, tail) = cur else {
+            return None;
+        };
+        if n < items.len() {
+            return Some(items[n].clone());
+        }
+        n -= items.len();
+        cur = tail.as_deref()?;
+    }
 }
