@@ -81,7 +81,7 @@ if [ $RECORD = 1 ]; then
 fi
 
 (cd "$ROOT" && cargo build -q -p erlrel) || exit 2
-ERLREL=$ROOT/target/debug/erlrel
+ERLREL=${CARGO_TARGET_DIR:-$ROOT/target}/debug/erlrel
 
 PASSED=0
 FAILED=0
