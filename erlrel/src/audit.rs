@@ -3,6 +3,7 @@
 //! version, before deploying it. The work is done by the `release-audit`
 //! crate; this module is the command line.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -102,15 +103,24 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match args.format {
-        Format::Human => print!("{}", report.render_table()),
+    let text = match args.format {
+        Format::Human => report.render_table(),
         Format::Json => match report.to_json() {
-            Ok(json) => println!("{json}"),
+            Ok(json) => json + "\n",
             Err(e) => {
                 eprintln!("error: cannot write JSON: {e}");
                 return ExitCode::from(2);
             }
         },
+    };
+    // A closed pipe (`erlrel audit ... | head`) is not worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(2);
     }
     if report.passed {
         ExitCode::SUCCESS
