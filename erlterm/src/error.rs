@@ -1,6 +1,8 @@
 //! Parse errors: what OTP would say, where, and a better explanation.
 
+use crate::lexer::Tok;
 use crate::span::Span;
+use crate::term::{Integer, Term};
 
 /// What went wrong. Each kind maps to the error term `file:consult/1`
 /// returns for the same input (see [`Error::otp_reason`]).
@@ -49,6 +51,24 @@ pub enum ErrorKind {
     /// A documented limit was exceeded.
     #[error("limit exceeded: {0}")]
     Limit(String),
+    /// A variable name longer than 255 characters (`{illegal,var}`).
+    #[error("variable name longer than 255 characters")]
+    IllegalVar,
+    /// An integer base outside 2..36 too large for `u64` (decimal text).
+    #[error("illegal base {0}")]
+    HugeBase(String),
+    /// Extra `; name() -> ...` clauses whose head is not `f()` (`erl_parse`
+    /// parses a term as the body of `f() ->`).
+    #[error("head mismatch")]
+    HeadMismatch,
+    /// The file could not be read; `posix` is the code OTP returns (`enoent`).
+    #[error("{message}")]
+    Io {
+        /// The POSIX error name, as `file:consult/1` returns it.
+        posix: String,
+        /// A human-readable message.
+        message: String,
+    },
 }
 
 /// A parse error with its position and, where one helps, a hint.
@@ -69,5 +89,170 @@ impl Error {
     /// The line OTP reports.
     pub fn line(&self) -> u32 {
         self.span.line
+    }
+}
+
+impl Error {
+    /// The reason term `file:consult/1` returns for this error: usually
+    /// `{Line, Module, Description}`, a bare POSIX atom for file errors.
+    ///
+    /// ```
+    /// let e = erlterm::parse_str("{a b}.").unwrap_err();
+    /// assert_eq!(
+    ///     e.otp_reason().to_string(),
+    ///     "{1,erl_parse,[[115,121,110,116,97,120,32,101,114,114,111,114,32,98,101,102,111,114,101,58,32],[98]]}"
+    /// );
+    /// ```
+    pub fn otp_reason(&self) -> Term {
+        let line = Term::int(i64::from(self.span.line));
+        let scan = |desc: Term| Term::tuple(vec![line.clone(), Term::atom("erl_scan"), desc]);
+        let illegal = |what: &str| scan(Term::tuple(vec![Term::atom("illegal"), Term::atom(what)]));
+        match &self.kind {
+            ErrorKind::InvalidUnicode => Term::tuple(vec![
+                line.clone(),
+                Term::atom("file_io_server"),
+                Term::atom("invalid_unicode"),
+            ]),
+            ErrorKind::IllegalCharacter => illegal("character"),
+            ErrorKind::IllegalAtom => illegal("atom"),
+            ErrorKind::IllegalInteger => illegal("integer"),
+            ErrorKind::IllegalFloat => illegal("float"),
+            ErrorKind::IllegalVar => illegal("var"),
+            ErrorKind::Base(b) => scan(Term::tuple(vec![
+                Term::atom("base"),
+                Term::Integer(Integer::from(*b)),
+            ])),
+            ErrorKind::HugeBase(b) => {
+                let v = b.parse::<num_bigint::BigInt>().unwrap_or_default();
+                scan(Term::tuple(vec![
+                    Term::atom("base"),
+                    Term::Integer(Integer::from(v)),
+                ]))
+            }
+            ErrorKind::Char => scan(Term::atom("char")),
+            ErrorKind::UnterminatedString { quote, prefix } => scan(Term::tuple(vec![
+                Term::atom("string"),
+                Term::int(i64::from(u32::from(*quote))),
+                Term::string(prefix),
+            ])),
+            ErrorKind::Syntax { before } => Term::tuple(vec![
+                line,
+                Term::atom("erl_parse"),
+                Term::list(vec![
+                    Term::string("syntax error before: "),
+                    Term::string(before),
+                ]),
+            ]),
+            ErrorKind::BadTerm(_) => Term::tuple(vec![
+                line,
+                Term::atom("erl_parse"),
+                Term::string("bad term"),
+            ]),
+            ErrorKind::HeadMismatch => Term::tuple(vec![
+                line,
+                Term::atom("erl_parse"),
+                Term::string("head mismatch"),
+            ]),
+            ErrorKind::Limit(msg) => {
+                Term::tuple(vec![line, Term::atom("erlterm"), Term::string(msg)])
+            }
+            ErrorKind::Io { posix, .. } => Term::atom(posix),
+        }
+    }
+
+    /// A rustc-style diagnostic for this error in `source` (the decoded text
+    /// the spans refer to), naming the file `origin`.
+    ///
+    /// ```
+    /// let src = "{a, b c}.\n";
+    /// let e = erlterm::parse_str(src).unwrap_err();
+    /// let text = e.render(src, "x.config");
+    /// assert!(text.contains("x.config:1:7"), "{text}");
+    /// assert!(text.contains("syntax error before: c"));
+    /// ```
+    pub fn render(&self, source: &str, origin: &str) -> String {
+        let mut msg = self.kind.to_string();
+        if let Some(exp) = &self.expected {
+            msg.push_str(&format!(" (expected {exp})"));
+        }
+        if let ErrorKind::Io { .. } = self.kind {
+            return format!("error: {origin}: {msg}\n");
+        }
+        crate::diagnostic::render(
+            source,
+            origin,
+            self.span,
+            crate::diagnostic::Severity::Error,
+            None,
+            &msg,
+            self.help.as_deref(),
+        )
+    }
+}
+
+/// The text `erl_parse` prints for a token in "syntax error before: ...".
+pub(crate) fn token_text(tok: &Tok<'_>) -> String {
+    match tok {
+        Tok::Atom(a) => write_atom(a, false),
+        Tok::Kw(k) | Tok::Punct(k) => write_atom(k, true),
+        Tok::PunctChar(c) => write_atom(c.encode_utf8(&mut [0u8; 4]), true),
+        Tok::Var(v) => (*v).to_string(),
+        Tok::Int(i) => i.to_string(),
+        Tok::BigInt(b) => b.to_string(),
+        Tok::Float(f) => crate::print::format_float(*f),
+        Tok::Char(c) => {
+            let mut s = String::from("$");
+            match *c {
+                32 => s.push_str("\\s"),
+                c => push_escaped(&mut s, c, None),
+            }
+            s
+        }
+        Tok::Str(st) => {
+            let mut s = String::from("\"");
+            for c in st.chars() {
+                push_escaped(&mut s, u32::from(c), Some('"'));
+            }
+            s.push('"');
+            s
+        }
+        Tok::Dot => "'.'".into(),
+        Tok::End => String::new(),
+    }
+}
+
+/// `io_lib:write_atom/1` (Unicode flavour: characters >= 160 stay raw).
+fn write_atom(name: &str, force_quotes: bool) -> String {
+    let reserved = ["maybe", "else"].contains(&name);
+    if !force_quotes && (!crate::print::atom_needs_quotes(name) || reserved) {
+        return name.to_string();
+    }
+    let mut s = String::from("'");
+    for c in name.chars() {
+        push_escaped(&mut s, u32::from(c), Some('\''));
+    }
+    s.push('\'');
+    s
+}
+
+/// One character as `io_lib` writes it inside quotes (Unicode mode).
+fn push_escaped(s: &mut String, c: u32, quote: Option<char>) {
+    let ch = char::from_u32(c).unwrap_or('\u{FFFD}');
+    match c {
+        _ if Some(ch) == quote => {
+            s.push('\\');
+            s.push(ch);
+        }
+        92 => s.push_str("\\\\"),
+        10 => s.push_str("\\n"),
+        13 => s.push_str("\\r"),
+        9 => s.push_str("\\t"),
+        11 => s.push_str("\\v"),
+        8 => s.push_str("\\b"),
+        12 => s.push_str("\\f"),
+        27 => s.push_str("\\e"),
+        127 => s.push_str("\\d"),
+        32..=126 | 160.. => s.push(ch),
+        _ => s.push_str(&format!("\\{c:03o}")),
     }
 }
