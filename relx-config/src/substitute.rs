@@ -1,0 +1,276 @@
+//! `${VAR}` / `${VAR:-default}` substitution as relx's extended start
+//! script does it (`replace_os_vars`, an awk loop) for `sys.config.src` and
+//! `vm.args.src`.
+//!
+//! Per line, while the line contains `${` followed later by `}`: take the
+//! text between them (`var`), split it at the first `:-` into a name and a
+//! default; the value is the environment value of the name; if `var`
+//! contains `:-` and the value is empty, the default is used; then **every**
+//! occurrence of that exact `${var}` on the line is replaced, and the line
+//! is scanned again from the start (so a value that contains `${...}` is
+//! substituted too). `$NAME` without braces is left alone, unset variables
+//! become empty.
+//!
+//! awk uses `var` as a regular expression when replacing. For plain names
+//! and defaults that is the same as a literal match; when `var` holds a
+//! regex metacharacter (`$ ( ) [ ] * + ? | ^ \ {`) the script hangs or
+//! replaces other text (`${A:-${B}}` loops forever), so such a reference
+//! is an [`ErrorKind::Rejected`] error here. A value that keeps
+//! reintroducing itself also makes awk loop forever; here it is an
+//! [`ErrorKind::Limit`] error.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Replacements allowed per line before giving up (awk would loop forever).
+pub const MAX_REPLACEMENTS_PER_LINE: usize = 10_000;
+/// Largest line the substitution may produce.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Characters that make awk's `gsub("[$]{" var "}", ...)` misbehave.
+const REGEX_META: &str = "$()[]*+?|^\\{";
+
+/// One piece of a template line, for inspecting which variables a
+/// template uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text.
+    Text(String),
+    /// `${name}` or `${name:-default}`.
+    Var {
+        /// The variable name (not validated: `${A B}` names `"A B"`).
+        name: String,
+        /// The text after the first `:-`, if present.
+        default: Option<String>,
+    },
+}
+
+/// A parsed `.src` template.
+///
+/// ```
+/// use relx_config::substitute::Template;
+/// use std::collections::HashMap;
+/// let t = Template::parse("-sname ${NODE:-myrel}\n-setcookie ${COOKIE}\n");
+/// let env = HashMap::from([("COOKIE".to_string(), "s3cret".to_string())]);
+/// assert_eq!(t.render(&env).unwrap(), "-sname myrel\n-setcookie s3cret\n");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    segments: Vec<Segment>,
+}
+
+impl Template {
+    /// Splits `source` into text and variable references.
+    pub fn parse(source: &str) -> Template {
+        Template {
+            source: source.to_string(),
+            segments: segments(source),
+        }
+    }
+
+    /// The pieces, in order (a first-level view: a value that contains
+    /// `${...}` would be substituted again at render time).
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The names of the variables referenced, in order of first use.
+    pub fn variables(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.segments {
+            if let Segment::Var { name, .. } = s {
+                if !out.contains(&name.as_str()) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// Renders the template with `env` exactly as the start script would.
+    pub fn render(&self, env: &HashMap<String, String>) -> Result<String> {
+        render(&self.source, |name| env.get(name).cloned())
+    }
+}
+
+/// Splits one text into [`Segment`]s (first `${`, up to the first `}`).
+fn segments(source: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for (i, line) in source.split_inclusive('\n').enumerate() {
+        let _ = i;
+        let mut rest = line;
+        while let Some((before, var, after)) = find_var(rest) {
+            text.push_str(before);
+            if !text.is_empty() {
+                out.push(Segment::Text(std::mem::take(&mut text)));
+            }
+            let (name, default) = split_var(var);
+            out.push(Segment::Var {
+                name: name.to_string(),
+                default: default.map(str::to_string),
+            });
+            rest = after;
+        }
+        text.push_str(rest);
+    }
+    if !text.is_empty() {
+        out.push(Segment::Text(text));
+    }
+    out
+}
+
+/// The first `${...}` of `line`: (text before, inside, text after).
+fn find_var(line: &str) -> Option<(&str, &str, &str)> {
+    let start = line.find("${")?;
+    let close = line[start + 2..].find('}')? + start + 2;
+    Some((&line[..start], &line[start + 2..close], &line[close + 1..]))
+}
+
+/// `NAME:-default` → (`NAME`, Some(`default`)); `NAME` → (`NAME`, None).
+fn split_var(var: &str) -> (&str, Option<&str>) {
+    match var.split_once(":-") {
+        Some((name, default)) => (name, Some(default)),
+        None => (var, None),
+    }
+}
+
+/// Renders `source` with `lookup` giving environment values.
+///
+/// Like awk, every line (including a last line without a newline) is
+/// written followed by `\n`.
+pub fn render(source: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String> {
+    let mut out = String::with_capacity(source.len());
+    if source.is_empty() {
+        return Ok(out);
+    }
+    let body = source.strip_suffix('\n').unwrap_or(source);
+    for (index, line) in body.split('\n').enumerate() {
+        out.push_str(&render_line(line, index + 1, &lookup)?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn render_line(
+    line: &str,
+    number: usize,
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<String> {
+    let mut line = line.to_string();
+    let mut rounds = 0;
+    while let Some((_, var, _)) = find_var(&line) {
+        rounds += 1;
+        if rounds > MAX_REPLACEMENTS_PER_LINE || line.len() > MAX_LINE_BYTES {
+            return Err(Error::new(
+                ErrorKind::Limit(format!(
+                    "line {number}: substitution does not terminate (a value keeps reintroducing `${{...}}`)"
+                )),
+                None,
+            ));
+        }
+        if let Some(c) = var.chars().find(|c| REGEX_META.contains(*c)) {
+            return Err(Error::rejected(
+                format!("line {number}: `${{{var}}}` contains `{c}`, which the start script's awk reads as a regular expression (it would hang or replace the wrong text)"),
+                None,
+            )
+            .with_help("keep variable names and defaults to letters, digits, `_`, `-`, `.`, `:`, `/` and spaces"));
+        }
+        let (name, default) = split_var(var);
+        let value = lookup(name).unwrap_or_default();
+        let replacement = match default {
+            Some(d) if value.is_empty() => d.to_string(),
+            _ => value,
+        };
+        let pattern = format!("${{{var}}}");
+        line = line.replace(&pattern, &replacement);
+    }
+    Ok(line)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// The environment of the table in spec §5.2.
+    fn env() -> HashMap<String, String> {
+        [
+            ("FOO", "foo"),
+            ("AMP", "a&b"),
+            ("BS", "a\\b"),
+            ("NUM", "42"),
+            ("EMPTY", ""),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn r(s: &str) -> String {
+        Template::parse(s).render(&env()).unwrap()
+    }
+
+    #[test]
+    fn spec_table() {
+        assert_eq!(r("${FOO} ${FOO:-dflt}"), "foo foo\n");
+        assert_eq!(r("${UNSET:-dflt}|${UNSET}|${UNSET:-}"), "dflt||\n");
+        assert_eq!(r("$FOO"), "$FOO\n");
+        assert_eq!(r("${UNSET:-a:-b}"), "a:-b\n");
+        assert_eq!(r("${AMP} ${BS}"), "a&b a\\b\n");
+        assert_eq!(r("${FOO}${FOO}"), "foofoo\n");
+        assert_eq!(r("${EMPTY:-d}"), "d\n");
+        assert_eq!(r("{\"${FOO}\", ${NUM}}"), "{\"foo\", 42}\n");
+    }
+
+    #[test]
+    fn regex_metacharacters_are_rejected() {
+        // awk loops forever on `${A:-${B}}` (the `$` of the pattern is an anchor).
+        for t in ["${A:-${B}}", "${A:-(}", "${A:-a|b}", "${A:-x*}"] {
+            let e = Template::parse(t).render(&env()).unwrap_err();
+            assert!(matches!(e.kind, ErrorKind::Rejected(_)), "{t}");
+        }
+        assert_eq!(r("${A:-x.y/z w}"), "x.y/z w\n");
+    }
+
+    #[test]
+    fn value_is_substituted_again() {
+        let env = HashMap::from([
+            ("A".to_string(), "${B}".to_string()),
+            ("B".to_string(), "b".to_string()),
+        ]);
+        assert_eq!(Template::parse("x${A}y").render(&env).unwrap(), "xby\n");
+    }
+
+    #[test]
+    fn self_referencing_value_is_an_error_not_a_hang() {
+        let env = HashMap::from([("A".to_string(), "${A}".to_string())]);
+        let err = Template::parse("${A}").render(&env).unwrap_err();
+        assert!(matches!(err.kind, ErrorKind::Limit(_)));
+        let env = HashMap::from([("A".to_string(), "${A}${A}".to_string())]);
+        assert!(Template::parse("${A}").render(&env).is_err());
+    }
+
+    #[test]
+    fn lines_are_independent_and_newline_terminated() {
+        assert_eq!(r("${UNSET:-x\n}"), "${UNSET:-x\n}\n");
+        assert_eq!(r(""), "");
+        assert_eq!(r("a\n\nb"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn segments_and_variables() {
+        let t = Template::parse("a ${X:-1} ${Y} ${X}");
+        assert_eq!(t.variables(), vec!["X", "Y"]);
+        assert_eq!(
+            t.segments()[1],
+            Segment::Var {
+                name: "X".into(),
+                default: Some("1".into())
+            }
+        );
+        assert_eq!(t.segments()[0], Segment::Text("a ".into()));
+    }
+}
