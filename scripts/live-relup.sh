@@ -35,8 +35,7 @@ for pair in "2.0.0 1.0.0" "3.0.0 2.0.0" "3.0.0 1.0.0" "2.0.0 3.0.0" "1.0.0 2.0.0
     got_file="$WORK/relup-$1-$2"
     if "$ERLREL" relup --to "$D/releases/$1/demo.rel" --from "$D/releases/$2/demo.rel" \
          --lib "$D/lib" $opt -o "$got_file" 2> "$WORK/err"; then
-      got=$(escript <(printf '%s\n' '#!/usr/bin/env escript' \
-        'main([F]) -> {ok, [T]} = file:consult(F), io:format("~0tp.~n", [T]).') "$got_file")
+      got=$(escript scripts/relup/print_term.escript "$got_file")
     else
       got="error"
     fi
