@@ -1,0 +1,6 @@
+{application, cache2,
+ [{description, "generated"},
+  {vsn, "1.1.0"},
+  {modules, [cache2_m1]},
+  {registered, []},
+  {applications, [kernel, stdlib]}]}.

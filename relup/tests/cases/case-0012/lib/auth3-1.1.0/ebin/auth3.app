@@ -1,0 +1,6 @@
+{application, auth3,
+ [{description, "generated"},
+  {vsn, "1.1.0"},
+  {modules, [auth3_m1, auth3_m2]},
+  {registered, []},
+  {applications, [kernel, stdlib]}]}.

@@ -1,0 +1,6 @@
+{application, web0,
+ [{description, "generated"},
+  {vsn, "1.1.0"},
+  {modules, [web0_m1, web0_m2, web0_new]},
+  {registered, []},
+  {applications, [kernel, stdlib]}]}.

@@ -1,0 +1,6 @@
+{application, kernel,
+ [{description, "generated"},
+  {vsn, "9.1"},
+  {modules, [application, code, kernel, kernel_new]},
+  {registered, []},
+  {applications, []}]}.
