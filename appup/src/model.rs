@@ -124,6 +124,9 @@ pub enum AppupError {
     /// An instruction systools refuses.
     #[error("{0}")]
     Instruction(#[from] InstructionError),
+    /// A `.appup.src` template tag that cannot be rendered.
+    #[error("{0}")]
+    Template(crate::template::TemplateError),
 }
 
 impl AppupError {
@@ -131,7 +134,7 @@ impl AppupError {
     pub fn span(&self) -> Span {
         match self {
             AppupError::Parse(e) => e.span,
-            AppupError::Empty => Span::default(),
+            AppupError::Empty | AppupError::Template(_) => Span::default(),
             AppupError::NotAnAppup { span, .. } | AppupError::NotAList { span, .. } => *span,
             AppupError::Instruction(e) => e.span,
         }
@@ -146,6 +149,29 @@ impl Appup {
         let mut appup = Appup::from_node(&node)?;
         appup.trailing = trailing;
         Ok(appup)
+    }
+
+    /// Parses with parse options, e.g. the variable `VSN` bound.
+    pub fn parse_with(text: &str, opts: &erlterm::ParseOptions) -> Result<Appup, AppupError> {
+        let (node, trailing) = crate::read::first_term_with(text, opts)?;
+        let mut appup = Appup::from_node(&node)?;
+        appup.trailing = trailing;
+        Ok(appup)
+    }
+
+    /// Parses an `.appup.src`: `{{vsn}}` rendered as rebar3_appup_plugin
+    /// does, and the variable `VSN` bound to `vsn` (a string).
+    ///
+    /// ```
+    /// let src = r#"{VSN, [{"{{vsn}}-old", []}], [{"1.0", []}]}."#;
+    /// let appup = appup::Appup::parse_src(src, "2.0").unwrap();
+    /// assert_eq!(appup.vsn.as_deref(), Some("2.0"));
+    /// assert_eq!(appup.up_from[0].spec, appup::VsnSpec::Exact("2.0-old".into()));
+    /// ```
+    pub fn parse_src(text: &str, vsn: &str) -> Result<Appup, AppupError> {
+        let rendered = crate::template::render(text, vsn).map_err(AppupError::Template)?;
+        let opts = erlterm::ParseOptions::default().bind("VSN", Term::string(vsn));
+        Appup::parse_with(&rendered, &opts)
     }
 
     /// Builds the model from the appup term.

@@ -273,6 +273,7 @@ struct Flags {
     multiline: bool,
     dotall: bool,
     ungreedy: bool,
+    dupnames: bool,
 }
 
 /// What precedes the current position, for quantifier validity.
@@ -317,6 +318,9 @@ struct Translator<'a> {
     prev: Prev,
     newline_sensitive: bool,
     word_boundary: bool,
+    /// Output offset and negation of a `\w`/`\W` just emitted.
+    word_type: Option<(usize, bool)>,
+    names: Vec<String>,
     _src: &'a str,
 }
 
@@ -332,6 +336,8 @@ impl<'a> Translator<'a> {
             prev: Prev::Nothing,
             newline_sensitive: false,
             word_boundary: false,
+            word_type: None,
+            names: Vec::new(),
             _src: src,
         }
     }
@@ -374,8 +380,9 @@ impl<'a> Translator<'a> {
         while let Some(c) = self.peek() {
             let at = self.offset();
             self.pos += 1;
+            let word_type = self.word_type.take();
             match c {
-                '\\' => self.escape(at)?,
+                '\\' => self.escape(at, word_type)?,
                 '[' => {
                     let s = self.class(at)?;
                     self.atom(&emit_set(&s));
@@ -393,9 +400,9 @@ impl<'a> Translator<'a> {
                     self.out.push('|');
                     self.prev = Prev::Nothing;
                 }
-                '*' | '+' | '?' => self.quantifier(at, c)?,
+                '*' | '+' | '?' => self.quantifier(at, c, word_type)?,
                 '{' => {
-                    if !self.counted_quantifier(at)? {
+                    if !self.counted_quantifier(at, word_type)? {
                         self.literal('{');
                     }
                 }
@@ -453,9 +460,10 @@ impl<'a> Translator<'a> {
     fn check_repeatable(&self, at: usize) -> Result<(), PatternError> {
         match self.prev {
             Prev::Atom => Ok(()),
-            Prev::Nothing | Prev::Quantifier => self.invalid(at, "nothing to repeat"),
-            Prev::Assertion => self.unsupported(at, "quantifier on an assertion"),
-            Prev::Option => self.unsupported(at, "quantifier after an option setting or comment"),
+            // PCRE refuses to repeat assertions and option settings too.
+            Prev::Nothing | Prev::Quantifier | Prev::Assertion | Prev::Option => {
+                self.invalid(at, "nothing to repeat")
+            }
         }
     }
 
@@ -479,14 +487,72 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn quantifier(&mut self, at: usize, c: char) -> Result<(), PatternError> {
+    fn quantifier(
+        &mut self,
+        at: usize,
+        c: char,
+        word_type: Option<(usize, bool)>,
+    ) -> Result<(), PatternError> {
         self.check_repeatable(at)?;
+        if let Some((start, neg)) = word_type {
+            let (min, max) = match c {
+                '*' => (0, None),
+                '+' => (1, None),
+                _ => (0, Some(1)),
+            };
+            if self.word_repeat(start, neg, min, max)? {
+                return Ok(());
+            }
+        }
         self.out.push(c);
         self.quantifier_suffix()
     }
 
+    /// PCRE quirk (UTF mode, no UCP): the first `min` iterations of a
+    /// repeated `\w`/`\W` (compiled as a counted or `+` repeat) test
+    /// ASCII word characters only, further iterations use the Latin-1
+    /// table; `\w{1,m}`, `*` and `?` use the Latin-1 table throughout.
+    /// Rewrites the just-emitted set; returns false when nothing differs.
+    fn word_repeat(
+        &mut self,
+        start: usize,
+        neg: bool,
+        min: u32,
+        max: Option<u32>,
+    ) -> Result<bool, PatternError> {
+        let single_kept = min == 0 || (min == 1 && max.is_some());
+        if single_kept {
+            return Ok(false);
+        }
+        let ascii = set(&[(48, 57), (65, 90), (95, 95), (97, 122)]);
+        let ascii = if neg { negated(ascii) } else { ascii };
+        let latin = if neg { negated(word_set()) } else { word_set() };
+        self.out.truncate(start);
+        self.out.push_str("(?:");
+        self.out.push_str(&emit_set(&ascii));
+        self.out.push_str(&format!("{{{min}}}"));
+        match max {
+            Some(m) if m == min => {}
+            Some(m) => {
+                self.out.push_str(&emit_set(&latin));
+                self.out.push_str(&format!("{{0,{}}}", m - min));
+            }
+            None => {
+                self.out.push_str(&emit_set(&latin));
+                self.out.push('*');
+            }
+        }
+        self.quantifier_suffix()?;
+        self.out.push(')');
+        Ok(true)
+    }
+
     /// `{n}`, `{n,}`, `{n,m}`; anything else is a literal `{` (PCRE rule).
-    fn counted_quantifier(&mut self, at: usize) -> Result<bool, PatternError> {
+    fn counted_quantifier(
+        &mut self,
+        at: usize,
+        word_type: Option<(usize, bool)>,
+    ) -> Result<bool, PatternError> {
         let start = self.pos;
         let Some(min) = self.number() else {
             return Ok(false);
@@ -520,6 +586,11 @@ impl<'a> Translator<'a> {
             return self.invalid(at, "numbers out of order in {} quantifier");
         }
         self.check_repeatable(at)?;
+        if let Some((start, neg)) = word_type {
+            if self.word_repeat(start, neg, min, max)? {
+                return Ok(true);
+            }
+        }
         match max {
             Some(m) if m == min => self.out.push_str(&format!("{{{min}}}")),
             Some(m) => self.out.push_str(&format!("{{{min},{m}}}")),
@@ -578,7 +649,7 @@ impl<'a> Translator<'a> {
             Some('#') => {
                 while let Some(c) = self.bump() {
                     if c == ')' {
-                        self.prev = Prev::Option;
+                        // A comment is transparent: `a(?#c)*` repeats `a`.
                         return Ok(());
                     }
                 }
@@ -608,13 +679,19 @@ impl<'a> Translator<'a> {
 
     fn group_name(&mut self, at: usize, end: char) -> Result<(), PatternError> {
         let mut n = 0usize;
+        let mut name = String::new();
         while let Some(c) = self.bump() {
             if c == end {
                 if n == 0 {
                     return self.invalid(at, "group name expected");
                 }
+                if self.names.contains(&name) && !self.flags.dupnames {
+                    return self.invalid(at, "two named subpatterns have the same name");
+                }
+                self.names.push(name);
                 return self.open_group(at);
             }
+            name.push(c);
             let ok = c == '_' || c.is_ascii_alphabetic() || (n > 0 && c.is_ascii_digit());
             if !ok || n >= 32 {
                 return self.invalid(at, "invalid group name");
@@ -638,7 +715,7 @@ impl<'a> Translator<'a> {
                 'm' => flags.multiline = on,
                 's' => flags.dotall = on,
                 'U' => flags.ungreedy = on,
-                'J' => {}
+                'J' => flags.dupnames = on,
                 'x' => return self.unsupported(at, "extended mode `(?x)`"),
                 'X' => return self.unsupported(at, "extra mode `(?X)`"),
                 ')' => {
@@ -657,12 +734,20 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn escape(&mut self, at: usize) -> Result<(), PatternError> {
+    fn escape(&mut self, at: usize, word_type: Option<(usize, bool)>) -> Result<(), PatternError> {
+        let letter = self.peek();
+        let start = self.out.len();
         match self.escape_value(at, false)? {
             Escape::Item(Item::Char(c)) => self.literal(c),
-            Escape::Item(Item::Set(s)) => self.atom(&emit_set(&s)),
+            Escape::Item(Item::Set(s)) => {
+                self.atom(&emit_set(&s));
+                if let Some(l @ ('w' | 'W')) = letter {
+                    self.word_type = Some((start, l == 'W'));
+                }
+            }
+            // `\E` is transparent: `\w\E+` still repeats `\w`.
+            Escape::Nothing => self.word_type = word_type,
             Escape::Assertion(a) => self.assertion(a),
-            Escape::Nothing => {}
             Escape::Quote => {
                 while let Some(c) = self.bump() {
                     if c == '\\' && self.peek() == Some('E') {

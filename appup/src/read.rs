@@ -1,6 +1,6 @@
 //! Reading the first term of a file, as `systools_lib:read_term/1` does.
 
-use erlterm::{Node, Span};
+use erlterm::{Node, ParseOptions, Span};
 
 use crate::model::AppupError;
 
@@ -64,8 +64,16 @@ fn blank(text: &str) -> bool {
 /// The first term of `text`, and the span where non-blank trailing text
 /// starts (which systools ignores).
 pub fn first_term(text: &str) -> Result<(Node, Option<Span>), AppupError> {
+    first_term_with(text, &ParseOptions::default())
+}
+
+/// [`first_term`] with parse options (variable bindings such as `VSN`).
+pub fn first_term_with(
+    text: &str,
+    opts: &ParseOptions,
+) -> Result<(Node, Option<Span>), AppupError> {
     let end = first_dot_end(text).unwrap_or(text.len());
-    let mut nodes = erlterm::parse_nodes(&text[..end]).map_err(AppupError::Parse)?;
+    let mut nodes = erlterm::parse_nodes_with(&text[..end], opts).map_err(AppupError::Parse)?;
     if nodes.is_empty() {
         return Err(AppupError::Empty);
     }

@@ -1,28 +1,250 @@
-//! `erlrel appup ...` (owned by the appup crate's work).
+//! `erlrel appup ...`: version lookup in appup files, and the comparison
+//! with OTP's answers used by `scripts/live-appup.sh`.
 
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use appup::{Direction, PatternError, VsnRegex};
+use erlterm::{Node, ParseOptions, Term};
 
 /// Appup subcommands.
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Print the instructions of the entry that matches a version.
     Match(MatchArgs),
+    /// Compare with OTP's answers (TSV from scripts/appup/oracle.escript on stdin).
+    #[command(hide = true)]
+    OracleCompare,
 }
 
 /// Arguments of `erlrel appup match`.
 #[derive(clap::Args)]
 pub struct MatchArgs {
-    /// The .appup file.
-    file: std::path::PathBuf,
+    /// The .appup (or .appup.src) file.
+    file: PathBuf,
     /// The version to upgrade from (or downgrade to, with --down).
     vsn: String,
     /// Search the downgrade entries.
     #[arg(long)]
     down: bool,
+    /// For `{VSN, ...}` and `{{vsn}}` files: the value of VSN.
+    #[arg(long, value_name = "VSN")]
+    app_vsn: Option<String>,
 }
 
+/// Runs an appup subcommand.
 pub fn run(cmd: &Command) -> ExitCode {
     match cmd {
-        Command::Match(_) => ExitCode::FAILURE,
+        Command::Match(args) => run_match(args),
+        Command::OracleCompare => oracle_compare(),
+    }
+}
+
+/// Reads the appup term as systools does (first term only), binding `VSN`
+/// and rendering `{{vsn}}` when a value is given.
+fn read_appup_term(path: &Path, app_vsn: Option<&str>) -> Result<Term, String> {
+    read_appup_node(path, app_vsn).map(|n| n.to_term())
+}
+
+fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{}: invalid UTF-8", path.display()))?;
+    let (text, opts) = match app_vsn {
+        Some(v) => (
+            appup::template::render(&text, v).map_err(|e| e.to_string())?,
+            ParseOptions::default().bind("VSN", Term::string(v)),
+        ),
+        None => (text, ParseOptions::default()),
+    };
+    let (node, _) = appup::read::first_term_with(&text, &opts)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(node)
+}
+
+fn run_match(args: &MatchArgs) -> ExitCode {
+    let term = match read_appup_term(&args.file, args.app_vsn.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let dir = if args.down {
+        Direction::Down
+    } else {
+        Direction::Up
+    };
+    match appup::find_instructions(&term, &args.vsn, dir) {
+        Ok(Some(instrs)) => {
+            println!("{}", Term::list(instrs));
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            let which = if args.down { "DownTo" } else { "UpFrom" };
+            eprintln!(
+                "no {which} entry of {} matches version {:?}",
+                args.file.display(),
+                args.vsn
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.file.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Tallies of the comparison.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    unsupported: usize,
+}
+
+/// Our answer for a single pattern, in the oracle's vocabulary.
+fn pattern_answer(
+    cache: &mut HashMap<Vec<u8>, Result<VsnRegex, PatternError>>,
+    pat: &[u8],
+    vsn: &str,
+) -> Result<&'static str, String> {
+    let re = cache
+        .entry(pat.to_vec())
+        .or_insert_with(|| VsnRegex::compile(pat));
+    match re {
+        Ok(re) => match re.whole_match(vsn) {
+            Ok(true) => Ok("match"),
+            Ok(false) => Ok("nomatch"),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(PatternError::Invalid { .. } | PatternError::InvalidUtf8 { .. }) => Ok("crash"),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Our answer for a lookup in a file, in the oracle's vocabulary.
+fn file_answer(term: &Result<Term, String>, dir: &str, vsn: &str) -> Result<String, String> {
+    let Ok(term) = term else {
+        return Ok("badfile".into());
+    };
+    let Some([_, up, down]) = term.as_tuple() else {
+        return Ok("badfile".into());
+    };
+    let list = if dir == "up" { up } else { down };
+    match appup::search(list, vsn) {
+        Ok(Some(i)) => Ok(format!("match:{i}")),
+        Ok(None) => Ok("nomatch".into()),
+        Err(PatternError::Invalid { .. } | PatternError::InvalidUtf8 { .. }) => Ok("crash".into()),
+        Err(PatternError::Malformed(_)) => Ok("crash".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn read_for_oracle(path: &str) -> Result<Node, String> {
+    read_appup_node(Path::new(path), None)
+        .or_else(|_| read_appup_node(Path::new(path), Some("99.0.0")))
+}
+
+/// systools_rc's verdict on one entry's instructions, in the oracle's words.
+fn entry_answer(node: &Result<Node, String>, dir: &str, index: usize) -> String {
+    let entry = node.as_ref().ok().and_then(|n| {
+        let list = n.as_tuple()?.get(if dir == "up" { 1 } else { 2 })?;
+        list.as_list()?.get(index)?.as_tuple()?.get(1).cloned()
+    });
+    let Some(instrs) = entry else {
+        return "missing".into();
+    };
+    let Some(items) = instrs.as_list() else {
+        return "crash".into();
+    };
+    match appup::instruction::parse_script(items) {
+        Ok(_) => "ok".into(),
+        Err(e) if e.reason == appup::instruction::Reason::ImproperList => "crash".into(),
+        Err(e) => e.otp_reason().to_string(),
+    }
+}
+
+fn oracle_compare() -> ExitCode {
+    let mut tally = Tally::default();
+    let mut regexes = HashMap::new();
+    let mut files: HashMap<String, Result<Node, String>> = HashMap::new();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (ours, otp, what) = match cols.as_slice() {
+            ["re", pat, vsn, otp] => {
+                let (Some(pat), Some(vsn)) = (
+                    unhex(pat),
+                    unhex(vsn).and_then(|v| String::from_utf8(v).ok()),
+                ) else {
+                    eprintln!("bad line: {line}");
+                    tally.failed += 1;
+                    continue;
+                };
+                let what = format!("<<{:?}>> vs {vsn:?}", String::from_utf8_lossy(&pat));
+                (
+                    pattern_answer(&mut regexes, &pat, &vsn).map(String::from),
+                    *otp,
+                    what,
+                )
+            }
+            ["file", path, dir, vsn, otp] => {
+                let node = files
+                    .entry(path.to_string())
+                    .or_insert_with(|| read_for_oracle(path));
+                let term = node.as_ref().map(Node::to_term).map_err(Clone::clone);
+                let vsn = unhex(vsn)
+                    .and_then(|v| String::from_utf8(v).ok())
+                    .unwrap_or_default();
+                let what = format!("{path} {dir} {vsn:?}");
+                (file_answer(&term, dir, &vsn), *otp, what)
+            }
+            ["entry", path, dir, index, otp] => {
+                let node = files
+                    .entry(path.to_string())
+                    .or_insert_with(|| read_for_oracle(path));
+                let what = format!("{path} {dir} entry {index}");
+                let index = index.parse().unwrap_or(usize::MAX);
+                (Ok(entry_answer(node, dir, index)), *otp, what)
+            }
+            _ => {
+                eprintln!("bad line: {line}");
+                tally.failed += 1;
+                continue;
+            }
+        };
+        match ours {
+            Ok(ours) if ours == otp => tally.passed += 1,
+            Ok(ours) => {
+                tally.failed += 1;
+                eprintln!("DISAGREE {what}: OTP {otp}, erlrel {ours}");
+            }
+            Err(e) => {
+                // An explicit refusal, never a silent difference.
+                tally.unsupported += 1;
+                eprintln!("unsupported {what} (OTP {otp}): {e}");
+            }
+        }
+    }
+    println!("{} unsupported (refused with an error)", tally.unsupported);
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
