@@ -90,9 +90,19 @@ fn core(vsn_kernel: &str, sasl: &str) -> Vec<App> {
         appup: None,
     };
     vec![
-        app("kernel", vsn_kernel, &["application", "code", "kernel"], &[]),
+        app(
+            "kernel",
+            vsn_kernel,
+            &["application", "code", "kernel"],
+            &[],
+        ),
         app("stdlib", "5.0", &["lists", "gen_server"], &["kernel"]),
-        app("sasl", sasl, &["release_handler", "systools"], &["kernel", "stdlib"]),
+        app(
+            "sasl",
+            sasl,
+            &["release_handler", "systools"],
+            &["kernel", "stdlib"],
+        ),
     ]
 }
 
@@ -106,8 +116,12 @@ struct Chains {
 
 impl Chains {
     fn deps_for(&mut self, rng: &mut Rng, m: &str) -> Vec<String> {
-        let candidates: Vec<String> =
-            self.subjects.iter().filter(|s| !self.depended.contains(*s) && s.as_str() != m).cloned().collect();
+        let candidates: Vec<String> = self
+            .subjects
+            .iter()
+            .filter(|s| !self.depended.contains(*s) && s.as_str() != m)
+            .cloned()
+            .collect();
         if candidates.is_empty() || !rng.chance(35) || self.has_dep.contains(m) {
             return vec![];
         }
@@ -134,8 +148,12 @@ fn update_form(rng: &mut Rng, m: &str, deps: &[String]) -> String {
         1 if deps.is_empty() => format!("{{update, {m}, supervisor}}"),
         2 => format!("{{update, {m}, {{advanced, extra_{}}}, {d}}}", rng.below(9)),
         3 => format!("{{update, {m}, 5000, soft, soft_purge, brutal_purge, {d}}}"),
-        4 => format!("{{update, {m}, static, default, {{advanced, [x]}}, brutal_purge, brutal_purge, {d}}}"),
-        5 => format!("{{update, {m}, dynamic, infinity, {{advanced, y}}, brutal_purge, soft_purge, {d}}}"),
+        4 => format!(
+            "{{update, {m}, static, default, {{advanced, [x]}}, brutal_purge, brutal_purge, {d}}}"
+        ),
+        5 => format!(
+            "{{update, {m}, dynamic, infinity, {{advanced, y}}, brutal_purge, soft_purge, {d}}}"
+        ),
         _ => format!("{{update, {m}, {d}}}"),
     }
 }
@@ -150,17 +168,34 @@ fn load_form(rng: &mut Rng, m: &str, deps: &[String]) -> String {
 }
 
 /// Instructions to go from `from` modules to `to` modules.
-fn script(rng: &mut Rng, chains: &mut Chains, from: &[String], to: &[String], add_kw: &str) -> Vec<String> {
+fn script(
+    rng: &mut Rng,
+    chains: &mut Chains,
+    from: &[String],
+    to: &[String],
+    add_kw: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     for m in to {
         if !from.contains(m) {
             let deps = chains.deps_for(rng, m);
             chains.subjects.push(m.clone());
-            out.push(format!("{{{add_kw}, {m}{}}}", if deps.is_empty() { String::new() } else { format!(", [{}]", deps.join(", ")) }));
+            out.push(format!(
+                "{{{add_kw}, {m}{}}}",
+                if deps.is_empty() {
+                    String::new()
+                } else {
+                    format!(", [{}]", deps.join(", "))
+                }
+            ));
         } else if rng.chance(70) {
             let deps = chains.deps_for(rng, m);
             chains.subjects.push(m.clone());
-            out.push(if rng.chance(50) { update_form(rng, m, &deps) } else { load_form(rng, m, &deps) });
+            out.push(if rng.chance(50) {
+                update_form(rng, m, &deps)
+            } else {
+                load_form(rng, m, &deps)
+            });
         }
     }
     for m in from {
@@ -205,7 +240,12 @@ fn version_pattern(rng: &mut Rng, vsn: &str) -> String {
     }
 }
 
-fn appup_text(rng: &mut Rng, vsn: &str, ups: &[(String, Vec<String>)], downs: &[(String, Vec<String>)]) -> String {
+fn appup_text(
+    rng: &mut Rng,
+    vsn: &str,
+    ups: &[(String, Vec<String>)],
+    downs: &[(String, Vec<String>)],
+) -> String {
     let entries = |rng: &mut Rng, list: &[(String, Vec<String>)]| -> String {
         let mut es = Vec::new();
         if rng.chance(25) {
@@ -215,7 +255,11 @@ fn appup_text(rng: &mut Rng, vsn: &str, ups: &[(String, Vec<String>)], downs: &[
             es.push("{<<\"2\\\\..*\">>, []}".to_string());
         }
         for (v, instrs) in list {
-            es.push(format!("{{{}, [{}]}}", version_pattern(rng, v), instrs.join(",\n     ")));
+            es.push(format!(
+                "{{{}, [{}]}}",
+                version_pattern(rng, v),
+                instrs.join(",\n     ")
+            ));
         }
         es.join(",\n  ")
     };
@@ -229,12 +273,24 @@ fn gen_case(rng: &mut Rng) -> Case {
     let two_bases = rng.chance(30);
     let erts_change = rng.chance(15);
     let kernel_up = rng.chance(8);
-    let old_sasl = if erts_change && rng.chance(20) { "2.1" } else { "5.0" };
+    let old_sasl = if erts_change && rng.chance(20) {
+        "2.1"
+    } else {
+        "5.0"
+    };
     let mut apps: Vec<App> = core("9.0", "5.0");
     if old_sasl != "5.0" {
-        apps.extend(core("9.0", old_sasl).into_iter().filter(|a| a.name == "sasl"));
+        apps.extend(
+            core("9.0", old_sasl)
+                .into_iter()
+                .filter(|a| a.name == "sasl"),
+        );
     }
-    let mut top_entries = vec!["{kernel, \"9.0\"}".to_string(), "{stdlib, \"5.0\"}".into(), "{sasl, \"5.0\"}".into()];
+    let mut top_entries = vec![
+        "{kernel, \"9.0\"}".to_string(),
+        "{stdlib, \"5.0\"}".into(),
+        "{sasl, \"5.0\"}".into(),
+    ];
     let mut base_entries = vec![top_entries.clone(), top_entries.clone()];
     if old_sasl != "5.0" {
         base_entries[0][2] = format!("{{sasl, \"{old_sasl}\"}}");
@@ -255,7 +311,11 @@ fn gen_case(rng: &mut Rng) -> Case {
     let mut stable: Vec<String> = Vec::new();
     let types = ["permanent", "transient", "temporary", "load", "none"];
     for i in 0..n_apps {
-        let name = format!("{}{}", ["web", "db", "cache", "auth", "mq", "log"][i % 6], i);
+        let name = format!(
+            "{}{}",
+            ["web", "db", "cache", "auth", "mq", "log"][i % 6],
+            i
+        );
         let n_mods = 1 + rng.below(4);
         let old_mods = modules_of(rng, &name, n_mods);
         let mut uses = vec!["kernel".to_string(), "stdlib".to_string()];
@@ -265,14 +325,37 @@ fn gen_case(rng: &mut Rng) -> Case {
         } // 0-1 added, 2 removed, 3 unchanged, 4 restart, else upgraded
         let base_vsns = ["1.0.0".to_string(), format!("1.0.{}", 1 + rng.below(3))];
         let mut base_apps = Vec::new();
-        for (b, bv) in base_vsns.iter().enumerate().take(if two_bases { 2 } else { 1 }) {
+        for (b, bv) in base_vsns
+            .iter()
+            .enumerate()
+            .take(if two_bases { 2 } else { 1 })
+        {
             if fate <= 1 {
                 continue;
             }
-            let vsn = if fate == 3 { "1.1.0".to_string() } else { bv.clone() };
-            let mods = if b == 1 && rng.chance(50) { modules_of(rng, &name, n_mods + 1) } else { old_mods.clone() };
-            let app = App { name: name.clone(), vsn: vsn.clone(), modules: mods, uses: uses.clone(), registered: vec![], appup: None };
-            let ty = if rng.chance(20) { format!(", {}", rng.pick(&types)) } else { String::new() };
+            let vsn = if fate == 3 {
+                "1.1.0".to_string()
+            } else {
+                bv.clone()
+            };
+            let mods = if b == 1 && rng.chance(50) {
+                modules_of(rng, &name, n_mods + 1)
+            } else {
+                old_mods.clone()
+            };
+            let app = App {
+                name: name.clone(),
+                vsn: vsn.clone(),
+                modules: mods,
+                uses: uses.clone(),
+                registered: vec![],
+                appup: None,
+            };
+            let ty = if rng.chance(20) {
+                format!(", {}", rng.pick(&types))
+            } else {
+                String::new()
+            };
             base_entries[b].push(format!("{{{name}, \"{vsn}\"{ty}}}"));
             if !apps.iter().any(|a| a.name == app.name && a.vsn == app.vsn) {
                 apps.push(app.clone());
@@ -287,7 +370,14 @@ fn gen_case(rng: &mut Rng) -> Case {
             if top_mods.len() > 1 && rng.chance(25) {
                 top_mods.remove(0);
             }
-            let mut top = App { name: name.clone(), vsn: "1.1.0".into(), modules: top_mods.clone(), uses: uses.clone(), registered: vec![], appup: None };
+            let mut top = App {
+                name: name.clone(),
+                vsn: "1.1.0".into(),
+                modules: top_mods.clone(),
+                uses: uses.clone(),
+                registered: vec![],
+                appup: None,
+            };
             if fate == 3 {
                 top.modules = old_mods.clone();
             } else if fate > 3 {
@@ -295,16 +385,32 @@ fn gen_case(rng: &mut Rng) -> Case {
                 let mut downs = Vec::new();
                 for (bi, b) in base_apps.iter().enumerate() {
                     if fate == 4 {
-                        ups.push((b.vsn.clone(), vec![format!("{{restart_application, {name}}}")]));
-                        downs.push((b.vsn.clone(), vec![format!("{{restart_application, {name}}}")]));
+                        ups.push((
+                            b.vsn.clone(),
+                            vec![format!("{{restart_application, {name}}}")],
+                        ));
+                        downs.push((
+                            b.vsn.clone(),
+                            vec![format!("{{restart_application, {name}}}")],
+                        ));
                     } else {
-                        ups.push((b.vsn.clone(), script(rng, &mut chains_up[bi], &b.modules, &top_mods, "add_module")));
-                        downs.push((b.vsn.clone(), script(rng, &mut chains_dn[bi], &top_mods, &b.modules, "add_module")));
+                        ups.push((
+                            b.vsn.clone(),
+                            script(rng, &mut chains_up[bi], &b.modules, &top_mods, "add_module"),
+                        ));
+                        downs.push((
+                            b.vsn.clone(),
+                            script(rng, &mut chains_dn[bi], &top_mods, &b.modules, "add_module"),
+                        ));
                     }
                 }
                 top.appup = Some(appup_text(rng, "1.1.0", &ups, &downs));
             }
-            let ty = if rng.chance(25) { format!(", {}", rng.pick(&types)) } else { String::new() };
+            let ty = if rng.chance(25) {
+                format!(", {}", rng.pick(&types))
+            } else {
+                String::new()
+            };
             top_entries.push(format!("{{{name}, \"1.1.0\"{ty}}}"));
             apps.push(top);
         }
@@ -312,9 +418,27 @@ fn gen_case(rng: &mut Rng) -> Case {
             stable.push(name);
         }
     }
-    let mut rels = vec![Rel { file: "rels/top.rel".into(), vsn: "2.0".into(), erts: if erts_change { "13.2".into() } else { "13.1".into() }, entries: top_entries }];
-    for (b, entries) in base_entries.into_iter().enumerate().take(if two_bases { 2 } else { 1 }) {
-        rels.push(Rel { file: format!("rels/base{b}.rel"), vsn: format!("1.{b}"), erts: "13.1".into(), entries });
+    let mut rels = vec![Rel {
+        file: "rels/top.rel".into(),
+        vsn: "2.0".into(),
+        erts: if erts_change {
+            "13.2".into()
+        } else {
+            "13.1".into()
+        },
+        entries: top_entries,
+    }];
+    for (b, entries) in base_entries
+        .into_iter()
+        .enumerate()
+        .take(if two_bases { 2 } else { 1 })
+    {
+        rels.push(Rel {
+            file: format!("rels/base{b}.rel"),
+            vsn: format!("1.{b}"),
+            erts: "13.1".into(),
+            entries,
+        });
     }
     let bases: Vec<usize> = (1..rels.len()).collect();
     let mut down = bases.clone();
@@ -328,7 +452,13 @@ fn gen_case(rng: &mut Rng) -> Case {
     if rng.chance(10) {
         opts.push("warnings_as_errors");
     }
-    let mut case = Case { apps, rels, up: bases, down, opts };
+    let mut case = Case {
+        apps,
+        rels,
+        up: bases,
+        down,
+        opts,
+    };
     if rng.chance(12) {
         inject_error(rng, &mut case);
     }
@@ -337,7 +467,9 @@ fn gen_case(rng: &mut Rng) -> Case {
 
 /// Breaks a case in one of the ways systools reports.
 fn inject_error(rng: &mut Rng, case: &mut Case) {
-    let with_appup: Vec<usize> = (0..case.apps.len()).filter(|&i| case.apps[i].appup.is_some() && case.apps[i].name != "kernel").collect();
+    let with_appup: Vec<usize> = (0..case.apps.len())
+        .filter(|&i| case.apps[i].appup.is_some() && case.apps[i].name != "kernel")
+        .collect();
     match rng.below(8) {
         0 if !with_appup.is_empty() => {
             let i = *rng.pick(&with_appup);
@@ -345,7 +477,9 @@ fn inject_error(rng: &mut Rng, case: &mut Case) {
         }
         1 if !with_appup.is_empty() => {
             let i = *rng.pick(&with_appup);
-            case.apps[i].appup = Some("{\"1.1.0\", [{\"0.0.1\", []}], [{\"0.0.1\", []}]}.\n".into()); // no_relup
+            case.apps[i].appup =
+                Some("{\"1.1.0\", [{\"0.0.1\", []}], [{\"0.0.1\", []}]}.\n".into());
+            // no_relup
         }
         2 if !with_appup.is_empty() => {
             let i = *rng.pick(&with_appup);
@@ -357,7 +491,9 @@ fn inject_error(rng: &mut Rng, case: &mut Case) {
         }
         4 if !with_appup.is_empty() => {
             let i = *rng.pick(&with_appup);
-            case.apps[i].appup = Some("{\"1.0.9\", [{<<\".*\">>, [{update, x_mod, foo}]}], [{<<\".*\">>, []}]}.\n".into());
+            case.apps[i].appup = Some(
+                "{\"1.0.9\", [{<<\".*\">>, [{update, x_mod, foo}]}], [{<<\".*\">>, []}]}.\n".into(),
+            );
         }
         5 => {
             let name = case.apps.last().map(|a| a.name.clone()).unwrap_or_default();
@@ -379,7 +515,10 @@ fn inject_error(rng: &mut Rng, case: &mut Case) {
 
 fn write_case(dir: &Path, case: &Case) -> std::io::Result<()> {
     for app in &case.apps {
-        let ebin = dir.join("lib").join(format!("{}-{}", app.name, app.vsn)).join("ebin");
+        let ebin = dir
+            .join("lib")
+            .join(format!("{}-{}", app.name, app.vsn))
+            .join("ebin");
         std::fs::create_dir_all(&ebin)?;
         std::fs::write(ebin.join(format!("{}.app", app.name)), app.text())?;
         if let Some(a) = &app.appup {
@@ -429,18 +568,35 @@ fn run_case(dir: &Path) -> Result<(String, Option<String>), String> {
             _ => {}
         }
     }
-    Ok(match relup::make_relup_from_paths(&top, &up, &down, &[dir.join("lib")], opts) {
-        Ok(g) => {
-            let ws = Term::list(g.warnings.iter().map(|w| w.to_term()).collect());
-            (format!("{{ok, {}, {}}}.\n", g.relup.to_term(), ws), Some(g.relup.to_file_text()))
-        }
-        Err(e) => (format!("{{error, {}}}.\n%% {}\n", Term::atom(e.otp_tag()), e.to_string().replace('\n', " ")), None),
-    })
+    Ok(
+        match relup::make_relup_from_paths(&top, &up, &down, &[dir.join("lib")], opts) {
+            Ok(g) => {
+                let ws = Term::list(g.warnings.iter().map(|w| w.to_term()).collect());
+                (
+                    format!("{{ok, {}, {}}}.\n", g.relup.to_term(), ws),
+                    Some(g.relup.to_file_text()),
+                )
+            }
+            Err(e) => (
+                format!(
+                    "{{error, {}}}.\n%% {}\n",
+                    Term::atom(e.otp_tag()),
+                    e.to_string().replace('\n', " ")
+                ),
+                None,
+            ),
+        },
+    )
 }
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["gen", out, count, seed] => {
             let (Ok(count), Ok(seed)) = (count.parse::<usize>(), seed.parse::<u64>()) else {
                 eprintln!("COUNT and SEED must be numbers");
@@ -459,7 +615,12 @@ fn main() -> std::process::ExitCode {
         }
         ["run", out] => {
             let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
-                .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("args.txt").exists()).collect())
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .map(|e| e.path())
+                        .filter(|p| p.join("args.txt").exists())
+                        .collect()
+                })
                 .unwrap_or_default();
             dirs.sort();
             for dir in dirs {

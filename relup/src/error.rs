@@ -238,7 +238,7 @@ pub enum Error {
         file: String,
         /// What is wrong.
         #[source]
-        source: ReleaseError,
+        source: Box<ReleaseError>,
     },
     /// The release does not contain `sasl`.
     #[error("release {name} {vsn} ({file}) does not contain sasl, needed for upgrades")]
@@ -289,7 +289,7 @@ pub enum Error {
         base_vsn: String,
         /// What is wrong.
         #[source]
-        source: TranslateError,
+        source: Box<TranslateError>,
     },
     /// `warnings_as_errors` and there were warnings.
     #[error("warnings being treated as errors: {}", .0.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("; "))]

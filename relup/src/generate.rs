@@ -212,7 +212,7 @@ fn one_entry(
     let mut instrs = translate(dir, &all, appls, pre_appls).map_err(|source| Error::Translate {
         direction: dir_name(dir),
         base_vsn: b.release.vsn.clone(),
-        source,
+        source: Box::new(source),
     })?;
     if dir == Direction::Up {
         fix_r15_sasl_upgrade(&mut instrs, b, warnings);

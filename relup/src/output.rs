@@ -321,7 +321,7 @@ fn pp_tail(
         let elen = 1 + e.len;
         let fits = is_leaf(e)
             && if ld1 == 0 {
-                elen + 1 < LINE - col && w + elen + 1 <= cx.m
+                elen + 1 < LINE - col && w + elen < cx.m
             } else {
                 elen < LINE - col - ld1 && w + elen + ld1 <= cx.m
             };
@@ -422,7 +422,7 @@ fn cind_tail(
         let elen = 1 + e.len;
         let fits = is_leaf(e)
             && if ld1 == 0 {
-                elen + 1 < LINE - col && w + elen + 1 <= m
+                elen + 1 < LINE - col && w + elen < m
             } else {
                 elen < LINE - col - ld1 && w + elen + ld1 <= m
             };

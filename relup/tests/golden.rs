@@ -3,6 +3,8 @@
 //! `examples/gen_cases.rs` (seed 99) and `shared/oracle/gen_fake_releases.sh`;
 //! `scripts/live-relup.sh` re-checks many more against a live OTP.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code: failing loudly is the point
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -50,13 +52,21 @@ fn generated_cases_equal_otp() {
     let mut failures = Vec::new();
     for dir in &dirs {
         let want_text = std::fs::read_to_string(dir.join("otp.txt")).expect("otp.txt");
-        let want = erlterm::parse_str(&want_text).expect("otp.txt parses").remove(0);
+        let want = erlterm::parse_str(&want_text)
+            .expect("otp.txt parses")
+            .remove(0);
         let got = run_args(dir);
         if got != want {
             failures.push(format!("{}\n  otp:  {want}\n  rust: {got}", dir.display()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
 }
 
 fn fake(rel: &str) -> PathBuf {
@@ -71,8 +81,18 @@ fn fake_relup_dirs(to: &str, from: &str, restart_emulator: bool, down: bool) -> 
     let up = vec![(fake(from), Term::nil())];
     let base = if down { up.clone() } else { vec![] };
     let base_up = up;
-    let opts = Options { restart_emulator, ..Options::default() };
-    make_relup_from_paths(&fake(to), &base_up, &base, &[tests_dir().join("fake/lib")], opts).expect("relup")
+    let opts = Options {
+        restart_emulator,
+        ..Options::default()
+    };
+    make_relup_from_paths(
+        &fake(to),
+        &base_up,
+        &base,
+        &[tests_dir().join("fake/lib")],
+        opts,
+    )
+    .expect("relup")
 }
 
 /// The file text, byte for byte, as systools writes it.
@@ -80,8 +100,12 @@ fn fake_relup_dirs(to: &str, from: &str, restart_emulator: bool, down: bool) -> 
 fn fake_releases_file_text_equals_systools() {
     for (to, from) in [("2.0.0", "1.0.0"), ("3.0.0", "2.0.0")] {
         for restart in [false, true] {
-            let name = format!("{to}-from-{from}{}.relup", if restart { "-restart" } else { "" });
-            let want = std::fs::read_to_string(tests_dir().join("expected").join(&name)).expect("expected file");
+            let name = format!(
+                "{to}-from-{from}{}.relup",
+                if restart { "-restart" } else { "" }
+            );
+            let want = std::fs::read_to_string(tests_dir().join("expected").join(&name))
+                .expect("expected file");
             let got = fake_relup(to, from, restart).relup.to_file_text();
             assert_eq!(got, want, "{name}");
         }
@@ -92,12 +116,23 @@ fn fake_releases_file_text_equals_systools() {
 fn erts_change_warns_once_per_base_and_direction() {
     let g = fake_relup("3.0.0", "2.0.0", true);
     assert_eq!(g.warnings.len(), 2);
-    assert!(matches!(&g.warnings[0], relup::Warning::ErtsVsnChanged { top, base }
-        if top.1 == "13.2" && base.1 == "13.1.5"));
+    assert!(
+        matches!(&g.warnings[0], relup::Warning::ErtsVsnChanged { top, base }
+        if top.1 == "13.2" && base.1 == "13.1.5")
+    );
     let base = vec![(fake("2.0.0"), Term::nil())];
-    let strict = Options { warnings_as_errors: true, ..Options::default() };
-    let err = make_relup_from_paths(&fake("3.0.0"), &base, &base, &[tests_dir().join("fake/lib")], strict)
-        .expect_err("warnings are errors");
+    let strict = Options {
+        warnings_as_errors: true,
+        ..Options::default()
+    };
+    let err = make_relup_from_paths(
+        &fake("3.0.0"),
+        &base,
+        &base,
+        &[tests_dir().join("fake/lib")],
+        strict,
+    )
+    .expect_err("warnings are errors");
     assert_eq!(err.otp_tag(), "warnings_treated_as_errors");
 }
 
@@ -107,11 +142,22 @@ fn erts_change_warns_once_per_base_and_direction() {
 #[test]
 fn diamond_gives_one_of_otps_orders() {
     let base = vec![(fake("2.0.0"), Term::nil())];
-    let err = make_relup_from_paths(&fake("4.0.0"), &[], &base, &[tests_dir().join("fake/lib")], Options::default())
-        .expect_err("no_such_module");
+    let err = make_relup_from_paths(
+        &fake("4.0.0"),
+        &[],
+        &base,
+        &[tests_dir().join("fake/lib")],
+        Options::default(),
+    )
+    .expect_err("no_such_module");
     assert_eq!(err.otp_tag(), "no_such_module");
     let g = fake_relup_dirs("4.0.0", "2.0.0", false, false);
-    let up = g.relup.up[0].instructions.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",");
+    let up = g.relup.up[0]
+        .instructions
+        .iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let variant_a = "{suspend,[beta_a,beta_b]},{load,{beta_lib,brutal_purge,brutal_purge}},{load,{beta_b,brutal_purge,brutal_purge}},{load,{beta_a,brutal_purge,brutal_purge}},{resume,[beta_b,beta_a]}";
     let variant_b = "{suspend,[beta_b,beta_a]},{load,{beta_lib,brutal_purge,brutal_purge}},{load,{beta_a,brutal_purge,brutal_purge}},{load,{beta_b,brutal_purge,brutal_purge}},{resume,[beta_a,beta_b]}";
     assert!(up.contains(variant_a) || up.contains(variant_b), "{up}");
@@ -125,7 +171,9 @@ fn add_tree(builder: &mut tar::Builder<Vec<u8>>, root: &Path, rel: &Path) {
         if entry.path().is_dir() {
             add_tree(builder, root, &sub);
         } else {
-            builder.append_path_with_name(entry.path(), &sub).expect("append");
+            builder
+                .append_path_with_name(entry.path(), &sub)
+                .expect("append");
         }
     }
 }
@@ -141,7 +189,10 @@ fn tarball_equals_folder() {
         let mut builder = tar::Builder::new(Vec::new());
         add_tree(&mut builder, &root, Path::new("lib"));
         builder
-            .append_path_with_name(root.join("releases").join(vsn).join("demo.rel"), format!("releases/{vsn}/demo.rel"))
+            .append_path_with_name(
+                root.join("releases").join(vsn).join("demo.rel"),
+                format!("releases/{vsn}/demo.rel"),
+            )
             .expect("rel");
         let tar_bytes = builder.into_inner().expect("tar");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -151,7 +202,8 @@ fn tarball_equals_folder() {
         tarballs.push(path);
     }
     let base = vec![(tarballs[0].clone(), Term::nil())];
-    let from_tar = make_relup_from_paths(&tarballs[1], &base, &base, &[], Options::default()).expect("tarball relup");
+    let from_tar = make_relup_from_paths(&tarballs[1], &base, &base, &[], Options::default())
+        .expect("tarball relup");
     let from_dir = fake_relup("2.0.0", "1.0.0", false);
     assert_eq!(from_tar.relup, from_dir.relup);
     std::fs::remove_dir_all(&tmp).ok();

@@ -260,9 +260,9 @@ impl LoadedRelease {
     /// searching the input's own library first, then `extra`.
     pub fn load(input: &ReleaseInput, extra: &Library) -> Result<LoadedRelease, Error> {
         let file = input.display();
-        let rel_err = |source| Error::Release {
+        let rel_err = |source: ReleaseError| Error::Release {
             file: file.clone(),
-            source,
+            source: Box::new(source),
         };
         let bytes = input
             .tree
@@ -328,7 +328,7 @@ impl LoadedRelease {
         let apps =
             start_order::check_and_sort(&release, apps).map_err(|source| Error::Release {
                 file: file.to_owned(),
-                source,
+                source: Box::new(source),
             })?;
         Ok(LoadedRelease {
             file: file.to_owned(),
