@@ -315,58 +315,13 @@ fn only_ws(rest: &str) -> bool {
 // Encoding (epp's `coding:` comment detection, term-syntax.md §2.1).
 
 /// Decodes a config file's bytes as the VM does (default UTF-8, latin-1
-/// when a `coding: latin-1` comment is in the first two lines).
+/// when a `coding: latin-1` comment is in the first two lines); `None`
+/// is the VM's "bad encoding".
 pub fn decode(bytes: &[u8]) -> Option<String> {
-    if is_latin1(bytes) {
-        Some(bytes.iter().map(|&b| b as char).collect())
-    } else {
-        String::from_utf8(bytes.to_vec()).ok()
+    match erlterm::encoding::detect(bytes) {
+        erlterm::encoding::Encoding::Latin1 => Some(bytes.iter().map(|&b| b as char).collect()),
+        _ => String::from_utf8(bytes.to_vec()).ok(),
     }
-}
-
-fn is_latin1(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(512)];
-    for line in head.split(|&b| b == b'\n').take(2) {
-        let Some(pct) = line.iter().position(|&b| b == b'%') else {
-            continue;
-        };
-        match coding_value(&line[pct..]) {
-            Some(v) => return v == "latin1",
-            None => continue,
-        }
-    }
-    false
-}
-
-/// The encoding named after `coding[ ]*[:=][ ]*` on this line part:
-/// `Some("latin1" | "utf8" | "other")`, `None` when there is no such text.
-fn coding_value(mut s: &[u8]) -> Option<&'static str> {
-    while let Some(pos) = s.windows(6).position(|w| w == b"coding") {
-        let mut rest = &s[pos + 6..];
-        while rest.first() == Some(&b' ') {
-            rest = &rest[1..];
-        }
-        if !matches!(rest.first(), Some(b':' | b'=')) {
-            s = &s[pos + 6..];
-            continue;
-        }
-        rest = &rest[1..];
-        while rest.first() == Some(&b' ') {
-            rest = &rest[1..];
-        }
-        let len = rest
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
-            .unwrap_or(rest.len());
-        let value = String::from_utf8_lossy(&rest[..len]).to_ascii_lowercase();
-        let parts: Vec<&str> = value.split('-').collect();
-        return Some(match parts.as_slice() {
-            ["latin", "1", ..] => "latin1",
-            ["utf", "8", ..] => "utf8",
-            _ => "other",
-        });
-    }
-    None
 }
 
 // ---------------------------------------------------------------------
@@ -760,6 +715,34 @@ fn check_para(list: &Term, app: &str) -> std::result::Result<(), VmError> {
         }
     }
     Ok(())
+}
+
+/// What `oracle/sys_config.sh DIR` prints for `DIR/sys.config`, with the
+/// VM's current directory at DIR's parent: the [`oracle_lines`], a single
+/// empty line for an empty configuration, or `error <message>` with DIR
+/// replaced by `<DIR>`; a VM crash prints as `error <crash>` (the oracle
+/// prints the crash term, which callers normalise the same way).
+pub fn oracle_report(dir: &Path) -> Vec<String> {
+    let dir = match dir.canonicalize() {
+        Ok(d) => d,
+        Err(e) => return vec![format!("error {e}")],
+    };
+    let cwd = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+    match load(&dir.join("sys"), &cwd) {
+        Ok(env) => {
+            let lines = oracle_lines(&env);
+            if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines
+            }
+        }
+        Err(VmError::Crash(_)) => vec!["error <crash>".to_string()],
+        Err(e) => vec![format!(
+            "error {}",
+            e.to_string().replace(&*dir.to_string_lossy(), "<DIR>")
+        )],
+    }
 }
 
 /// The environment printed as the conformance oracle does: one

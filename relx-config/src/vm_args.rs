@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use erlterm::Span;
+use erlterm::{Span, Term};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -394,6 +394,39 @@ impl InitView {
         }
         view
     }
+}
+
+/// The lines `oracle/vm_args.sh` prints for these (expanded) arguments:
+/// one `{Flag,[Value,...]}` per flag (`~w` form, strings as code lists),
+/// then `plain [...]`. erlexec appends `"--"` after the arguments of an
+/// args file that contains `-extra`; init reports it as a plain argument,
+/// so it is added here too.
+pub fn oracle_lines(args: &[String]) -> Vec<String> {
+    let codes = |s: &str| {
+        Term::list(
+            s.chars()
+                .map(|c| Term::int(i64::from(u32::from(c))))
+                .collect(),
+        )
+    };
+    let view = InitView::from_args(args);
+    let mut out: Vec<String> = view
+        .flags
+        .iter()
+        .map(|(flag, values)| {
+            Term::tuple(vec![
+                Term::atom(flag),
+                Term::list(values.iter().map(|v| codes(v)).collect()),
+            ])
+            .to_string()
+        })
+        .collect();
+    let mut plain: Vec<Term> = view.plain.iter().map(|p| codes(p)).collect();
+    if args.iter().any(|a| a == "-extra") {
+        plain.push(codes("--"));
+    }
+    out.push(format!("plain {}", Term::list(plain)));
+    out
 }
 
 fn take_values(args: &[String], i: &mut usize) -> Vec<String> {
