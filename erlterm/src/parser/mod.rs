@@ -764,6 +764,11 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
                 self.expect_kw("end")?;
                 Ok(Ex::Bad(start.to(self.prev_span()), "an anonymous fun"))
             }
+            (Tok::Atom(_) | Tok::Var(_), _) => {
+                // The name was fine; what follows it is not.
+                self.advance();
+                Err(self.unexpected())
+            }
             _ => Err(self.unexpected()),
         }
     }
