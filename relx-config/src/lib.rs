@@ -8,9 +8,11 @@
 //! relx 4 (see `spec/config-files.md`).
 #![forbid(unsafe_code)]
 
+pub mod app_resource;
 pub mod error;
 pub mod substitute;
 pub mod sys_config;
+mod terms;
 pub mod version;
 pub mod vm_args;
 
