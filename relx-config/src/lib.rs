@@ -10,6 +10,7 @@
 
 pub mod app_resource;
 pub mod error;
+pub mod relx;
 pub mod substitute;
 pub mod sys_config;
 mod terms;
