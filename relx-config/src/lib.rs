@@ -10,6 +10,7 @@
 
 pub mod app_resource;
 pub mod error;
+pub mod rebar_config;
 pub mod relx;
 pub mod substitute;
 pub mod sys_config;
