@@ -39,8 +39,26 @@ fn ws(r: &mut Rng, out: &mut String) {
 
 fn atom(r: &mut Rng, out: &mut String) {
     let xs = [
-        "a", "ok", "'B c'", "'if'", "maybe", "else", "été", "ß", "'\\x{1F600}'", "'\\n\\t'", "a_B1@x",
-        "''", "'\\''", "'hello world'", "true", "'\\^A'", "'é\\x{9f}'", "nil", "'a\\\\b'", "z9",
+        "a",
+        "ok",
+        "'B c'",
+        "'if'",
+        "maybe",
+        "else",
+        "été",
+        "ß",
+        "'\\x{1F600}'",
+        "'\\n\\t'",
+        "a_B1@x",
+        "''",
+        "'\\''",
+        "'hello world'",
+        "true",
+        "'\\^A'",
+        "'é\\x{9f}'",
+        "nil",
+        "'a\\\\b'",
+        "z9",
     ];
     out.push_str(r.pick(&xs));
 }
@@ -52,10 +70,29 @@ fn number(r: &mut Rng, out: &mut String) {
         0 => write!(out, "{}", r.below(1000)).ok(),
         1 => write!(out, "{}{}", r.next(), r.next()).ok(),
         2 => write!(out, "16#{:x}", r.next()).ok(),
-        3 => write!(out, "{}#{}", 2 + r.below(35), r.pick(&["1", "10", "z", "Zz", "1_0"])).ok(),
-        4 => write!(out, "{}.{}e{}{}", r.below(100), r.below(1000), r.pick(&["", "-", "+"]), r.below(330)).ok(),
+        3 => write!(
+            out,
+            "{}#{}",
+            2 + r.below(35),
+            r.pick(&["1", "10", "z", "Zz", "1_0"])
+        )
+        .ok(),
+        4 => write!(
+            out,
+            "{}.{}e{}{}",
+            r.below(100),
+            r.below(1000),
+            r.pick(&["", "-", "+"]),
+            r.below(330)
+        )
+        .ok(),
         5 => write!(out, "{}.{}", r.below(100_000), r.below(100_000)).ok(),
-        6 => write!(out, "${}", r.pick(&["a", "\\n", "\\s", " ", "\\x{41}", "\\101", "é", "\\^a", "%", "\\z"])).ok(),
+        6 => write!(
+            out,
+            "${}",
+            r.pick(&["a", "\\n", "\\s", " ", "\\x{41}", "\\101", "é", "\\^a", "%", "\\z"])
+        )
+        .ok(),
         7 => write!(out, "1_000_{:03}", r.below(1000)).ok(),
         _ => write!(out, "({})", r.below(50)).ok(),
     };
@@ -63,17 +100,45 @@ fn number(r: &mut Rng, out: &mut String) {
 
 fn string(r: &mut Rng, out: &mut String) {
     let parts = [
-        "\"abc\"", "\"\"", "\"a\\nb\"", "\"\\x{1F600}\"", "\"é\"", "\"\\101\\7\"", "\"tab\\t\"", "\"q\\\"\"",
-        "\"\\^z\"", "\"a\" \"b\"", "\"multi\nline\"",
+        "\"abc\"",
+        "\"\"",
+        "\"a\\nb\"",
+        "\"\\x{1F600}\"",
+        "\"é\"",
+        "\"\\101\\7\"",
+        "\"tab\\t\"",
+        "\"q\\\"\"",
+        "\"\\^z\"",
+        "\"a\" \"b\"",
+        "\"multi\nline\"",
     ];
     out.push_str(r.pick(&parts));
 }
 
 fn binary(r: &mut Rng, out: &mut String) {
     let segs = [
-        "1", "255", "256", "-1", "1:4", "7:3", "\"ab\"", "\"é\"/utf8", "$a/utf16", "1:16/little", "1.5/float",
-        "1.5:32/float", "2:16/big-signed", "<<1,2>>/binary", "16#abc:12/little", "\"ab\":16", "0:0",
-        "<<1:4>>/bits", "1/unit:8", "x", "1:(8)", "$\\x{1F600}/utf32-little",
+        "1",
+        "255",
+        "256",
+        "-1",
+        "1:4",
+        "7:3",
+        "\"ab\"",
+        "\"é\"/utf8",
+        "$a/utf16",
+        "1:16/little",
+        "1.5/float",
+        "1.5:32/float",
+        "2:16/big-signed",
+        "<<1,2>>/binary",
+        "16#abc:12/little",
+        "\"ab\":16",
+        "0:0",
+        "<<1:4>>/bits",
+        "1/unit:8",
+        "x",
+        "1:(8)",
+        "$\\x{1F600}/utf32-little",
     ];
     out.push_str("<<");
     let n = r.below(4);
@@ -110,7 +175,13 @@ fn term(r: &mut Rng, out: &mut String, depth: u32) {
             out.push('}');
         }
         _ => {
-            let xs = ["fun m:f/1", "fun 'a b':'c d'/0", "fun erlang:'if'/16#2", "(x)", "((\"s\"))"];
+            let xs = [
+                "fun m:f/1",
+                "fun 'a b':'c d'/0",
+                "fun erlang:'if'/16#2",
+                "(x)",
+                "((\"s\"))",
+            ];
             out.push_str(r.pick(&xs));
         }
     }
@@ -144,7 +215,13 @@ fn mutate(r: &mut Rng, s: String) -> String {
             chars.remove(i);
         }
         1 => chars.insert(i, chars[i]),
-        _ => chars[i] = r.pick(&[",", "X", "|", "'", "\"", "(", "}", " ", "."]).chars().next().unwrap_or(' '),
+        _ => {
+            chars[i] = r
+                .pick(&[",", "X", "|", "'", "\"", "(", "}", " ", "."])
+                .chars()
+                .next()
+                .unwrap_or(' ')
+        }
     }
     chars.into_iter().collect()
 }

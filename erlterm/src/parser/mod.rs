@@ -309,7 +309,11 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             }
             let op_span = self.span();
             self.advance();
-            let rhs = self.expr_prec(if right { prec } else { prec + 1 })?;
+            // Right operands recurse: count them against the depth limit.
+            self.enter()?;
+            let rhs = self.expr_prec(if right { prec } else { prec + 1 });
+            self.depth -= 1;
+            let rhs = rhs?;
             nonassoc_prec = nonassoc.then_some(prec);
             let sp = lhs.span().to(rhs.span());
             let _ = op_span;
@@ -318,7 +322,8 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         Ok(lhs)
     }
 
-    fn unary(&mut self) -> PResult<Ex<'a, B::V>> {
+    /// Enters one nesting level; the caller decrements `depth` afterwards.
+    fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > self.opts.max_depth {
             return Err(Box::new(Error {
@@ -328,9 +333,14 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
                 )),
                 span: self.span(),
                 expected: None,
-                help: None,
+                help: Some("deeply nested input is refused to protect the stack; raise ParseOptions::max_depth if it is legitimate".into()),
             }));
         }
+        Ok(())
+    }
+
+    fn unary(&mut self) -> PResult<Ex<'a, B::V>> {
+        self.enter()?;
         let r = self.unary_inner();
         self.depth -= 1;
         r
@@ -932,7 +942,7 @@ fn bad_term_help(what: &str) -> Option<String> {
 const INLINE_DEPTH: usize = 48;
 /// Stack reserved per nesting level on a helper thread (generous enough
 /// for unoptimised builds).
-const STACK_PER_LEVEL: usize = 24 << 10;
+const STACK_PER_LEVEL: usize = 64 << 10;
 
 /// An upper bound on the parser's recursion depth for these tokens:
 /// bracket nesting plus every prefix or right-associative operator.
