@@ -31,7 +31,7 @@ fn ws(r: &mut Rng, out: &mut String) {
         0 => out.push_str("\n  "),
         1 => out.push_str(" % comment ,.{\n"),
         2 => out.push('\t'),
-        3 => out.push_str("\u{A0}"),
+        3 => out.push('\u{A0}'),
         4 => out.push(' '),
         _ => {}
     }

@@ -103,6 +103,17 @@ pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
     }
 }
 
+/// The text that spans of [`crate::parse_bytes_nodes`] and errors of
+/// [`crate::parse_bytes`] refer to, for rendering diagnostics: the file
+/// decoded with its detected encoding (invalid UTF-8 replaced after the
+/// first error position, which no span passes).
+pub fn decode_for_display(bytes: &[u8]) -> Cow<'_, str> {
+    match decode(bytes) {
+        (text, false) => text,
+        (_, true) => String::from_utf8_lossy(bytes),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,16 +138,5 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(detect(input), *want, "{}", String::from_utf8_lossy(input));
         }
-    }
-}
-
-/// The text that spans of [`crate::parse_bytes_nodes`] and errors of
-/// [`crate::parse_bytes`] refer to, for rendering diagnostics: the file
-/// decoded with its detected encoding (invalid UTF-8 replaced after the
-/// first error position, which no span passes).
-pub fn decode_for_display(bytes: &[u8]) -> Cow<'_, str> {
-    match decode(bytes) {
-        (text, false) => text,
-        (_, true) => String::from_utf8_lossy(bytes),
     }
 }

@@ -1,4 +1,5 @@
 //! Hermetic conformance: every `consult/cases/*.txt` must give exactly the
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! output OTP's `file:consult/1` gave (recorded in `consult/expected/` by
 //! `consult/record.sh`), byte for byte: the terms, or the error reason.
 

@@ -1,4 +1,5 @@
 //! Resource limits: typed errors, never a crash, on a 2 MiB stack.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use erlterm::{ErrorKind, ParseOptions, Term};
 

@@ -1,4 +1,5 @@
 //! Property tests: printing then parsing is the identity; no input panics.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use erlterm::{Bitstring, ExternalFun, Term};
 use proptest::prelude::*;

@@ -640,13 +640,14 @@ fn single_punct(b: u8) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok<'_>> {
         let mut lx = Lexer::new(s, false, 10_000);
         let mut out = Vec::new();
         let mut all = Vec::new();
-        while let Some(_) = lx.next_term(&mut out).unwrap() {
+        while lx.next_term(&mut out).expect("scan").is_some() {
             all.extend(out.drain(..).map(|t| t.tok));
         }
         all

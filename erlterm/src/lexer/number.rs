@@ -46,7 +46,7 @@ fn decimal_run(i: &[u8]) -> IResult<&[u8], &[u8]> {
 /// Digits of `base` with single `_` separators between them.
 fn based_run(base: u32) -> impl Fn(&[u8]) -> IResult<&[u8], &[u8]> {
     move |i| {
-        let digit = |c: u8| (c as char).to_digit(base).is_some();
+        let digit = |c: u8| (c as char).is_digit(base);
         recognize(pair(
             take_while1(digit),
             many0_count(pair(char('_'), take_while1(digit))),
