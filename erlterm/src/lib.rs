@@ -80,11 +80,13 @@ pub mod node;
 mod options;
 mod parser;
 pub mod print;
+pub mod serde;
 pub mod span;
 pub mod term;
 
 use std::path::Path;
 
+pub use crate::serde::{from_slice, from_str, from_term, to_string, to_string_pretty, to_term};
 pub use error::{Error, ErrorKind};
 pub use node::{Node, NodeKind};
 pub use options::ParseOptions;

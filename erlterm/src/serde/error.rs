@@ -88,6 +88,8 @@ pub enum PathSegment {
     Key(String),
     /// A list or tuple element, counted from 0.
     Index(usize),
+    /// A map key that is not an atom, as Erlang text (`"key"`, `1`).
+    Term(String),
 }
 
 /// An error with the path to the offending value and, when the value came
@@ -106,17 +108,19 @@ pub enum PathSegment {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
-    /// What went wrong.
-    pub kind: ErrorKind,
-    /// From the root value to the culprit.
-    pub path: Vec<PathSegment>,
-    /// Where the culprit was written, when the input was text or a [`Node`](crate::Node).
-    pub span: Option<Span>,
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Inner {
+    kind: ErrorKind,
+    path: Vec<PathSegment>,
+    span: Option<Span>,
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &self.inner.kind {
             ErrorKind::Parse(e) => Some(e),
             _ => None,
         }
@@ -132,10 +136,28 @@ impl Error {
     /// ```
     pub fn new(kind: ErrorKind) -> Self {
         Error {
-            kind,
-            path: Vec::new(),
-            span: None,
+            inner: Box::new(Inner {
+                kind,
+                path: Vec::new(),
+                span: None,
+            }),
         }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// The steps from the root value to the culprit.
+    pub fn path_segments(&self) -> &[PathSegment] {
+        &self.inner.path
+    }
+
+    /// Where the culprit was written, when the input was text or a
+    /// [`Node`](crate::Node).
+    pub fn span(&self) -> Option<Span> {
+        self.inner.span
     }
 
     /// The path as text: `my_app.pools[2].size` (empty for the root).
@@ -146,7 +168,7 @@ impl Error {
     /// ```
     pub fn path(&self) -> String {
         let mut s = String::new();
-        for seg in &self.path {
+        for seg in &self.inner.path {
             match seg {
                 PathSegment::Key(k) => {
                     if !s.is_empty() {
@@ -159,6 +181,11 @@ impl Error {
                     s.push_str(&i.to_string());
                     s.push(']');
                 }
+                PathSegment::Term(t) => {
+                    s.push('[');
+                    s.push_str(t);
+                    s.push(']');
+                }
             }
         }
         s
@@ -166,25 +193,25 @@ impl Error {
 
     /// The 1-based line of the culprit, if known.
     pub fn line(&self) -> Option<u32> {
-        self.span.map(|s| s.line)
+        self.inner.span.map(|s| s.line)
     }
 
     /// The 1-based column (in characters) of the culprit, if known.
     pub fn column(&self) -> Option<u32> {
-        self.span.map(|s| s.column)
+        self.inner.span.map(|s| s.column)
     }
 
     /// Sets the position unless a more precise one is already known.
     pub(crate) fn at(mut self, span: Option<Span>) -> Self {
-        if self.span.is_none() {
-            self.span = span;
+        if self.inner.span.is_none() {
+            self.inner.span = span;
         }
         self
     }
 
     /// Puts a segment in front of the path.
     pub(crate) fn under(mut self, seg: PathSegment) -> Self {
-        self.path.insert(0, seg);
+        self.inner.path.insert(0, seg);
         self
     }
 }
@@ -198,7 +225,7 @@ impl From<crate::Error> for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let ErrorKind::Parse(e) = &self.kind {
+        if let ErrorKind::Parse(e) = &self.inner.kind {
             // The parse error prints its own position.
             return write!(f, "{e}");
         }
@@ -206,8 +233,8 @@ impl fmt::Display for Error {
         if !path.is_empty() {
             write!(f, "{path}: ")?;
         }
-        write!(f, "{}", self.kind)?;
-        if let Some(sp) = self.span {
+        write!(f, "{}", self.inner.kind)?;
+        if let Some(sp) = self.inner.span {
             write!(f, " at {}:{}", sp.line, sp.column)?;
         }
         Ok(())

@@ -395,7 +395,11 @@ impl StructSer<'_> {
 impl ser::SerializeStruct for StructSer<'_> {
     type Ok = Out;
     type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
         self.field(key, value)
     }
     fn end(self) -> Result<Out> {
@@ -406,7 +410,11 @@ impl ser::SerializeStruct for StructSer<'_> {
 impl ser::SerializeStructVariant for StructSer<'_> {
     type Ok = Out;
     type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
         self.field(key, value)
     }
     fn end(self) -> Result<Out> {

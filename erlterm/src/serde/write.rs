@@ -170,14 +170,6 @@ fn newline(out: &mut String, col: usize) {
     out.extend(std::iter::repeat(' ').take(col));
 }
 
-fn is_container(t: &Term) -> bool {
-    match t {
-        Term::List(items, _) | Term::Tuple(items) => !items.is_empty(),
-        Term::Map(e) => !e.is_empty(),
-        _ => false,
-    }
-}
-
 fn write_pretty(out: &mut String, t: &Term, col: usize, width: usize, depth: usize) -> WResult {
     if depth > MAX_WRITE_DEPTH {
         return Err(WriteError::Depth);
@@ -210,21 +202,6 @@ fn write_pretty(out: &mut String, t: &Term, col: usize, width: usize, depth: usi
                 write_pretty(out, tail, col + 2, width, depth + 1)?;
             }
             out.push(']');
-        }
-        Term::Tuple(items) if items.len() == 2 && matches!(items[0], Term::Atom(_)) => {
-            let key = AtomText(items[0].as_atom().unwrap_or_default()).to_string();
-            out.push('{');
-            out.push_str(&key);
-            out.push(',');
-            let after = col + 1 + key.chars().count() + 2;
-            if is_container(&items[1]) && after <= width / 2 {
-                out.push(' ');
-                write_pretty(out, &items[1], after, width, depth + 1)?;
-            } else {
-                newline(out, col + 1);
-                write_pretty(out, &items[1], col + 1, width, depth + 1)?;
-            }
-            out.push('}');
         }
         Term::Tuple(items) if !items.is_empty() => {
             out.push('{');
