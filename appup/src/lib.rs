@@ -32,7 +32,7 @@
 //! |---|---|---|---|
 //! | `appup::invalid-regex` | error | PCRE rejects the pattern (or it is not UTF-8): `make_relup` crashes with `badarg` when a lookup reaches it | `<<"1\\.(">>`, `<<"1\\.0-",233>>` |
 //! | `appup::unsupported-regex` | warning | OTP accepts it but it uses a construct erlrel cannot evaluate exactly (back-reference, lookaround, possessive, `(?x)`...) | `<<"(1)\\.\\1">>` |
-//! | `appup::regex-never-matches` | warning | no version-like string is selected: the whole-match rule defeats lazy quantifiers, empty alternatives, stray escapes | `<<"1\\..*?">>` |
+//! | `appup::regex-never-matches` | warning | no version-like string is selected: the whole-match rule defeats lazy quantifiers, empty alternatives, stray escapes | `<<"\|1\\.0">>` (first match is empty) |
 //! | `appup::unescaped-dot` | warning | `.` (not followed by a quantifier) matches any character | `<<"1.0">>` selects `"1x0"` |
 //! | `appup::partial-pattern` | warning | the pattern matches `V` and is a prefix of `V`+digit, so OTP's first match is `V` and the longer version is *not* selected; silenced by ending the pattern with `$` | `<<"4\\.3\\.[0-4]">>` does not select `"4.3.10"` |
 //! | `appup::shadowed-entry` | warning | every version the entry selects is selected first by an earlier entry | `[{<<".*">>, A}, {"1.0", B}]` |

@@ -158,6 +158,11 @@ impl Universe {
                 cands.push(format!("{c}{suffix}"));
             }
         }
+        for e in appup.up_from.iter().chain(&appup.down_to) {
+            if let VsnSpec::Regex(b) = &e.spec {
+                exact.extend(samples(&String::from_utf8_lossy(b)));
+            }
+        }
         for x in &exact {
             cands.push(x.clone());
             cands.push(format!("{x}0"));
@@ -167,6 +172,45 @@ impl Universe {
         cands.dedup();
         Universe { cands }
     }
+}
+
+/// Strings a pattern plausibly selects: each class replaced by its first
+/// or its last character, escapes and repetition operators dropped.
+fn samples(p: &str) -> Vec<String> {
+    let mut out = vec![String::new(), String::new()];
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    let s = if n == 'd' { '7' } else { n };
+                    out.iter_mut().for_each(|o| o.push(s));
+                }
+            }
+            '[' => {
+                let mut class = Vec::new();
+                for n in chars.by_ref() {
+                    if n == ']' && !class.is_empty() {
+                        break;
+                    }
+                    class.push(n);
+                }
+                let pick: Vec<char> = class
+                    .into_iter()
+                    .filter(|c| !matches!(c, '-' | '^' | '\\'))
+                    .collect();
+                if let (Some(a), Some(z)) = (pick.first(), pick.last()) {
+                    out[0].push(*a);
+                    out[1].push(*z);
+                }
+            }
+            '.' if matches!(chars.peek(), Some('*')) => {}
+            '.' => out.iter_mut().for_each(|o| o.push('1')),
+            '^' | '$' | '(' | ')' | '*' | '+' | '?' | '|' | ':' => {}
+            c => out.iter_mut().for_each(|o| o.push(c)),
+        }
+    }
+    out
 }
 
 /// A spec and the candidates it selects.
@@ -339,9 +383,9 @@ fn shadowed(entries: &[Entry], compiled: &[Compiled], j: usize, u: &Universe, ou
             e.spec_span,
             format!(
                 "entry {} is never used: every version it selects is selected first by entry {} ({})",
-                e.spec.to_term(),
+                e.spec,
                 i + 1,
-                entries[i].spec.to_term()
+                entries[i].spec
             ),
             "systools takes the first matching entry in list order: move the specific entry first or remove it",
         ));
@@ -367,10 +411,7 @@ fn own_version(
             out.push(warn(
                 "appup::matches-own-version",
                 e.spec_span,
-                format!(
-                    "{} selects the appup's own version {vsn:?}",
-                    e.spec.to_term()
-                ),
+                format!("{} selects the appup's own version {vsn:?}", e.spec),
                 "an entry is for other versions; the pattern is probably broader than meant",
             ));
         }

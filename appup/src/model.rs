@@ -32,6 +32,16 @@ impl VsnSpec {
     }
 }
 
+impl std::fmt::Display for VsnSpec {
+    /// As written in Erlang: `"1.0"` or `<<"1\\.0">>` (backslashes doubled).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VsnSpec::Exact(s) => write!(f, "{s:?}"),
+            VsnSpec::Regex(b) => write!(f, "<<{:?}>>", String::from_utf8_lossy(b)),
+        }
+    }
+}
+
 /// One `{VsnSpec, Instructions}` entry.
 #[derive(Clone, Debug)]
 pub struct Entry {
