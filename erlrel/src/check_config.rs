@@ -23,7 +23,7 @@ pub fn check(kind: Kind, path: &Path, text: &str) -> Vec<Finding> {
         Kind::RebarConfig => one(RebarConfig::parse(text).map(|c| c.warnings), "rebar_config"),
         Kind::App | Kind::AppSrc => app(kind, path, text),
         Kind::SysConfig => one(SysConfig::parse(text).map(|_| Vec::new()), "sys_config"),
-        Kind::VmArgs => vm_args(text, Severity::Error),
+        Kind::VmArgs => vm_args(text, Severity::Warning),
         Kind::SysConfigSrc | Kind::VmArgsSrc => src(kind, text),
         _ => match erlterm::parse_str(text) {
             Ok(_) => Vec::new(),
@@ -66,7 +66,8 @@ fn app(kind: Kind, path: &Path, text: &str) -> Vec<Finding> {
 }
 
 fn vm_args(text: &str, severity: Severity) -> Vec<Finding> {
-    // erlexec accepts any text; what can fail is relx's start-script check.
+    // erlexec accepts any text; relx's start-script check only matters for
+    // a release's own vm.args (fragments pulled in by -args_file need no name).
     VmArgs::relx_checks(text)
         .iter()
         .map(|e| finding(e, severity, "vm_args"))

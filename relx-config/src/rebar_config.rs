@@ -259,7 +259,9 @@ fn dep(d: &Node) -> Result<Dep> {
     let name = atom_or_binary(name).ok_or_else(|| bad_dep(d))?;
     let vsn = |n: &Node| string_or_binary(n);
     let source = match rest {
-        [v] if vsn(v).is_some() => Source::Pkg {
+        // rebar3's guard is `is_list(Vsn) orelse is_binary(Vsn)`: any list
+        // passes (emqx writes plugin options there).
+        [v] if vsn(v).is_some() || v.as_list().is_some() => Source::Pkg {
             version: vsn(v),
             pkg: None,
         },
@@ -272,14 +274,14 @@ fn dep(d: &Node) -> Result<Dep> {
             pkg: pkg(p),
         },
         [s] => source(s).ok_or_else(|| bad_dep(d))?,
-        // {Name, Vsn, Source}: Vsn ignored (legacy).
-        [v, s] if vsn(v).is_some() => source(s).ok_or_else(|| bad_dep(d))?,
+        // {Name, Vsn, Source}: Vsn ignored (legacy), whatever it is.
+        [_, s] if s.as_tuple().is_some() && pkg(s).is_none() && source(s).is_some() => {
+            source(s).ok_or_else(|| bad_dep(d))?
+        }
         // Lock forms and {Name, Source, Opts}.
         [s, level] if level.as_i64().is_some() => lock_source(s).ok_or_else(|| bad_dep(d))?,
         [s, opts] if opts.as_list().is_some() => source(s).ok_or_else(|| bad_dep(d))?,
-        [v, s, opts] if vsn(v).is_some() && opts.as_list().is_some() => {
-            source(s).ok_or_else(|| bad_dep(d))?
-        }
+        [_, s, opts] if opts.as_list().is_some() => source(s).ok_or_else(|| bad_dep(d))?,
         _ => return Err(bad_dep(d)),
     };
     Ok(mk(name, source))
@@ -311,7 +313,9 @@ fn rev(r: Option<&Node>) -> Option<Rev> {
     }
     match r.as_tuple() {
         Some([k, v]) => {
-            let v = string_or_binary(v)?;
+            // An atom works too (`{branch, master}`): rebar3 formats it into
+            // the git command line.
+            let v = string_or_binary(v).or_else(|| v.as_atom().map(str::to_string))?;
             match k.as_atom()? {
                 "branch" => Some(Rev::Branch(v)),
                 "tag" => Some(Rev::Tag(v)),
