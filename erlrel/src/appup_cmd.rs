@@ -14,6 +14,10 @@ use erlterm::{Node, ParseOptions, Term};
 pub enum Command {
     /// Print the instructions of the entry that matches a version.
     Match(MatchArgs),
+    /// Write appups for the applications whose version changed between two releases.
+    Generate(crate::appup_gen::GenerateArgs),
+    /// Check that every changed application has a complete appup (exit 1 if not).
+    Check(crate::appup_gen::CheckArgs),
     /// Compare with OTP's answers (TSV from scripts/appup/oracle.escript on stdin).
     #[command(hide = true)]
     OracleCompare,
@@ -38,6 +42,8 @@ pub struct MatchArgs {
 pub fn run(cmd: &Command) -> ExitCode {
     match cmd {
         Command::Match(args) => run_match(args),
+        Command::Generate(args) => crate::appup_gen::run_generate(args),
+        Command::Check(args) => crate::appup_gen::run_check(args),
         Command::OracleCompare => oracle_compare(),
     }
 }

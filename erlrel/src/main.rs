@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod appup_cmd;
+mod appup_gen;
 mod audit;
 mod check;
 mod check_appup;
