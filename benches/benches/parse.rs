@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 //! Parse throughput: erlterm (into `Term`, and validate-only) against
 //! serde_json (into `Value`, and into `IgnoredAny`) on the same documents.
 
@@ -28,9 +29,19 @@ fn bench_doc(c: &mut Criterion, name: &str, erl: &str, json: &str) {
 fn generated(c: &mut Criterion) {
     for (label, mb) in [("1MB", 1usize), ("16MB", 16)] {
         let config = config_like(mb << 20, 7);
-        bench_doc(c, &format!("config_{label}"), &to_erlang_file(&config), &to_json(&config));
+        bench_doc(
+            c,
+            &format!("config_{label}"),
+            &to_erlang_file(&config),
+            &to_json(&config),
+        );
         let appup = appup_like(mb << 20, 11);
-        bench_doc(c, &format!("appup_{label}"), &to_erlang_file(&appup), &to_json(&appup));
+        bench_doc(
+            c,
+            &format!("appup_{label}"),
+            &to_erlang_file(&appup),
+            &to_json(&appup),
+        );
     }
 }
 
@@ -49,10 +60,20 @@ fn corpus(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("erlterm_term", |b| {
-        b.iter(|| files.iter().filter(|f| erlterm::parse_str(f).is_ok()).count())
+        b.iter(|| {
+            files
+                .iter()
+                .filter(|f| erlterm::parse_str(f).is_ok())
+                .count()
+        })
     });
     g.bench_function("erlterm_validate", |b| {
-        b.iter(|| files.iter().filter(|f| erlterm::validate(f).is_ok()).count())
+        b.iter(|| {
+            files
+                .iter()
+                .filter(|f| erlterm::validate(f).is_ok())
+                .count()
+        })
     });
     g.finish();
 }

@@ -33,7 +33,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -44,14 +44,38 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 }
 
 const WORDS: &[&str] = &[
-    "kernel", "stdlib", "sasl", "logger", "level", "info", "port", "host", "pool", "size",
-    "timeout", "enabled", "handlers", "formatter", "db", "cache", "http", "listener", "acceptors",
-    "max_connections", "ssl", "certfile", "keyfile", "node", "cookie", "cluster", "peers",
+    "kernel",
+    "stdlib",
+    "sasl",
+    "logger",
+    "level",
+    "info",
+    "port",
+    "host",
+    "pool",
+    "size",
+    "timeout",
+    "enabled",
+    "handlers",
+    "formatter",
+    "db",
+    "cache",
+    "http",
+    "listener",
+    "acceptors",
+    "max_connections",
+    "ssl",
+    "certfile",
+    "keyfile",
+    "node",
+    "cookie",
+    "cluster",
+    "peers",
 ];
 
 fn word(r: &mut Rng) -> String {
@@ -100,7 +124,10 @@ pub fn config_like(bytes: usize, seed: u64) -> Doc {
     let mut apps = Vec::new();
     let mut size = 0;
     while size < bytes {
-        let app = Doc::Tuple(vec![Doc::Atom(format!("app_{}", apps.len())), proplist(&mut r, 4)]);
+        let app = Doc::Tuple(vec![
+            Doc::Atom(format!("app_{}", apps.len())),
+            proplist(&mut r, 4),
+        ]);
         size += to_erlang(&app).len() + 2;
         apps.push(app);
     }

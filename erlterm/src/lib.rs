@@ -75,6 +75,7 @@
 pub mod diagnostic;
 pub mod encoding;
 pub mod error;
+mod fast;
 mod lexer;
 pub mod node;
 mod options;
@@ -106,8 +107,34 @@ pub fn parse_with(src: &str, opts: &ParseOptions) -> Result<Vec<Term>, Error> {
 }
 
 fn parse_text_with(src: &str, poisoned: bool, opts: &ParseOptions) -> Result<Vec<Term>, Error> {
+    if fast_path_applies(src, poisoned, opts) {
+        if let Some(terms) = fast::parse::<Term>(src, opts) {
+            return Ok(terms);
+        }
+    }
     let mut out = Vec::new();
     parser::parse_text(src, poisoned, opts, || TermBuild, |t| out.push(t))?;
+    Ok(out)
+}
+
+/// The fast path reads plain literal files without tokens or spans; it
+/// never sees bindings or undecodable input.
+fn fast_path_applies(src: &str, poisoned: bool, opts: &ParseOptions) -> bool {
+    !poisoned && opts.bindings.is_empty() && src.len() <= opts.max_input_bytes
+}
+
+/// The full OTP-exact parser alone, without the fast path (for tests that
+/// check the two agree).
+#[cfg(test)]
+pub(crate) fn parse_full(src: &str) -> Result<Vec<Term>, Error> {
+    let mut out = Vec::new();
+    parser::parse_text(
+        src,
+        false,
+        &ParseOptions::default(),
+        || TermBuild,
+        |t| out.push(t),
+    )?;
     Ok(out)
 }
 
@@ -165,6 +192,11 @@ pub fn parse_bytes_nodes(bytes: &[u8]) -> Result<Vec<Node>, Error> {
 /// assert!(erlterm::validate("{a b}.").is_err());
 /// ```
 pub fn validate(src: &str) -> Result<usize, Error> {
+    if fast_path_applies(src, false, &ParseOptions::default()) {
+        if let Some(n) = fast::validate(src, &ParseOptions::default()) {
+            return Ok(n);
+        }
+    }
     let mut n = 0usize;
     parser::parse_text(
         src,

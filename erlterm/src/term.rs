@@ -511,6 +511,13 @@ impl Term {
 
 /// Sorts entries by map-key order; for equal keys the last one wins.
 pub(crate) fn normalize_map(entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
+    // Most maps are written in order without duplicates: keep them as they are.
+    if entries
+        .windows(2)
+        .all(|w| w[0].0.cmp_map_key(&w[1].0) == Ordering::Less)
+    {
+        return entries;
+    }
     let mut indexed: Vec<(usize, (Term, Term))> = entries.into_iter().enumerate().collect();
     indexed.sort_by(|(ia, (ka, _)), (ib, (kb, _))| ka.cmp_map_key(kb).then(ib.cmp(ia)));
     let mut out: Vec<(Term, Term)> = Vec::with_capacity(indexed.len());
@@ -711,7 +718,8 @@ fn compare(a: &Term, b: &Term, mode: NumberOrder) -> Ordering {
     }
     match (a, b) {
         (Term::Integer(_) | Term::Float(_), _) => compare_numbers(a, b, mode),
-        (Term::Atom(x), Term::Atom(y)) => x.as_str().chars().cmp(y.as_str().chars()),
+        // UTF-8 byte order is code point order.
+        (Term::Atom(x), Term::Atom(y)) => x.as_str().as_bytes().cmp(y.as_str().as_bytes()),
         (Term::Fun(x), Term::Fun(y)) => compare(
             &Term::Atom(x.module.clone()),
             &Term::Atom(y.module.clone()),
@@ -810,5 +818,73 @@ impl From<f64> for Term {
 impl From<Integer> for Term {
     fn from(v: Integer) -> Self {
         Term::Integer(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_stays_small() {
+        assert!(
+            std::mem::size_of::<Term>() <= 40,
+            "{}",
+            std::mem::size_of::<Term>()
+        );
+    }
+
+    #[test]
+    fn strings_are_lists_of_code_points() {
+        let s = Term::string("ab");
+        let l = Term::list(vec![Term::int(97), Term::int(98)]);
+        assert_eq!(s, l);
+        assert_eq!(s.cmp(&l), Ordering::Equal);
+        let improper = Term::List(vec![Term::int(97)], Some(Box::new(Term::string("b"))));
+        assert_eq!(improper, s);
+        assert!(Term::string("a") < Term::string("ab"));
+        assert!(Term::nil() < Term::string("a"));
+    }
+
+    #[test]
+    fn term_order_across_types() {
+        let order = [
+            Term::int(1),
+            Term::Float(1.0),
+            Term::int(2),
+            Term::atom("a"),
+            Term::tuple(vec![]),
+            Term::map(vec![]),
+            Term::nil(),
+            Term::list(vec![Term::int(1)]),
+            Term::binary(vec![]),
+        ];
+        for w in order.windows(2) {
+            assert!(w[0] < w[1], "{} < {}", w[0], w[1]);
+        }
+        assert_ne!(Term::int(1), Term::Float(1.0));
+        assert!(Term::int(1).eq_numeric(&Term::Float(1.0)));
+        assert_eq!(Term::Float(0.0), Term::Float(-0.0));
+        // Map-key order puts every integer before every float.
+        assert_eq!(Term::int(2).cmp_map_key(&Term::Float(1.5)), Ordering::Less);
+        assert!(Term::int(2) > Term::Float(1.5));
+    }
+
+    #[test]
+    fn maps_keep_the_last_duplicate_and_sort_keys() {
+        let m = Term::map(vec![
+            (Term::atom("b"), Term::int(1)),
+            (Term::atom("a"), Term::int(2)),
+            (Term::atom("b"), Term::int(3)),
+        ]);
+        assert_eq!(m.to_string(), "#{a => 2,b => 3}");
+    }
+
+    #[test]
+    fn bitstrings_compare_bit_by_bit() {
+        let a = Bitstring::from_bits(vec![0x80], 1).unwrap();
+        let b = Bitstring::from_bits(vec![0x80], 2).unwrap();
+        assert!(Term::Bitstring(a.clone()) < Term::Bitstring(b));
+        assert_eq!(Term::Bitstring(a).to_string(), "<<1:1>>");
     }
 }

@@ -30,7 +30,11 @@ fn main() -> ExitCode {
         _ => false,
     };
     let after = vm_hwm_kib();
-    println!("{mode}\t{}\t{} KiB", text.len(), after.saturating_sub(before));
+    println!(
+        "{mode}\t{}\t{} KiB",
+        text.len(),
+        after.saturating_sub(before)
+    );
     if ok {
         ExitCode::SUCCESS
     } else {

@@ -1,0 +1,634 @@
+//! A fast path for the common case: a well-formed term file made of plain
+//! literals. It reads bytes directly into [`Term`]s (or only checks them),
+//! without tokens or spans, and gives up (`None`) on anything unusual —
+//! escapes it does not know, based integers, funs, variables, typed binary
+//! segments, non-ASCII outside quotes, any error. The caller then runs the
+//! full OTP-exact parser, so results and error messages never depend on
+//! which path ran: whatever this module accepts, the full parser accepts
+//! with the same terms (checked by tests and by the conformance scripts).
+
+use crate::options::ParseOptions;
+use crate::term::{normalize_map, Atom, Bitstring, Integer, Term};
+
+/// What the fast path produces: real terms, or nothing (validation only).
+pub(crate) trait Output: Sized {
+    fn atom(name: &str) -> Self;
+    fn int(v: i64) -> Self;
+    fn float(v: f64) -> Self;
+    fn string(s: String) -> Self;
+    fn list(items: Vec<Self>, tail: Option<Self>) -> Self;
+    fn tuple(items: Vec<Self>) -> Self;
+    fn map(entries: Vec<(Self, Self)>) -> Self;
+    fn binary(bytes: Vec<u8>) -> Self;
+    /// Whether strings need their text (false: only checked).
+    const BUILD: bool;
+}
+
+impl Output for Term {
+    fn atom(name: &str) -> Self {
+        Term::Atom(Atom::new(name))
+    }
+    fn int(v: i64) -> Self {
+        Term::Integer(Integer::from(v))
+    }
+    fn float(v: f64) -> Self {
+        Term::Float(v)
+    }
+    fn string(s: String) -> Self {
+        Term::String(s)
+    }
+    fn list(items: Vec<Self>, tail: Option<Self>) -> Self {
+        match tail {
+            None => Term::List(items, None),
+            Some(t) => Term::improper_list(items, t),
+        }
+    }
+    fn tuple(items: Vec<Self>) -> Self {
+        Term::Tuple(items)
+    }
+    fn map(entries: Vec<(Self, Self)>) -> Self {
+        Term::Map(normalize_map(entries))
+    }
+    fn binary(bytes: Vec<u8>) -> Self {
+        Term::Bitstring(Bitstring::from_bytes(bytes))
+    }
+    const BUILD: bool = true;
+}
+
+impl Output for () {
+    fn atom(_: &str) -> Self {}
+    fn int(_: i64) -> Self {}
+    fn float(_: f64) -> Self {}
+    fn string(_: String) -> Self {}
+    fn list(_: Vec<Self>, _: Option<Self>) -> Self {}
+    fn tuple(_: Vec<Self>) -> Self {}
+    fn map(_: Vec<(Self, Self)>) -> Self {}
+    fn binary(_: Vec<u8>) -> Self {}
+    const BUILD: bool = false;
+}
+
+/// Parses every term of `src`, or returns `None` to ask for the full parser.
+pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>> {
+    let mut p = Fast {
+        s: src.as_bytes(),
+        src,
+        pos: 0,
+        max_depth: opts.max_depth,
+        max_integer_digits: opts.max_integer_digits,
+        max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
+    };
+    let mut out = Vec::new();
+    loop {
+        p.skip_ws()?;
+        if p.pos >= p.s.len() {
+            return Some(out);
+        }
+        out.push(p.term(0)?);
+        p.skip_ws()?;
+        p.end_dot()?;
+    }
+}
+
+/// Counts the terms of `src`, or `None` to ask for the full parser.
+pub(crate) fn validate(src: &str, opts: &ParseOptions) -> Option<usize> {
+    parse::<()>(src, opts).map(|v| v.len())
+}
+
+struct Fast<'a> {
+    s: &'a [u8],
+    src: &'a str,
+    pos: usize,
+    max_depth: usize,
+    max_integer_digits: usize,
+    max_binary_bytes: usize,
+}
+
+/// Reserved words of OTP 25 (`maybe` and `else` are plain atoms there).
+fn is_reserved(name: &str) -> bool {
+    matches!(
+        name,
+        "after"
+            | "and"
+            | "andalso"
+            | "band"
+            | "begin"
+            | "bnot"
+            | "bor"
+            | "bsl"
+            | "bsr"
+            | "bxor"
+            | "case"
+            | "catch"
+            | "cond"
+            | "div"
+            | "end"
+            | "fun"
+            | "if"
+            | "let"
+            | "not"
+            | "of"
+            | "or"
+            | "orelse"
+            | "receive"
+            | "rem"
+            | "try"
+            | "when"
+            | "xor"
+    )
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
+}
+
+impl<'a> Fast<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, off: usize) -> Option<u8> {
+        self.s.get(self.pos + off).copied()
+    }
+
+    /// Skips whitespace and comments. Gives up on non-ASCII outside
+    /// comments (OTP treats U+0080..U+00A0 as whitespace and the rest as
+    /// tokens; the full parser handles both).
+    fn skip_ws(&mut self) -> Option<()> {
+        while let Some(b) = self.peek() {
+            match b {
+                0..=b' ' => self.pos += 1,
+                b'%' => match memchr_newline(&self.s[self.pos..]) {
+                    Some(n) => self.pos += n + 1,
+                    None => self.pos = self.s.len(),
+                },
+                0x80.. => return None,
+                _ => break,
+            }
+        }
+        Some(())
+    }
+
+    /// The end-of-term dot: `.` then whitespace, `%` or end of input.
+    fn end_dot(&mut self) -> Option<()> {
+        if self.peek() != Some(b'.') {
+            return None;
+        }
+        match self.peek_at(1) {
+            None | Some(0..=b' ' | b'%') => {
+                self.pos += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn term<O: Output>(&mut self, depth: usize) -> Option<O> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        match self.peek()? {
+            b'a'..=b'z' => self.bare_atom(),
+            b'\'' => {
+                let name = self.quoted(b'\'')?;
+                (name.chars().count() <= 255).then(|| O::atom(&name))
+            }
+            b'0'..=b'9' => self.number(false),
+            b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
+                self.pos += 1;
+                self.number(true)
+            }
+            b'"' => self.strings::<O>(),
+            b'[' => self.list(depth),
+            b'{' => {
+                self.pos += 1;
+                let items = self.seq(b'}', depth)?;
+                Some(O::tuple(items))
+            }
+            b'#' if self.peek_at(1) == Some(b'{') => self.map(depth),
+            b'<' if self.peek_at(1) == Some(b'<') => self.binary(),
+            b'$' => self.char_literal(),
+            _ => None,
+        }
+    }
+
+    fn bare_atom<O: Output>(&mut self) -> Option<O> {
+        let start = self.pos;
+        while self.peek().is_some_and(is_name_byte) {
+            self.pos += 1;
+        }
+        if self.peek().is_some_and(|b| b >= 0x80) {
+            return None;
+        }
+        let name = &self.src[start..self.pos];
+        if name.len() > 255 || is_reserved(name) {
+            return None;
+        }
+        Some(O::atom(name))
+    }
+
+    /// Digits with single `_` separators between digits.
+    fn digits(&mut self) -> Option<(usize, bool)> {
+        let start = self.pos;
+        let mut seps = false;
+        if !self.peek()?.is_ascii_digit() {
+            return None;
+        }
+        loop {
+            match self.peek() {
+                Some(b'0'..=b'9') => self.pos += 1,
+                Some(b'_') if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
+                    seps = true;
+                    self.pos += 1;
+                }
+                _ => return Some((start, seps)),
+            }
+        }
+    }
+
+    fn number<O: Output>(&mut self, negative: bool) -> Option<O> {
+        let (start, mut seps) = self.digits()?;
+        let is_float =
+            self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit());
+        if !is_float {
+            if matches!(self.peek(), Some(b'#' | b'_')) {
+                return None;
+            }
+            let text = &self.src[start..self.pos];
+            if text.len() > self.max_integer_digits {
+                return None;
+            }
+            let v: i64 = if seps {
+                text.replace('_', "").parse().ok()?
+            } else {
+                text.parse().ok()?
+            };
+            return Some(O::int(if negative { v.checked_neg()? } else { v }));
+        }
+        self.pos += 1;
+        seps |= self.digits()?.1;
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            seps |= self.digits()?.1;
+        }
+        if self.peek() == Some(b'_') || seps {
+            return None;
+        }
+        let v: f64 = self.src[start..self.pos].parse().ok()?;
+        if !v.is_finite() {
+            return None;
+        }
+        Some(O::float(if negative { -v } else { v }))
+    }
+
+    /// A quoted atom or string body, with the common escapes; `None` on
+    /// escapes left to the full parser (octal, `\x`, `\^`).
+    fn quoted(&mut self, quote: u8) -> Option<String> {
+        self.pos += 1;
+        let mut out = String::new();
+        let mut run = self.pos;
+        loop {
+            let b = self.peek()?;
+            if b == quote {
+                out.push_str(&self.src[run..self.pos]);
+                self.pos += 1;
+                return Some(out);
+            }
+            if b == b'\\' {
+                out.push_str(&self.src[run..self.pos]);
+                let c = match self.peek_at(1)? {
+                    b'n' => '\n',
+                    b't' => '\t',
+                    b'r' => '\r',
+                    b's' => ' ',
+                    b'b' => '\u{8}',
+                    b'd' => '\u{7F}',
+                    b'e' => '\u{1B}',
+                    b'f' => '\u{C}',
+                    b'v' => '\u{B}',
+                    c @ (b'\\' | b'"' | b'\'' | b'.' | b'-' | b'/' | b'[' | b']' | b'(' | b')'
+                    | b'|' | b'*' | b'+' | b'?' | b'{' | b'}' | b'$' | b'w' | b'W' | b'S'
+                    | b'D' | b'z' | b'q') => char::from(c),
+                    _ => return None,
+                };
+                out.push(c);
+                self.pos += 2;
+                run = self.pos;
+                continue;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Scans a string body without building it.
+    fn skip_string(&mut self) -> Option<()> {
+        self.pos += 1;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    match self.peek_at(1)? {
+                        b'0'..=b'9' | b'x' | b'^' | b'\n' => return None,
+                        0x80.. => return None,
+                        _ => {}
+                    }
+                    self.pos += 2;
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// One or more adjacent string literals.
+    fn strings<O: Output>(&mut self) -> Option<O> {
+        let mut text = String::new();
+        loop {
+            if O::BUILD {
+                let part = self.quoted(b'"')?;
+                if text.is_empty() {
+                    text = part;
+                } else {
+                    text.push_str(&part);
+                }
+            } else {
+                self.skip_string()?;
+            }
+            self.skip_ws()?;
+            if self.peek() != Some(b'"') {
+                return Some(O::string(text));
+            }
+        }
+    }
+
+    fn list<O: Output>(&mut self, depth: usize) -> Option<O> {
+        self.pos += 1;
+        self.skip_ws()?;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Some(O::list(Vec::new(), None));
+        }
+        let mut items = Vec::new();
+        loop {
+            items.push(self.term(depth + 1)?);
+            self.skip_ws()?;
+            match self.peek()? {
+                b',' => {
+                    self.pos += 1;
+                    self.skip_ws()?;
+                }
+                b']' => {
+                    self.pos += 1;
+                    return Some(O::list(items, None));
+                }
+                b'|' if self.peek_at(1) != Some(b'|') => {
+                    self.pos += 1;
+                    self.skip_ws()?;
+                    let tail = self.term(depth + 1)?;
+                    self.skip_ws()?;
+                    self.expect(b']')?;
+                    return Some(O::list(items, Some(tail)));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Comma-separated terms up to `close` (the opener is consumed).
+    fn seq<O: Output>(&mut self, close: u8, depth: usize) -> Option<Vec<O>> {
+        self.skip_ws()?;
+        let mut items = Vec::new();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Some(items);
+        }
+        loop {
+            items.push(self.term(depth + 1)?);
+            self.skip_ws()?;
+            match self.peek()? {
+                b',' => {
+                    self.pos += 1;
+                    self.skip_ws()?;
+                }
+                c if c == close => {
+                    self.pos += 1;
+                    return Some(items);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn map<O: Output>(&mut self, depth: usize) -> Option<O> {
+        self.pos += 2;
+        self.skip_ws()?;
+        let mut entries = Vec::new();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Some(O::map(entries));
+        }
+        loop {
+            let k = self.term(depth + 1)?;
+            self.skip_ws()?;
+            if !(self.peek() == Some(b'=') && self.peek_at(1) == Some(b'>')) {
+                return None;
+            }
+            self.pos += 2;
+            self.skip_ws()?;
+            let v = self.term(depth + 1)?;
+            entries.push((k, v));
+            self.skip_ws()?;
+            match self.peek()? {
+                b',' => {
+                    self.pos += 1;
+                    self.skip_ws()?;
+                }
+                b'}' => {
+                    self.pos += 1;
+                    return Some(O::map(entries));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `<<>>`, and binaries of untyped string and small-integer segments.
+    fn binary<O: Output>(&mut self) -> Option<O> {
+        self.pos += 2;
+        self.skip_ws()?;
+        let mut bytes = Vec::new();
+        if self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
+            self.pos += 2;
+            return Some(O::binary(bytes));
+        }
+        loop {
+            match self.peek()? {
+                b'"' => loop {
+                    let part = self.quoted(b'"')?;
+                    bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
+                    self.skip_ws()?;
+                    if self.peek() != Some(b'"') {
+                        break;
+                    }
+                },
+                b'0'..=b'9' => {
+                    let (start, seps) = self.digits()?;
+                    if seps || matches!(self.peek(), Some(b'.' | b'#' | b'_')) {
+                        return None;
+                    }
+                    let v: u64 = self.src[start..self.pos].parse().ok()?;
+                    bytes.push((v & 0xFF) as u8);
+                    self.skip_ws()?;
+                }
+                _ => return None,
+            }
+            match self.peek()? {
+                b',' => {
+                    self.pos += 1;
+                    self.skip_ws()?;
+                }
+                b'>' if self.peek_at(1) == Some(b'>') => {
+                    self.pos += 2;
+                    if bytes.len() > self.max_binary_bytes {
+                        return None;
+                    }
+                    return Some(O::binary(bytes));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `$c` for a printable ASCII `c`, or one of the letter escapes.
+    fn char_literal<O: Output>(&mut self) -> Option<O> {
+        let c = self.peek_at(1)?;
+        let v = match c {
+            b'\\' => {
+                let v = match self.peek_at(2)? {
+                    b'n' => 10,
+                    b't' => 9,
+                    b'r' => 13,
+                    b's' => 32,
+                    b'\\' => 92,
+                    b'"' => 34,
+                    b'\'' => 39,
+                    _ => return None,
+                };
+                self.pos += 3;
+                return Some(O::int(v));
+            }
+            b'!'..=b'~' => i64::from(c),
+            _ => return None,
+        };
+        self.pos += 2;
+        Some(O::int(v))
+    }
+}
+
+fn memchr_newline(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| b == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast(src: &str) -> Option<Vec<Term>> {
+        parse::<Term>(src, &ParseOptions::default())
+    }
+
+    #[test]
+    fn accepts_plain_config() {
+        let src = "%% c\n[{kernel, [{level, info}, {port, 8_080}, {f, -1.5e3}]},\n {x, #{a => \"b\\n\", 'Q' => <<\"xy\", 1, 300>>}}, [1 | 2], $a, \"a\" \"b\"].\n";
+        let fast = fast(src).unwrap();
+        let full = crate::parse_full(src).unwrap();
+        assert_eq!(fast, full);
+        assert_eq!(
+            fast[0].to_string(),
+            full[0].to_string(),
+            "printing agrees too"
+        );
+    }
+
+    #[test]
+    fn gives_up_on_unusual_or_wrong_input() {
+        for src in [
+            "16#ff.",
+            "X.",
+            "fun m:f/1.",
+            "{a b}.",
+            "a.b.",
+            "1.e5.",
+            "1_.",
+            "'\\x41'.",
+            "if.",
+            "[a,].",
+            "<<1:4>>.",
+            "{a",
+            "-a.",
+            "é.",
+            "$\\x{41}.",
+            "1e5.",
+            "{1 (2)}.",
+            "99999999999999999999.",
+            "1.0e400.",
+            "a",
+            "[a||b].",
+        ] {
+            assert!(fast(src).is_none(), "{src}");
+        }
+    }
+
+    #[test]
+    fn depth_limit_never_accepts_what_the_full_parser_refuses() {
+        for n in 490..510 {
+            for (open, close) in [("[", "]"), ("{", "}"), ("#{a => ", "}")] {
+                let deep = format!("{}{}.", open.repeat(n), close.repeat(n));
+                if fast(&deep).is_some() {
+                    assert!(crate::parse_full(&deep).is_ok(), "depth {n} {open}");
+                }
+            }
+        }
+    }
+
+    /// Whatever the fast path accepts, the full parser accepts with the
+    /// same terms: checked on every recorded conformance case, and on each
+    /// case with its first term's text cut at every byte.
+    #[test]
+    fn agrees_with_full_parser_on_conformance_cases() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/consult/cases");
+        let mut accepted = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let Ok(text) = String::from_utf8(bytes) else {
+                continue;
+            };
+            let cuts = (0..=text.len()).filter(|i| text.is_char_boundary(*i));
+            for cut in cuts.take(200) {
+                let src = &text[..cut];
+                if let Some(terms) = fast(src) {
+                    accepted += 1;
+                    let full = crate::parse_full(src);
+                    assert_eq!(full.as_ref().ok(), Some(&terms), "{src:?}");
+                    let printed: Vec<String> = terms.iter().map(Term::to_string).collect();
+                    let want: Vec<String> = full.unwrap().iter().map(Term::to_string).collect();
+                    assert_eq!(printed, want, "{src:?}");
+                }
+            }
+        }
+        assert!(accepted > 100, "the fast path took only {accepted} inputs");
+    }
+}
