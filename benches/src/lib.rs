@@ -271,3 +271,91 @@ pub fn corpus_files(shared: &std::path::Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// Writes two releases of `n_apps` applications of `n_mods` modules each,
+/// laid out as `dir/releases/{1.0.0,2.0.0}/big.rel` and `dir/lib/APP-VSN/ebin`
+/// (kernel, stdlib and sasl included as small applications). In release
+/// 2.0.0 every other application is upgraded: its appup loads each module,
+/// with a DepMods chain between consecutive modules, and uses a regex entry
+/// for half of them. Returns the paths of the two `.rel` files.
+pub fn write_release_pair(
+    dir: &std::path::Path,
+    n_apps: usize,
+    n_mods: usize,
+) -> std::io::Result<(std::path::PathBuf, std::path::PathBuf)> {
+    use std::fs;
+    let lib = dir.join("lib");
+    let app_file = |name: &str, vsn: &str, mods: &[String], uses: &[&str]| {
+        format!(
+            "{{application, {name}, [{{description, \"{name}\"}}, {{vsn, \"{vsn}\"}},\n  \
+             {{modules, [{}]}},\n  {{registered, []}}, {{applications, [{}]}}]}}.\n",
+            mods.join(", "),
+            uses.join(", ")
+        )
+    };
+    let write_app =
+        |name: &str, vsn: &str, mods: &[String], uses: &[&str], appup: Option<String>| {
+            let ebin = lib.join(format!("{name}-{vsn}")).join("ebin");
+            fs::create_dir_all(&ebin)?;
+            fs::write(
+                ebin.join(format!("{name}.app")),
+                app_file(name, vsn, mods, uses),
+            )?;
+            if let Some(appup) = appup {
+                fs::write(ebin.join(format!("{name}.appup")), appup)?;
+            }
+            Ok::<(), std::io::Error>(())
+        };
+    for core in ["kernel", "stdlib", "sasl"] {
+        let uses: &[&str] = if core == "kernel" { &[] } else { &["kernel"] };
+        write_app(core, "1.0", &[format!("{core}_m")], uses, None)?;
+    }
+    let mut rel1 = Vec::new();
+    let mut rel2 = Vec::new();
+    for i in 0..n_apps {
+        let name = format!("app{i}");
+        let mods: Vec<String> = (0..n_mods).map(|m| format!("{name}_m{m}")).collect();
+        write_app(&name, "1.0.0", &mods, &["kernel", "stdlib"], None)?;
+        rel1.push(format!("{{{name}, \"1.0.0\"}}"));
+        if i % 2 == 0 {
+            let instrs: Vec<String> = mods
+                .iter()
+                .enumerate()
+                .map(|(m, module)| match m {
+                    0 => format!("{{load_module, {module}}}"),
+                    _ => format!("{{load_module, {module}, [{}]}}", mods[m - 1]),
+                })
+                .collect();
+            let from = if i % 4 == 0 {
+                "<<\"1\\\\.0\\\\..*\">>"
+            } else {
+                "\"1.0.0\""
+            };
+            let appup = format!(
+                "{{\"1.1.0\",\n [{{{from}, [{}]}}],\n [{{{from}, [{}]}}]}}.\n",
+                instrs.join(",\n   "),
+                instrs.join(",\n   ")
+            );
+            write_app(&name, "1.1.0", &mods, &["kernel", "stdlib"], Some(appup))?;
+            rel2.push(format!("{{{name}, \"1.1.0\"}}"));
+        } else {
+            rel2.push(format!("{{{name}, \"1.0.0\"}}"));
+        }
+    }
+    let rel = |vsn: &str, apps: &[String]| {
+        format!(
+            "{{release, {{\"big\", \"{vsn}\"}}, {{erts, \"13.1.5\"}},\n [{{kernel, \"1.0\"}}, \
+             {{stdlib, \"1.0\"}}, {{sasl, \"1.0\"}},\n  {}]}}.\n",
+            apps.join(",\n  ")
+        )
+    };
+    let mut paths = Vec::new();
+    for (vsn, apps) in [("1.0.0", &rel1), ("2.0.0", &rel2)] {
+        let d = dir.join("releases").join(vsn);
+        fs::create_dir_all(&d)?;
+        let p = d.join("big.rel");
+        fs::write(&p, rel(vsn, apps))?;
+        paths.push(p);
+    }
+    Ok((paths[0].clone(), paths[1].clone()))
+}
