@@ -1,0 +1,458 @@
+//! Format-preserving editing of term files, in the manner of `toml_edit`.
+//!
+//! A [`Document`] keeps every byte of its input — comments, whitespace,
+//! the spelling of literals (`16#ff`, `$a`, `'quoted'`, `"adjacent" "strings"`)
+//! — next to the spanned value tree of the real parser. Printing an
+//! unedited document gives the input back byte for byte; edits splice new
+//! text into the exact span of a value, so everything around it stays.
+//! Each edit is re-read by the OTP-exact parser before it is kept: a
+//! document is always a file that `file:consult/1` accepts.
+//!
+//! ```
+//! use erlterm::document::{Document, Path};
+//! let src = "%% my app\n{application, my_app,\n [{vsn, \"1.0.0\"}, % bump me\n  {applications, [kernel]}]}.\n";
+//! let mut doc = Document::parse(src).unwrap();
+//! assert_eq!(doc.to_string(), src);
+//!
+//! let vsn = Path::term(0).index(2).key("vsn");
+//! assert_eq!(doc.get_str(&vsn).as_deref(), Some("1.0.0"));
+//! doc.set_string(&vsn, "1.1.0").unwrap();
+//! assert_eq!(doc.to_string(), src.replace("1.0.0", "1.1.0"));
+//!
+//! // Plain values for reading, equal to what `parse_str` returns.
+//! assert_eq!(doc.terms(), erlterm::parse_str(&doc.to_string()).unwrap());
+//! ```
+
+mod error;
+mod layout;
+mod path;
+mod write;
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::encoding::{self, Encoding};
+use crate::error::{Error, ErrorKind};
+use crate::node::{Node, NodeKind};
+use crate::options::ParseOptions;
+use crate::span::Span;
+use crate::term::Term;
+
+pub use error::EditError;
+pub use path::{Path, Step};
+
+/// A term file kept byte for byte, with its parsed values, for editing.
+///
+/// See the [module documentation](self) for an example.
+#[derive(Clone, Debug)]
+pub struct Document {
+    text: String,
+    encoding: Encoding,
+    nodes: Vec<Node>,
+    opts: ParseOptions,
+}
+
+impl Document {
+    /// Parses a UTF-8 text; accepts exactly what [`crate::parse_str`] accepts.
+    pub fn parse(src: &str) -> Result<Document, Error> {
+        Document::parse_with(src, &ParseOptions::default())
+    }
+
+    /// [`Document::parse`] with explicit limits (and bindings, though a
+    /// bound variable is kept as written).
+    pub fn parse_with(src: &str, opts: &ParseOptions) -> Result<Document, Error> {
+        let nodes = crate::parse_nodes_with(src, opts)?;
+        Ok(Document {
+            text: src.to_owned(),
+            encoding: Encoding::Utf8,
+            nodes,
+            opts: opts.clone(),
+        })
+    }
+
+    /// Parses the raw bytes of a file, with `%% coding: latin-1` detection
+    /// as [`crate::parse_bytes`]; [`Document::to_bytes`] writes the same
+    /// encoding back.
+    ///
+    /// ```
+    /// let bytes = b"%% coding: latin-1\n{name, \"Jos\xE9\"}.\n";
+    /// let doc = erlterm::document::Document::parse_bytes(bytes).unwrap();
+    /// assert_eq!(doc.to_bytes(), bytes);
+    /// ```
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Document, Error> {
+        let (text, poisoned) = encoding::decode(bytes);
+        if poisoned {
+            // The parser reports where; a text that stops early never parses.
+            return Err(crate::parse_bytes(bytes).err().unwrap_or_else(|| Error {
+                kind: ErrorKind::InvalidUnicode,
+                span: Span::default(),
+                expected: None,
+                help: None,
+            }));
+        }
+        let mut doc = Document::parse(&text)?;
+        doc.encoding = encoding::detect(bytes);
+        Ok(doc)
+    }
+
+    /// The text (decoded: for a latin-1 file each byte is one character).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The file's bytes, in its encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self.encoding {
+            Encoding::Utf8 => self.text.as_bytes().to_vec(),
+            // Edits escape characters above U+00FF, so each fits a byte.
+            Encoding::Latin1 => self.text.chars().map(|c| c as u8).collect(),
+        }
+    }
+
+    /// The encoding the file is written in.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The top-level values with their spans.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The top-level values, equal to [`crate::parse_str`] of the text.
+    pub fn terms(&self) -> Vec<Term> {
+        self.nodes.iter().map(Node::to_term).collect()
+    }
+
+    /// The value at `path`.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let doc = Document::parse("{relx, [{release, {app, \"0.1.0\"}, [app]}]}.").unwrap();
+    /// let rel = Path::term(0).index(1).entry("release").index(1).index(1);
+    /// assert_eq!(doc.raw(&rel), Some("\"0.1.0\""));
+    /// ```
+    pub fn get(&self, path: &Path) -> Option<&Node> {
+        self.walk(path).ok()
+    }
+
+    /// The source text of the value at `path`, exactly as written.
+    pub fn raw(&self, path: &Path) -> Option<&str> {
+        self.get(path).map(|n| &self.text[n.span.range()])
+    }
+
+    /// The value at `path` as text, if it is a string.
+    pub fn get_str(&self, path: &Path) -> Option<String> {
+        self.get(path)?.as_string()
+    }
+
+    /// Follows `path`; on failure the error names the deepest value found.
+    fn walk(&self, path: &Path) -> Result<&Node, EditError> {
+        let not_found = |span| EditError::NotFound {
+            path: path.to_string(),
+            span,
+        };
+        let mut node = self.nodes.get(path.term).ok_or_else(|| not_found(None))?;
+        for step in &path.steps {
+            node = path::child(node, step).ok_or_else(|| not_found(Some(node.span)))?;
+        }
+        Ok(node)
+    }
+
+    /// Replaces the value at `path` with the string literal `value`,
+    /// keeping everything around it.
+    pub fn set_string(&mut self, path: &Path, value: &str) -> Result<(), EditError> {
+        self.replace_with_term(path, &Term::string(value))
+    }
+
+    /// Replaces the value at `path` with `term`, written readably (strings
+    /// as `"..."`), keeping everything around it.
+    ///
+    /// ```
+    /// use erlterm::{Term, document::{Document, Path}};
+    /// let mut doc = Document::parse("[{debug, false} % for prod\n]. ").unwrap();
+    /// doc.replace_with_term(&Path::term(0).key("debug"), &Term::atom("true")).unwrap();
+    /// assert_eq!(doc.to_string(), "[{debug, true} % for prod\n]. ");
+    /// ```
+    pub fn replace_with_term(&mut self, path: &Path, term: &Term) -> Result<(), EditError> {
+        let text = self.term_text(term)?;
+        self.replace_raw(path, &text)?;
+        self.expect_at(path, term)
+    }
+
+    /// Replaces the value at `path` with source text, used as is (it must
+    /// read as one value in that place).
+    pub fn replace_raw(&mut self, path: &Path, text: &str) -> Result<(), EditError> {
+        let span = self.walk(path)?.span;
+        self.splice(span.range(), text)
+    }
+
+    /// Sets `key` in the proplist at `list`: replaces the value of an
+    /// existing `{key, V}` pair, or appends `{key, value}`.
+    ///
+    /// ```
+    /// use erlterm::{Term, document::{Document, Path}};
+    /// let mut doc = Document::parse("[\n  {a, 1},\n  {b, 2}\n].\n").unwrap();
+    /// doc.set_key(&Path::term(0), "c", &Term::int(3)).unwrap();
+    /// doc.set_key(&Path::term(0), "a", &Term::int(9)).unwrap();
+    /// assert_eq!(doc.to_string(), "[\n  {a, 9},\n  {b, 2},\n  {c, 3}\n].\n");
+    /// ```
+    pub fn set_key(&mut self, list: &Path, key: &str, value: &Term) -> Result<(), EditError> {
+        let at = list.clone().key(key);
+        if self.get(&at).is_some() {
+            return self.replace_with_term(&at, value);
+        }
+        let entry = Term::tuple(vec![Term::atom(key), value.clone()]);
+        self.push(list, &entry)
+    }
+
+    /// Appends `item` to the list at `list`, laid out like its siblings.
+    pub fn push(&mut self, list: &Path, item: &Term) -> Result<(), EditError> {
+        let len = self.list_items(list)?.1.len();
+        self.insert(list, len, item)
+    }
+
+    /// Inserts `item` at position `index` of the list at `list`, laid out
+    /// like its siblings (one per line with their indentation, or inline).
+    ///
+    /// ```
+    /// use erlterm::{Term, document::{Document, Path}};
+    /// let mut doc = Document::parse("{deps, [cowboy, jsx]}.").unwrap();
+    /// doc.insert(&Path::term(0).index(1), 1, &Term::atom("hackney")).unwrap();
+    /// assert_eq!(doc.to_string(), "{deps, [cowboy, hackney, jsx]}.");
+    /// ```
+    pub fn insert(&mut self, list: &Path, index: usize, item: &Term) -> Result<(), EditError> {
+        let text = self.term_text(item)?;
+        self.insert_raw(list, index, &text)?;
+        self.expect_at(&list.clone().index(index), item)
+    }
+
+    /// [`Document::insert`] with source text for the item.
+    pub fn insert_raw(&mut self, list: &Path, index: usize, text: &str) -> Result<(), EditError> {
+        let (list_span, items) = self.list_items(list)?;
+        if index > items.len() {
+            return Err(EditError::OutOfRange {
+                path: list.to_string(),
+                index,
+                len: items.len(),
+                span: list_span,
+            });
+        }
+        let (range, new) = self.insertion(list_span, &items, index, text);
+        self.splice(range, &new)
+    }
+
+    /// Removes the list item or map entry at `path` (for [`Step::Key`],
+    /// the whole `{Key, V}` pair), with its separator and, when it sits on
+    /// lines of its own, those lines and its trailing comment.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let mut doc = Document::parse("[\n  {a, 1}, % one\n  {b, 2}, % two\n  {c, 3}\n].").unwrap();
+    /// doc.remove(&Path::term(0).entry("b")).unwrap();
+    /// assert_eq!(doc.to_string(), "[\n  {a, 1}, % one\n  {c, 3}\n].");
+    /// ```
+    pub fn remove(&mut self, path: &Path) -> Result<(), EditError> {
+        let (container, items, index) = self.locate_item(path)?;
+        let range = self.removal(container, &items, index);
+        let (range, new) = (range.0, range.1);
+        self.splice(range, &new)
+    }
+
+    fn term_text(&self, term: &Term) -> Result<String, EditError> {
+        write::term_text(term, self.encoding).ok_or(EditError::TooDeep(write::MAX_WRITE_DEPTH))
+    }
+
+    /// Checks that the value at `path` reads back as `want`.
+    fn expect_at(&mut self, path: &Path, want: &Term) -> Result<(), EditError> {
+        let found = self.walk(path)?.to_term();
+        if found == *want {
+            return Ok(());
+        }
+        Err(EditError::Mismatch {
+            path: path.to_string(),
+            found: found.to_string(),
+        })
+    }
+
+    /// The span and item spans of the proper list at `path`.
+    fn list_items(&self, path: &Path) -> Result<(Span, Vec<Span>), EditError> {
+        let node = self.walk(path)?;
+        match &node.kind {
+            NodeKind::List(items, None) => Ok((node.span, items.iter().map(|n| n.span).collect())),
+            _ => Err(EditError::NotAList {
+                path: path.to_string(),
+                found: node.describe(),
+                span: node.span,
+            }),
+        }
+    }
+
+    /// The container span, its item spans and the index of the item that
+    /// `path` names.
+    fn locate_item(&self, path: &Path) -> Result<(Span, Vec<Span>, usize), EditError> {
+        let target = self.walk(path)?;
+        let not_removable = || EditError::NotRemovable {
+            path: path.to_string(),
+            span: target.span,
+        };
+        let (Some(parent_path), Some(last)) = (path.parent(), path.steps.last()) else {
+            return Err(not_removable());
+        };
+        let parent = self.walk(&parent_path)?;
+        match &parent.kind {
+            NodeKind::List(items, None) => {
+                let index = match last {
+                    Step::Index(n) => Some(*n).filter(|&n| n < items.len()),
+                    Step::Key(k) => items
+                        .iter()
+                        .position(|it| matches!(it.as_tuple(), Some([a, _]) if a.to_term() == *k)),
+                    Step::Entry(k) => items.iter().position(|it| path::is_entry(it, k)),
+                    Step::MapKey(_) => None,
+                }
+                .ok_or_else(not_removable)?;
+                Ok((parent.span, items.iter().map(|n| n.span).collect(), index))
+            }
+            NodeKind::Map(entries) => {
+                let index = entries
+                    .iter()
+                    .rposition(|(_, v)| v.span == target.span)
+                    .ok_or_else(not_removable)?;
+                let spans = entries.iter().map(|(k, v)| k.span.to(v.span)).collect();
+                Ok((parent.span, spans, index))
+            }
+            _ => Err(not_removable()),
+        }
+    }
+
+    /// Where and what to splice to insert `item` at `index`.
+    fn insertion(
+        &self,
+        list: Span,
+        items: &[Span],
+        index: usize,
+        item: &str,
+    ) -> (Range<usize>, String) {
+        let t = self.text.as_str();
+        let Some(last) = items.last() else {
+            // `[]`: fill the inside, keeping any comment in it.
+            let inside = list.start as usize + 1..(list.end as usize).saturating_sub(1);
+            if layout::is_blank(&t[inside.clone()]) {
+                return (inside, item.to_owned());
+            }
+            return (inside.start..inside.start, item.to_owned());
+        };
+        let multiline = is_multiline(t, items);
+        let sep = separator(t, items);
+        let model = items[index.min(items.len() - 1)].start as usize;
+        let indent = layout::indent_before(t, model).unwrap_or("").to_owned();
+        if index < items.len() {
+            let at = items[index].start as usize;
+            let new = if multiline {
+                format!("{item},\n{indent}")
+            } else {
+                format!("{item}{sep}")
+            };
+            return (at..at, new);
+        }
+        let end = last.end as usize;
+        if !multiline {
+            return (end..end, format!("{sep}{item}"));
+        }
+        // After the last item's trailing comment, so the comment stays with it.
+        match layout::trivia_to_eol(t, end).filter(|&eol| eol < list.end as usize) {
+            Some(eol) => (end..eol, format!(",{}\n{indent}{item}", &t[end..eol])),
+            None => (end..end, format!(",\n{indent}{item}")),
+        }
+    }
+
+    /// Where and what to splice to remove item `index`.
+    fn removal(&self, container: Span, items: &[Span], index: usize) -> (Range<usize>, String) {
+        let t = self.text.as_str();
+        let item = items[index];
+        let (start, end) = (item.start as usize, item.end as usize);
+        if items.len() == 1 {
+            let open = t[container.range()].find(['[', '{']).map_or(0, |i| i + 1);
+            let inside =
+                container.start as usize + open..(container.end as usize).saturating_sub(1);
+            let rest = format!("{}{}", &t[inside.start..start], &t[end..inside.end]);
+            if layout::is_blank(&rest) {
+                return (inside, String::new());
+            }
+            return (start..end, String::new());
+        }
+        let own_line = layout::starts_line(t, start);
+        if let Some(next) = items.get(index + 1) {
+            let next_start = next.start as usize;
+            if let Some(comma) = layout::find_comma(t, end, next_start) {
+                let eol = layout::trivia_to_eol(t, comma + 1);
+                if let Some(eol) = eol.filter(|&e| own_line && e < next_start) {
+                    return (layout::line_start(t, start)..eol + 1, String::new());
+                }
+            }
+            return (start..next_start, String::new());
+        }
+        let prev = items[index - 1];
+        let comma = layout::find_comma(t, prev.end as usize, start).unwrap_or(prev.end as usize);
+        let eol = layout::trivia_to_eol(t, end).filter(|&e| e < container.end as usize);
+        if let (true, Some(eol)) = (own_line, eol) {
+            // Drop the comma and the item's lines; keep what sits between.
+            let ls = layout::line_start(t, start);
+            return (comma..eol + 1, t[comma + 1..ls].to_owned());
+        }
+        (comma..end, String::new())
+    }
+
+    /// Replaces `range` with `new` if the result still parses to as many
+    /// terms; otherwise leaves the document unchanged.
+    fn splice(&mut self, range: Range<usize>, new: &str) -> Result<(), EditError> {
+        let mut text = String::with_capacity(self.text.len() + new.len());
+        text.push_str(&self.text[..range.start]);
+        text.push_str(new);
+        text.push_str(&self.text[range.end..]);
+        let nodes = crate::parse_nodes_with(&text, &self.opts).map_err(EditError::Reparse)?;
+        if nodes.len() != self.nodes.len() {
+            return Err(EditError::Mismatch {
+                path: "the document".into(),
+                found: format!("{} terms instead of {}", nodes.len(), self.nodes.len()),
+            });
+        }
+        self.text = text;
+        self.nodes = nodes;
+        Ok(())
+    }
+}
+
+/// Items one per line: some item after the first starts its own line (or
+/// the only item does).
+fn is_multiline(t: &str, items: &[Span]) -> bool {
+    match items {
+        [only] => layout::starts_line(t, only.start as usize),
+        [_, rest @ ..] => rest
+            .iter()
+            .any(|s| layout::starts_line(t, s.start as usize)),
+        [] => false,
+    }
+}
+
+/// The inline separator the siblings use: `,` or `, `.
+fn separator(t: &str, items: &[Span]) -> &'static str {
+    match items {
+        [a, b, ..] if &t[a.end as usize..b.start as usize] == "," => ",",
+        _ => ", ",
+    }
+}
+
+impl fmt::Display for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::str::FromStr for Document {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Document, Error> {
+        Document::parse(s)
+    }
+}
