@@ -13,6 +13,7 @@ mod check_appup;
 mod check_config;
 mod consult;
 mod relup_cmd;
+mod vsn;
 
 /// Read, check and generate Erlang/OTP release files without an Erlang VM.
 #[derive(Parser)]
@@ -35,6 +36,9 @@ enum Command {
     Relup(relup_cmd::Args),
     /// Check a release's runtime for build hardening, libraries and OTP version.
     Audit(audit::Args),
+    /// Show or set application and release versions without losing a comment.
+    #[command(subcommand)]
+    Vsn(vsn::Command),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +49,6 @@ fn main() -> ExitCode {
         Command::Appup(cmd) => appup_cmd::run(&cmd),
         Command::Relup(args) => relup_cmd::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Vsn(cmd) => vsn::run(&cmd),
     }
 }
