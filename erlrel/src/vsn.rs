@@ -22,6 +22,16 @@ pub enum Command {
     /// Check that NEW is ORIG with only its versions set to VERSION (for tests).
     #[command(hide = true)]
     Verify(VerifyArgs),
+    /// Check that each file reads back byte for byte as a document (for tests).
+    #[command(hide = true)]
+    Roundtrip(RoundtripArgs),
+}
+
+/// Arguments of `erlrel vsn roundtrip`.
+#[derive(clap::Args)]
+pub struct RoundtripArgs {
+    /// The files.
+    files: Vec<PathBuf>,
 }
 
 /// Arguments of `erlrel vsn show`.
@@ -70,6 +80,7 @@ pub fn run(cmd: &Command) -> ExitCode {
         Command::Show(a) => show(a),
         Command::Set(a) => set(a),
         Command::Verify(a) => verify(a),
+        Command::Roundtrip(a) => Ok(roundtrip(a)),
     };
     result.unwrap_or_else(|msg| {
         eprintln!("error: {msg}");
@@ -597,4 +608,36 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `vsn roundtrip FILE...`: one line per file, `ok`, `rejected` (the parser
+/// rejects it too, with the same error) or `FAIL`; exit 1 on any failure.
+fn roundtrip(args: &RoundtripArgs) -> ExitCode {
+    let mut failed = false;
+    let mut out = String::new();
+    for path in &args.files {
+        let status = match erlterm::read_file(path) {
+            Ok(bytes) => roundtrip_status(&bytes),
+            Err(e) => format!("FAIL {e}"),
+        };
+        failed |= status.starts_with("FAIL");
+        out.push_str(&format!("{status}\t{}\n", path.display()));
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn roundtrip_status(bytes: &[u8]) -> String {
+    match (Document::parse_bytes(bytes), erlterm::parse_bytes(bytes)) {
+        (Ok(doc), Ok(terms)) if doc.to_bytes() == bytes && doc.terms() == terms => "ok".into(),
+        (Ok(_), Ok(_)) => "FAIL differs".into(),
+        (Err(a), Err(b)) if a == b => "rejected".into(),
+        (Err(a), Err(b)) => format!("FAIL other error: {a} / {b}"),
+        (Ok(_), Err(e)) => format!("FAIL document accepts what the parser rejects: {e}"),
+        (Err(e), Ok(_)) => format!("FAIL document rejects: {e}"),
+    }
 }
