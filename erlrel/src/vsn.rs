@@ -641,3 +641,157 @@ fn roundtrip_status(bytes: &[u8]) -> String {
         (Err(e), Ok(_)) => format!("FAIL document rejects: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// A project tree in a fresh temporary directory.
+    fn project(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("erlrel-vsn-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let files: &[(&str, &str)] = &[
+            (
+                "apps/a/src/a.app.src",
+                "%% app a\n{application, a,\n [{vsn, \"0.1.0\"}, % bump\n  {applications, [kernel]}]}.\n",
+            ),
+            ("apps/b/src/b.app.src", "{application, b, [{vsn, git}]}.\n"),
+            ("_build/default/lib/c/src/c.app.src", "{application, c, [{vsn, \"9\"}]}.\n"),
+            (
+                "rebar.config",
+                "{relx, [{release, {r, \"0.1.0\"}, % main\n         [a, b]}]}.\n{profiles, [{prod, [{relx, [{release, {r, \"0.1.0\"}, [a]}]}]}]}.\n",
+            ),
+        ];
+        for (path, text) in files {
+            let p = root.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        root
+    }
+
+    fn show_lines(root: &FsPath) -> Vec<(String, Vsn)> {
+        let files = load_all(&[root.to_path_buf()]).unwrap();
+        files
+            .iter()
+            .flat_map(|f| {
+                f.sites
+                    .iter()
+                    .map(|s| (format!("{} {}", s.what, s.name), s.value.clone()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn show_finds_apps_and_releases_skipping_build() {
+        let root = project("show");
+        let lit = |s: &str| Vsn::Literal(s.into());
+        assert_eq!(
+            show_lines(&root),
+            vec![
+                ("app a".into(), lit("0.1.0")),
+                ("app b".into(), Vsn::Dynamic("git".into())),
+                ("release r".into(), lit("0.1.0")),
+                ("release r".into(), lit("0.1.0")),
+            ]
+        );
+        let check = ShowArgs {
+            paths: vec![root.clone()],
+            check: true,
+        };
+        assert_eq!(show(&check).unwrap(), ExitCode::FAILURE);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn set_changes_only_literal_versions() {
+        let root = project("set");
+        let before_b = fs::read_to_string(root.join("apps/b/src/b.app.src")).unwrap();
+        let args = SetArgs {
+            version: Some("1.2.3".into()),
+            paths: vec![root.clone()],
+            git: false,
+            force: false,
+            dry_run: false,
+        };
+        assert_eq!(set(&args).unwrap(), ExitCode::SUCCESS);
+        let a = fs::read_to_string(root.join("apps/a/src/a.app.src")).unwrap();
+        assert_eq!(
+            a,
+            "%% app a\n{application, a,\n [{vsn, \"1.2.3\"}, % bump\n  {applications, [kernel]}]}.\n"
+        );
+        let rebar = fs::read_to_string(root.join("rebar.config")).unwrap();
+        assert_eq!(rebar.matches("\"1.2.3\"").count(), 2);
+        assert!(rebar.contains("% main\n"));
+        assert_eq!(
+            fs::read_to_string(root.join("apps/b/src/b.app.src")).unwrap(),
+            before_b
+        );
+        let built = fs::read_to_string(root.join("_build/default/lib/c/src/c.app.src")).unwrap();
+        assert!(built.contains("\"9\""));
+        // No temporary file is left behind.
+        let leftovers = fs::read_dir(root.join("apps/a/src")).unwrap().count();
+        assert_eq!(leftovers, 1);
+
+        let force = SetArgs {
+            force: true,
+            ..args
+        };
+        set(&force).unwrap();
+        let b = fs::read_to_string(root.join("apps/b/src/b.app.src")).unwrap();
+        assert_eq!(b, "{application, b, [{vsn, \"1.2.3\"}]}.\n");
+        let check = ShowArgs {
+            paths: vec![root.clone()],
+            check: true,
+        };
+        assert_eq!(show(&check).unwrap(), ExitCode::SUCCESS);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn expected_terms_match_the_editor() {
+        let src = "{relx, [{release, {r, \"1\"}, [a]}, {release, {s, semver}, [a]}]}.";
+        let mut doc = Document::parse(src).unwrap();
+        for s in sites(&doc, FileKind::RebarConfig) {
+            if matches!(s.value, Vsn::Literal(_)) {
+                doc.set_string(&s.path, "2").unwrap();
+            }
+        }
+        let want = expected_terms(
+            FileKind::RebarConfig,
+            &erlterm::parse_str(src).unwrap(),
+            "2",
+        );
+        assert_eq!(doc.terms(), want);
+    }
+
+    #[test]
+    fn git_vsn_follows_rebar3() {
+        let root = std::env::temp_dir().join(format!("erlrel-vsn-git-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        assert_eq!(git_vsn(&root), "0.0.0");
+        let run = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(&root)
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(args)
+                .output()
+                .is_ok_and(|o| o.status.success());
+            assert!(ok, "git {args:?}");
+        };
+        if git(&root, &["--version"]).is_none() {
+            return;
+        }
+        run(&["init", "-q"]);
+        run(&["commit", "-q", "--allow-empty", "-m", "one"]);
+        run(&["tag", "v1.4.0"]);
+        assert_eq!(git_vsn(&root), "1.4.0");
+        run(&["commit", "-q", "--allow-empty", "-m", "two"]);
+        let hash = git(&root, &["log", "-n", "1", "--pretty=format:%h"]).unwrap();
+        assert_eq!(git_vsn(&root), format!("1.4.0+build.2.ref{hash}"));
+        fs::remove_dir_all(root).unwrap();
+    }
+}
