@@ -425,6 +425,29 @@ impl Term {
         }
     }
 
+    /// The elements of a proper list, borrowed when the list is stored as
+    /// one `[...]` (the common case) and materialised otherwise (a string
+    /// literal, or a list continued through its tail).
+    pub fn list_items(&self) -> Option<std::borrow::Cow<'_, [Term]>> {
+        match self {
+            Term::List(items, None) => Some(std::borrow::Cow::Borrowed(items)),
+            _ => self.to_list().map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// Whether this is a proper list (a string literal included), without
+    /// copying anything.
+    pub fn is_proper_list(&self) -> bool {
+        let mut cur = self;
+        loop {
+            match cur {
+                Term::String(_) | Term::List(_, None) => return true,
+                Term::List(_, Some(tail)) => cur = tail,
+                _ => return false,
+            }
+        }
+    }
+
     /// The elements of a proper list written with `[...]` (not a string
     /// literal), borrowed. Use [`Term::to_list`] to accept both.
     pub fn as_list(&self) -> Option<&[Term]> {

@@ -57,9 +57,11 @@ impl Application {
         let Some([tag, app_name, dict]) = term.as_tuple() else {
             return Err(AppError::BadlyFormatted(term.clone()));
         };
-        let (Some("application"), Some(app_name), Some(_)) =
-            (tag.as_atom(), app_name.as_atom(), dict.to_list())
-        else {
+        let (Some("application"), Some(app_name), Some(_)) = (
+            tag.as_atom(),
+            app_name.as_atom(),
+            dict.is_proper_list().then_some(()),
+        ) else {
             return Err(AppError::BadlyFormatted(term.clone()));
         };
         let keys = Keys(dict);
@@ -120,9 +122,10 @@ struct Keys<'a>(&'a Term);
 impl Keys<'_> {
     fn get(&self, key: &str) -> Option<Term> {
         self.0
-            .to_list()?
-            .into_iter()
+            .list_items()?
+            .iter()
             .find(|t| matches!(t.as_tuple(), Some([k, ..]) if k.as_atom() == Some(key)))
+            .cloned()
     }
 
     fn value(&self, key: &str) -> Option<Term> {
@@ -164,7 +167,7 @@ impl Keys<'_> {
     /// `mod`, `start_phases`, `env`, `maxT`, `maxP`: only validated.
     fn check_rest(&self) -> Result<(), AppError> {
         let tuple_list = |v: &Term| {
-            v.to_list().is_some_and(|l| {
+            v.list_items().is_some_and(|l| {
                 l.iter()
                     .all(|x| matches!(x.as_tuple(), Some([k, _]) if k.as_atom().is_some()))
             })

@@ -124,6 +124,7 @@ fn atoms_of(t: &Term) -> Vec<Term> {
 
 /// Sets compared as lists, ignoring order and multiplicity.
 fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
+    let b: BTreeSet<&Term> = b.iter().collect();
     a.iter().filter(|x| !b.contains(x)).cloned().collect()
 }
 

@@ -23,7 +23,7 @@ pub(crate) fn elems(t: &Term) -> Option<Vec<Term>> {
 }
 
 fn is_list(t: &Term) -> bool {
-    t.to_list().is_some()
+    t.is_proper_list()
 }
 
 fn is_tuple(t: &Term) -> bool {
