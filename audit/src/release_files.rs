@@ -284,15 +284,26 @@ pub fn walk_tarball(
     limits: &Limits,
     visitor: &mut dyn Visitor,
 ) -> Result<(), AuditError> {
-    let tar_error = |message: String| AuditError::Tarball {
-        path: path.to_owned(),
-        message,
-    };
     let file = fs::File::open(path).map_err(|source| AuditError::Io {
         path: path.to_owned(),
         source,
     })?;
-    let gz = flate2::read::GzDecoder::new(std::io::BufReader::new(file));
+    walk_tarball_reader(path, std::io::BufReader::new(file), limits, visitor)
+}
+
+/// [`walk_tarball`] on the bytes of a `.tar.gz` read from `reader`; `path`
+/// is only used in messages.
+pub fn walk_tarball_reader(
+    path: &Path,
+    reader: impl Read,
+    limits: &Limits,
+    visitor: &mut dyn Visitor,
+) -> Result<(), AuditError> {
+    let tar_error = |message: String| AuditError::Tarball {
+        path: path.to_owned(),
+        message,
+    };
+    let gz = flate2::read::GzDecoder::new(reader);
     let mut archive = tar::Archive::new(CappedReader {
         inner: gz,
         left: limits.max_unpacked_bytes,

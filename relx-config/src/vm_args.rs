@@ -20,6 +20,9 @@ use crate::error::{Error, ErrorKind, Result};
 pub const MAX_ARGS_FILE_DEPTH: usize = 16;
 /// Largest total number of arguments after expanding `-args_file`.
 pub const MAX_ARGS: usize = 1_000_000;
+/// Most `-args_file` files read in one expansion (a file that includes
+/// another several times would otherwise be read exponentially often).
+pub const MAX_ARGS_FILES: usize = 1_000;
 
 /// One argument with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,7 +188,8 @@ impl VmArgs {
     /// deeper than [`MAX_ARGS_FILE_DEPTH`] (which is how a cycle shows).
     pub fn expand(&self, read: &dyn Fn(&str) -> std::io::Result<String>) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        expand_into(self, read, 0, &mut out)?;
+        let mut files = 0;
+        expand_into(self, read, 0, &mut files, &mut out)?;
         Ok(out)
     }
 
@@ -251,6 +255,7 @@ fn expand_into(
     v: &VmArgs,
     read: &dyn Fn(&str) -> std::io::Result<String>,
     depth: usize,
+    files: &mut usize,
     out: &mut Vec<String>,
 ) -> Result<()> {
     let mut args = v.arg_items();
@@ -279,6 +284,13 @@ fn expand_into(
                 Some(file.span),
             ));
         }
+        if *files >= MAX_ARGS_FILES {
+            return Err(Error::new(
+                ErrorKind::Limit(format!("more than {MAX_ARGS_FILES} -args_file files read")),
+                Some(file.span),
+            ));
+        }
+        *files += 1;
         let text = read(&file.text).map_err(|e| {
             Error::new(
                 ErrorKind::Io(format!(
@@ -288,7 +300,7 @@ fn expand_into(
                 Some(file.span),
             )
         })?;
-        expand_into(&VmArgs::parse(&text), read, depth + 1, out)?;
+        expand_into(&VmArgs::parse(&text), read, depth + 1, files, out)?;
     }
     Ok(())
 }

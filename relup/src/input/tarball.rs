@@ -18,25 +18,62 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Most bytes decompressed in total (beams and other skipped files included).
 pub const MAX_UNPACKED_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
+/// Bounds on what [`read_tarball_with`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TarLimits {
+    /// Most entries.
+    pub max_entries: usize,
+    /// Most bytes kept (only `.rel`, `.app` and `.appup` files are kept).
+    pub max_kept_bytes: u64,
+    /// Largest single kept file.
+    pub max_file_bytes: u64,
+    /// Most bytes decompressed in total (skipped files included).
+    pub max_unpacked_bytes: u64,
+}
+
+impl Default for TarLimits {
+    fn default() -> Self {
+        TarLimits {
+            max_entries: MAX_ENTRIES,
+            max_kept_bytes: MAX_KEPT_BYTES,
+            max_file_bytes: MAX_FILE_BYTES,
+            max_unpacked_bytes: MAX_UNPACKED_BYTES,
+        }
+    }
+}
+
 /// Reads a gzip-compressed (or plain) tar file into a [`Tree`].
+///
+/// Refused, with a message naming the entry: absolute paths, `..`
+/// components, symbolic and hard links, two entries for the same file,
+/// and archives over the [`TarLimits`] defaults. Nothing is written to
+/// disk.
 pub fn read_tarball(origin: &str, bytes: &[u8]) -> Result<Tree, String> {
+    read_tarball_with(origin, bytes, &TarLimits::default())
+}
+
+/// [`read_tarball`] with explicit limits.
+pub fn read_tarball_with(origin: &str, bytes: &[u8], limits: &TarLimits) -> Result<Tree, String> {
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read + '_> = if gz {
         Box::new(flate2::read::GzDecoder::new(bytes))
     } else {
         Box::new(bytes)
     };
-    let limited = reader.take(MAX_UNPACKED_BYTES);
-    let mut archive = tar::Archive::new(limited);
+    let mut archive = tar::Archive::new(Capped {
+        inner: reader,
+        left: limits.max_unpacked_bytes,
+    });
     let mut files = BTreeMap::new();
     let mut dirs = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let mut kept: u64 = 0;
     let entries = archive
         .entries()
         .map_err(|e| format!("not a tar archive: {e}"))?;
     for (count, entry) in entries.enumerate() {
-        if count >= MAX_ENTRIES {
-            return Err(format!("more than {MAX_ENTRIES} entries"));
+        if count >= limits.max_entries {
+            return Err(format!("more than {} entries", limits.max_entries));
         }
         let mut entry = entry.map_err(|e| format!("corrupt tar archive: {e}"))?;
         let raw = entry.path_bytes().into_owned();
@@ -51,20 +88,30 @@ pub fn read_tarball(origin: &str, bytes: &[u8]) -> Result<Tree, String> {
             dirs.insert(path);
             continue;
         }
+        if !seen.insert(path.clone()) {
+            return Err(format!("{name}: the archive holds this file twice"));
+        }
         if !kind.is_file() || !wanted(&path) {
             continue;
         }
         let size = entry.header().size().map_err(|e| format!("{name}: {e}"))?;
-        if size > MAX_FILE_BYTES {
-            return Err(format!("{name}: file larger than {MAX_FILE_BYTES} bytes"));
+        if size > limits.max_file_bytes {
+            return Err(format!(
+                "{name}: file larger than {} bytes",
+                limits.max_file_bytes
+            ));
         }
         kept = kept.saturating_add(size);
-        if kept > MAX_KEPT_BYTES {
-            return Err(format!("more than {MAX_KEPT_BYTES} bytes of release files"));
+        if kept > limits.max_kept_bytes {
+            return Err(format!(
+                "more than {} bytes of release files",
+                limits.max_kept_bytes
+            ));
         }
-        let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        // The header's size is a claim: grow with what is really read.
+        let mut data = Vec::new();
         (&mut entry)
-            .take(MAX_FILE_BYTES)
+            .take(limits.max_file_bytes)
             .read_to_end(&mut data)
             .map_err(|e| format!("{name}: {e}"))?;
         files.insert(path, data);
@@ -74,6 +121,25 @@ pub fn read_tarball(origin: &str, bytes: &[u8]) -> Result<Tree, String> {
         files,
         dirs,
     })
+}
+
+/// A reader that fails once more than `left` bytes have been read.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "decompressed archive larger than the limit",
+            )
+        })?;
+        Ok(n)
+    }
 }
 
 /// Only the files relup generation reads are kept.
