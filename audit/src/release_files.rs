@@ -279,6 +279,11 @@ struct TarFile {
 /// Files are matched against both possible roots while streaming, so the
 /// candidates are retained until the end of the archive; their total is
 /// bounded by `max_unpacked_bytes`.
+///
+/// Refused with an error naming the entry: absolute paths and `..`
+/// components ([`AuditError::UnsafePath`]), symbolic and hard links, two
+/// entries for the same file ([`AuditError::Tarball`]), and archives over
+/// the [`Limits`]. Nothing is written to disk.
 pub fn walk_tarball(
     path: &Path,
     limits: &Limits,
@@ -309,6 +314,7 @@ pub fn walk_tarball_reader(
         left: limits.max_unpacked_bytes,
     });
     let mut files: Vec<TarFile> = Vec::new();
+    let mut seen: std::collections::BTreeSet<Vec<String>> = std::collections::BTreeSet::new();
     let mut folders: Vec<Vec<String>> = Vec::new();
     let mut retained = 0u64;
     let mut count = 0u64;
@@ -322,16 +328,26 @@ pub fn walk_tarball_reader(
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let components = safe_components(&raw)?;
         let kind = entry.header().entry_type();
+        if kind.is_symlink() || kind.is_hard_link() {
+            // Release tarballs are made with links dereferenced
+            // (systools, relx); a link is a crafted archive.
+            return Err(tar_error(format!("{raw}: links are not accepted")));
+        }
         if kind.is_dir() {
             folders.push(components);
             continue;
+        }
+        if !seen.insert(components.clone()) {
+            return Err(tar_error(format!(
+                "{raw}: the archive holds this file twice"
+            )));
         }
         // Folders are often implied by file paths only.
         for depth in 1..components.len().min(3) {
             folders.push(components[..depth].to_vec());
         }
         if !kind.is_file() {
-            continue; // links, devices and the like are not followed
+            continue; // devices, FIFOs and the like hold nothing to audit
         }
         let wanted = [0usize, 1].iter().any(|&skip| {
             components.len() > skip && {
