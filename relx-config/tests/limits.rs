@@ -1,6 +1,6 @@
 //! relx-config limits (LIMITS.md): each at its boundary, ok at the limit and
 //! a typed `Limit` error one past it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 
