@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 secs=$1
 shift
 mkdir -p logs
-printf '%s\n' "$@" | xargs -P 2 -I{} sh -c '
+printf '%s\n' "$@" | xargs -P "${FUZZ_JOBS:-2}" -I{} sh -c '
   mkdir -p corpus/{} artifacts/{}
   bin/{} corpus/{} seeds/{} -max_total_time='"$secs"' -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix=artifacts/{}/ > logs/{}.log 2>&1

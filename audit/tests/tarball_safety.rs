@@ -194,3 +194,17 @@ fn file_size_at_the_limit() {
         ["erts erts-1", "native erts-1/bin/a false"]
     );
 }
+
+#[test]
+fn version_file_size_at_the_limit() {
+    let bytes = targz(&[("releases/start_erl.data", Kind::File(b"13.0 1\n".to_vec()))]);
+    let limits = |n| Limits {
+        max_text_bytes: n,
+        ..Limits::default()
+    };
+    assert!(walk(&bytes, &limits(7)).is_ok());
+    assert!(matches!(
+        walk(&bytes, &limits(6)),
+        Err(AuditError::LimitExceeded { limit: 6, .. })
+    ));
+}
