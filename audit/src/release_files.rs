@@ -6,6 +6,8 @@
 //! size and count is bounded, and tarball entries with absolute paths or
 //! `..` components are refused.
 
+#![warn(clippy::indexing_slicing)]
+
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -344,14 +346,19 @@ pub fn walk_tarball_reader(
         }
         // Folders are often implied by file paths only.
         for depth in 1..components.len().min(3) {
-            folders.push(components[..depth].to_vec());
+            folders.extend(components.get(..depth).map(<[String]>::to_vec));
         }
         if !kind.is_file() {
             continue; // devices, FIFOs and the like hold nothing to audit
         }
         let wanted = [0usize, 1].iter().any(|&skip| {
             components.len() > skip && {
-                let refs: Vec<&str> = components[skip..].iter().map(String::as_str).collect();
+                let refs: Vec<&str> = components
+                    .get(skip..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
                 location_of(&refs).is_some() || is_version_file(&refs)
             }
         });
@@ -374,7 +381,7 @@ pub fn walk_tarball_reader(
             let n = reader
                 .read(&mut magic)
                 .map_err(|e| tar_error(e.to_string()))?;
-            head.extend_from_slice(&magic[..n]);
+            head.extend_from_slice(magic.get(..n).unwrap_or(&magic));
             if head.len() < 4 {
                 // Short read: try the rest of the magic.
                 let mut rest = Vec::new();
@@ -417,7 +424,9 @@ pub fn walk_tarball_reader(
 
     let has_marker = |folder: &[String]| {
         folder.len() == 1
-            && (folder[0] == "lib" || folder[0] == "releases" || folder[0].starts_with("erts-"))
+            && folder
+                .first()
+                .is_some_and(|f| f == "lib" || f == "releases" || f.starts_with("erts-"))
     };
     let skip =
         if folders.iter().any(|f| has_marker(f)) || files.iter().any(|f| f.components.len() == 1) {
@@ -432,8 +441,8 @@ pub fn walk_tarball_reader(
         };
     let mut erts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for folder in &folders {
-        if folder.len() > skip && folder[skip].starts_with("erts-") {
-            erts.insert(folder[skip].clone());
+        if let Some(top) = folder.get(skip).filter(|f| f.starts_with("erts-")) {
+            erts.insert(top.clone());
         }
     }
     for name in &erts {
@@ -444,7 +453,13 @@ pub fn walk_tarball_reader(
         if file.components.len() <= skip {
             continue;
         }
-        let refs: Vec<&str> = file.components[skip..].iter().map(String::as_str).collect();
+        let refs: Vec<&str> = file
+            .components
+            .get(skip..)
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .collect();
         let rel = refs.join("/");
         if is_version_file(&refs) {
             match file.data {

@@ -2,6 +2,8 @@
 //! an unpacked release (`releases/VSN/NAME.rel` and `lib/APP-VSN/ebin`), or
 //! a release tarball read in memory.
 
+#![warn(clippy::indexing_slicing)]
+
 pub mod tarball;
 pub mod tree;
 
@@ -31,7 +33,7 @@ pub(crate) fn first_term(text: &str) -> Result<Term, String> {
             let bytes = text.as_bytes();
             let stops = (0..bytes.len())
                 .filter(|&i| {
-                    bytes[i] == b'.'
+                    bytes.get(i) == Some(&b'.')
                         && bytes
                             .get(i + 1)
                             .map_or(true, |c| c.is_ascii_whitespace() || *c == b'%')

@@ -4,6 +4,8 @@
 //! files), and hostile archives are refused: bounded entry count and sizes,
 //! no absolute paths, no `..`, no links.
 
+#![warn(clippy::indexing_slicing)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
@@ -148,10 +150,7 @@ fn wanted(path: &str) -> bool {
 }
 
 fn safe_path(name: &str) -> Result<String, String> {
-    if name.starts_with('/')
-        || name.starts_with('\\')
-        || name.contains(':') && name.len() > 1 && name.as_bytes()[1] == b':'
-    {
+    if name.starts_with('/') || name.starts_with('\\') || name.as_bytes().get(1) == Some(&b':') {
         return Err(format!("{name}: absolute paths are not accepted"));
     }
     if name.split(['/', '\\']).any(|c| c == "..") {
