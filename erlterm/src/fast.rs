@@ -70,6 +70,7 @@ impl Output for () {
 /// Parses every term of `src`, or returns `None` to ask for the full parser.
 pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>> {
     let mut p = Fast {
+        stack: Vec::new(),
         s: src.as_bytes(),
         src,
         pos: 0,
@@ -94,7 +95,73 @@ pub(crate) fn validate(src: &str, opts: &ParseOptions) -> Option<usize> {
     parse::<()>(src, opts).map(|v| v.len())
 }
 
-struct Fast<'a> {
+/// Reserved words of OTP 25 (`maybe` and `else` are plain atoms there),
+/// packed as little-endian integers so that checking an atom costs one
+/// integer comparison chain instead of string compares.
+const RESERVED: [&str; 27] = [
+    "after", "and", "andalso", "band", "begin", "bnot", "bor", "bsl", "bsr", "bxor", "case",
+    "catch", "cond", "div", "end", "fun", "if", "let", "not", "of", "or", "orelse", "receive",
+    "rem", "try", "when", "xor",
+];
+
+const fn pack(word: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < word.len() && i < 8 {
+        v |= (word[i] as u64) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+const RESERVED_PACKED: [u64; 27] = {
+    let mut out = [0u64; 27];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        out[i] = pack(RESERVED[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
+/// For each first byte, the lengths (as bits) of the reserved words that
+/// start with it: most atoms are ruled out by one table lookup.
+const RESERVED_LENGTHS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let w = RESERVED[i].as_bytes();
+        t[w[0] as usize] |= 1 << w.len();
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_reserved(name: &[u8]) -> bool {
+    let (Some(&first), len @ 2..=7) = (name.first(), name.len()) else {
+        return false;
+    };
+    RESERVED_LENGTHS[usize::from(first)] & (1 << len) != 0 && RESERVED_PACKED.contains(&pack(name))
+}
+
+/// Bytes that may follow the first character of a bare atom.
+const NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'@';
+        b += 1;
+    }
+    t
+};
+
+struct Fast<'a, O> {
+    /// Finished elements of the containers being read, innermost last:
+    /// each container takes its own elements off the top, so every
+    /// element vector is allocated once, at its exact size.
+    stack: Vec<O>,
     s: &'a [u8],
     src: &'a str,
     pos: usize,
@@ -103,49 +170,13 @@ struct Fast<'a> {
     max_binary_bytes: usize,
 }
 
-/// Reserved words of OTP 25 (`maybe` and `else` are plain atoms there).
-fn is_reserved(name: &str) -> bool {
-    matches!(
-        name,
-        "after"
-            | "and"
-            | "andalso"
-            | "band"
-            | "begin"
-            | "bnot"
-            | "bor"
-            | "bsl"
-            | "bsr"
-            | "bxor"
-            | "case"
-            | "catch"
-            | "cond"
-            | "div"
-            | "end"
-            | "fun"
-            | "if"
-            | "let"
-            | "not"
-            | "of"
-            | "or"
-            | "orelse"
-            | "receive"
-            | "rem"
-            | "try"
-            | "when"
-            | "xor"
-    )
-}
-
-fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
-}
-
-impl<'a> Fast<'a> {
+impl<'a, O: Output> Fast<'a, O> {
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
     }
 
+    #[inline]
     fn peek_at(&self, off: usize) -> Option<u8> {
         self.s.get(self.pos + off).copied()
     }
@@ -153,10 +184,27 @@ impl<'a> Fast<'a> {
     /// Skips whitespace and comments. Gives up on non-ASCII outside
     /// comments (OTP treats U+0080..U+00A0 as whitespace and the rest as
     /// tokens; the full parser handles both).
+    #[inline]
     fn skip_ws(&mut self) -> Option<()> {
+        // Most calls find a token at once, or after one space.
+        match self.peek() {
+            Some(b) if b > b' ' && b != b'%' && b < 0x80 => return Some(()),
+            Some(b' ')
+                if self
+                    .peek_at(1)
+                    .is_some_and(|b| b > b' ' && b != b'%' && b < 0x80) =>
+            {
+                self.pos += 1;
+                return Some(());
+            }
+            _ => {}
+        }
         while let Some(b) = self.peek() {
             match b {
-                0..=b' ' => self.pos += 1,
+                0..=b' ' => {
+                    let rest = self.s.get(self.pos..)?;
+                    self.pos += rest.iter().position(|&b| b > b' ').unwrap_or(rest.len());
+                }
                 b'%' => match memchr_newline(&self.s[self.pos..]) {
                     Some(n) => self.pos += n + 1,
                     None => self.pos = self.s.len(),
@@ -169,6 +217,7 @@ impl<'a> Fast<'a> {
     }
 
     /// The end-of-term dot: `.` then whitespace, `%` or end of input.
+    #[inline]
     fn end_dot(&mut self) -> Option<()> {
         if self.peek() != Some(b'.') {
             return None;
@@ -182,6 +231,7 @@ impl<'a> Fast<'a> {
         }
     }
 
+    #[inline]
     fn expect(&mut self, b: u8) -> Option<()> {
         if self.peek() == Some(b) {
             self.pos += 1;
@@ -191,22 +241,29 @@ impl<'a> Fast<'a> {
         }
     }
 
-    fn term<O: Output>(&mut self, depth: usize) -> Option<O> {
+    fn term(&mut self, depth: usize) -> Option<O> {
         if depth >= self.max_depth {
             return None;
         }
         match self.peek()? {
             b'a'..=b'z' => self.bare_atom(),
-            b'\'' => {
+            b'\'' if O::BUILD => {
                 let name = self.quoted(b'\'')?;
                 (name.chars().count() <= 255).then(|| O::atom(&name))
+            }
+            b'\'' => {
+                let start = self.pos + 1;
+                self.skip_quoted(b'\'')?;
+                let body = self.src.get(start..self.pos - 1)?;
+                // Escapes only shorten the text, so this bound is safe.
+                (body.chars().count() <= 255).then(|| O::atom(""))
             }
             b'0'..=b'9' => self.number(false),
             b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
                 self.pos += 1;
                 self.number(true)
             }
-            b'"' => self.strings::<O>(),
+            b'"' => self.strings(),
             b'[' => self.list(depth),
             b'{' => {
                 self.pos += 1;
@@ -220,16 +277,19 @@ impl<'a> Fast<'a> {
         }
     }
 
-    fn bare_atom<O: Output>(&mut self) -> Option<O> {
+    #[inline]
+    fn bare_atom(&mut self) -> Option<O> {
         let start = self.pos;
-        while self.peek().is_some_and(is_name_byte) {
-            self.pos += 1;
+        let mut end = start + 1;
+        while self.s.get(end).is_some_and(|&b| NAME_BYTE[usize::from(b)]) {
+            end += 1;
         }
+        self.pos = end;
         if self.peek().is_some_and(|b| b >= 0x80) {
             return None;
         }
-        let name = &self.src[start..self.pos];
-        if name.len() > 255 || is_reserved(name) {
+        let name = self.src.get(start..self.pos)?;
+        if name.len() > 255 || is_reserved(name.as_bytes()) {
             return None;
         }
         Some(O::atom(name))
@@ -254,7 +314,7 @@ impl<'a> Fast<'a> {
         }
     }
 
-    fn number<O: Output>(&mut self, negative: bool) -> Option<O> {
+    fn number(&mut self, negative: bool) -> Option<O> {
         let (start, mut seps) = self.digits()?;
         let is_float =
             self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit());
@@ -265,6 +325,9 @@ impl<'a> Fast<'a> {
             let text = &self.src[start..self.pos];
             if text.len() > self.max_integer_digits {
                 return None;
+            }
+            if !O::BUILD && !seps && text.len() <= 18 {
+                return Some(O::int(0));
             }
             let v: i64 = if seps {
                 text.replace('_', "").parse().ok()?
@@ -317,10 +380,10 @@ impl<'a> Fast<'a> {
                     b'e' => '\u{1B}',
                     b'f' => '\u{C}',
                     b'v' => '\u{B}',
-                    c @ (b'\\' | b'"' | b'\'' | b'.' | b'-' | b'/' | b'[' | b']' | b'(' | b')'
-                    | b'|' | b'*' | b'+' | b'?' | b'{' | b'}' | b'$' | b'w' | b'W' | b'S'
-                    | b'D' | b'z' | b'q') => char::from(c),
-                    _ => return None,
+                    // Octal, `\x`, `\^` and `\`+newline are left to the full parser.
+                    b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
+                    // Any other character stands for itself (`\"`, `\\`, `\.`).
+                    c => char::from(c),
                 };
                 out.push(c);
                 self.pos += 2;
@@ -333,17 +396,22 @@ impl<'a> Fast<'a> {
 
     /// Scans a string body without building it.
     fn skip_string(&mut self) -> Option<()> {
+        self.skip_quoted(b'"')
+    }
+
+    /// Scans a quoted body without building it, accepting the escapes
+    /// [`Fast::quoted`] accepts.
+    fn skip_quoted(&mut self, quote: u8) -> Option<()> {
         self.pos += 1;
         loop {
             match self.peek()? {
-                b'"' => {
+                b if b == quote => {
                     self.pos += 1;
                     return Some(());
                 }
                 b'\\' => {
                     match self.peek_at(1)? {
-                        b'0'..=b'9' | b'x' | b'^' | b'\n' => return None,
-                        0x80.. => return None,
+                        b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
                         _ => {}
                     }
                     self.pos += 2;
@@ -354,7 +422,7 @@ impl<'a> Fast<'a> {
     }
 
     /// One or more adjacent string literals.
-    fn strings<O: Output>(&mut self) -> Option<O> {
+    fn strings(&mut self) -> Option<O> {
         let mut text = String::new();
         loop {
             if O::BUILD {
@@ -374,16 +442,17 @@ impl<'a> Fast<'a> {
         }
     }
 
-    fn list<O: Output>(&mut self, depth: usize) -> Option<O> {
+    fn list(&mut self, depth: usize) -> Option<O> {
         self.pos += 1;
         self.skip_ws()?;
         if self.peek() == Some(b']') {
             self.pos += 1;
             return Some(O::list(Vec::new(), None));
         }
-        let mut items = Vec::new();
+        let base = self.stack.len();
         loop {
-            items.push(self.term(depth + 1)?);
+            let item = self.term(depth + 1)?;
+            self.stack.push(item);
             self.skip_ws()?;
             match self.peek()? {
                 b',' => {
@@ -392,6 +461,7 @@ impl<'a> Fast<'a> {
                 }
                 b']' => {
                     self.pos += 1;
+                    let items = self.take_from(base);
                     return Some(O::list(items, None));
                 }
                 b'|' if self.peek_at(1) != Some(b'|') => {
@@ -400,6 +470,7 @@ impl<'a> Fast<'a> {
                     let tail = self.term(depth + 1)?;
                     self.skip_ws()?;
                     self.expect(b']')?;
+                    let items = self.take_from(base);
                     return Some(O::list(items, Some(tail)));
                 }
                 _ => return None,
@@ -407,16 +478,24 @@ impl<'a> Fast<'a> {
         }
     }
 
+    /// The elements pushed since `base`, in an exactly sized vector.
+    fn take_from(&mut self, base: usize) -> Vec<O> {
+        let mut items = Vec::with_capacity(self.stack.len().saturating_sub(base));
+        items.extend(self.stack.drain(base..));
+        items
+    }
+
     /// Comma-separated terms up to `close` (the opener is consumed).
-    fn seq<O: Output>(&mut self, close: u8, depth: usize) -> Option<Vec<O>> {
+    fn seq(&mut self, close: u8, depth: usize) -> Option<Vec<O>> {
         self.skip_ws()?;
-        let mut items = Vec::new();
         if self.peek() == Some(close) {
             self.pos += 1;
-            return Some(items);
+            return Some(Vec::new());
         }
+        let base = self.stack.len();
         loop {
-            items.push(self.term(depth + 1)?);
+            let item = self.term(depth + 1)?;
+            self.stack.push(item);
             self.skip_ws()?;
             match self.peek()? {
                 b',' => {
@@ -425,23 +504,24 @@ impl<'a> Fast<'a> {
                 }
                 c if c == close => {
                     self.pos += 1;
-                    return Some(items);
+                    return Some(self.take_from(base));
                 }
                 _ => return None,
             }
         }
     }
 
-    fn map<O: Output>(&mut self, depth: usize) -> Option<O> {
+    fn map(&mut self, depth: usize) -> Option<O> {
         self.pos += 2;
         self.skip_ws()?;
-        let mut entries = Vec::new();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Some(O::map(entries));
+            return Some(O::map(Vec::new()));
         }
+        let base = self.stack.len();
         loop {
             let k = self.term(depth + 1)?;
+            self.stack.push(k);
             self.skip_ws()?;
             if !(self.peek() == Some(b'=') && self.peek_at(1) == Some(b'>')) {
                 return None;
@@ -449,7 +529,7 @@ impl<'a> Fast<'a> {
             self.pos += 2;
             self.skip_ws()?;
             let v = self.term(depth + 1)?;
-            entries.push((k, v));
+            self.stack.push(v);
             self.skip_ws()?;
             match self.peek()? {
                 b',' => {
@@ -458,6 +538,12 @@ impl<'a> Fast<'a> {
                 }
                 b'}' => {
                     self.pos += 1;
+                    let mut flat = self.stack.drain(base..);
+                    let mut entries = Vec::with_capacity(flat.len() / 2);
+                    while let (Some(k), Some(v)) = (flat.next(), flat.next()) {
+                        entries.push((k, v));
+                    }
+                    drop(flat);
                     return Some(O::map(entries));
                 }
                 _ => return None,
@@ -466,10 +552,12 @@ impl<'a> Fast<'a> {
     }
 
     /// `<<>>`, and binaries of untyped string and small-integer segments.
-    fn binary<O: Output>(&mut self) -> Option<O> {
+    fn binary(&mut self) -> Option<O> {
         self.pos += 2;
         self.skip_ws()?;
         let mut bytes = Vec::new();
+        // Counted separately so that validation needs no buffer.
+        let mut len = 0usize;
         if self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
             self.pos += 2;
             return Some(O::binary(bytes));
@@ -477,8 +565,16 @@ impl<'a> Fast<'a> {
         loop {
             match self.peek()? {
                 b'"' => loop {
-                    let part = self.quoted(b'"')?;
-                    bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
+                    if O::BUILD {
+                        let part = self.quoted(b'"')?;
+                        bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
+                        len = bytes.len();
+                    } else {
+                        let start = self.pos;
+                        self.skip_quoted(b'"')?;
+                        // Escapes only shorten the text: an upper bound is enough.
+                        len = len.saturating_add(self.pos - start);
+                    }
                     self.skip_ws()?;
                     if self.peek() != Some(b'"') {
                         break;
@@ -489,8 +585,11 @@ impl<'a> Fast<'a> {
                     if seps || matches!(self.peek(), Some(b'.' | b'#' | b'_')) {
                         return None;
                     }
-                    let v: u64 = self.src[start..self.pos].parse().ok()?;
-                    bytes.push((v & 0xFF) as u8);
+                    let v: u64 = self.src.get(start..self.pos)?.parse().ok()?;
+                    if O::BUILD {
+                        bytes.push((v & 0xFF) as u8);
+                    }
+                    len = len.saturating_add(1);
                     self.skip_ws()?;
                 }
                 _ => return None,
@@ -502,7 +601,7 @@ impl<'a> Fast<'a> {
                 }
                 b'>' if self.peek_at(1) == Some(b'>') => {
                     self.pos += 2;
-                    if bytes.len() > self.max_binary_bytes {
+                    if len > self.max_binary_bytes {
                         return None;
                     }
                     return Some(O::binary(bytes));
@@ -513,7 +612,7 @@ impl<'a> Fast<'a> {
     }
 
     /// `$c` for a printable ASCII `c`, or one of the letter escapes.
-    fn char_literal<O: Output>(&mut self) -> Option<O> {
+    fn char_literal(&mut self) -> Option<O> {
         let c = self.peek_at(1)?;
         let v = match c {
             b'\\' => {
@@ -589,6 +688,25 @@ mod tests {
             "[a||b].",
         ] {
             assert!(fast(src).is_none(), "{src}");
+        }
+    }
+
+    #[test]
+    fn reserved_words_go_to_the_full_parser() {
+        for w in RESERVED {
+            assert!(fast(&format!("{w}.")).is_none(), "{w}");
+            assert!(fast(&format!("{{a, {w}}}.")).is_none(), "{w}");
+        }
+        for w in [
+            "maybe",
+            "else",
+            "andalsox",
+            "ifx",
+            "a",
+            "afterward",
+            "receiver",
+        ] {
+            assert_eq!(fast(&format!("{w}.")), Some(vec![Term::atom(w)]), "{w}");
         }
     }
 

@@ -1,4 +1,4 @@
-//! Peak memory of one parse: `peakmem erlterm|serde_json FILE` prints the
+//! Peak memory of one parse: `peakmem erlterm|erlterm_validate|serde_json FILE` prints the
 //! growth of the process's peak resident set (VmHWM) caused by parsing FILE.
 //! Run each mode in its own process.
 
@@ -16,7 +16,7 @@ fn vm_hwm_kib() -> u64 {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(mode), Some(path)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: peakmem erlterm|serde_json FILE");
+        eprintln!("usage: peakmem erlterm|erlterm_validate|serde_json FILE");
         return ExitCode::from(2);
     };
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let before = vm_hwm_kib();
     let ok = match mode.as_str() {
         "erlterm" => erlterm::parse_str(&text).map(|t| t.len()).is_ok(),
+        "erlterm_validate" => (0..20).all(|_| erlterm::validate(&text).is_ok()),
         "serde_json" => serde_json::from_str::<serde_json::Value>(&text).is_ok(),
         _ => false,
     };
