@@ -29,7 +29,7 @@ enum Command {
     Consult(consult::Args),
     /// Report parse errors, model errors and lints in release files.
     Check(check::Args),
-    /// Appup files: find the instructions for a version.
+    /// Appup files: match a version, generate appups from two releases, check completeness.
     #[command(subcommand)]
     Appup(appup_cmd::Command),
     /// Generate a relup equal to systools:make_relup.
