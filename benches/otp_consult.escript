@@ -1,8 +1,9 @@
 #!/usr/bin/env escript
+%%! -noshell
 %% Times file:consult/1 inside the VM (no VM start-up included) and prints
 %% MB/s per file: escript benches/otp_consult.escript FILE...
 main(Files) ->
-    lists:foreach(fun time_file/1, Files).
+    lists:foreach(fun(F) -> time_file(F) end, Files).
 
 time_file(File) ->
     Bytes = filelib:file_size(File),
