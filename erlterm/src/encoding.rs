@@ -21,7 +21,7 @@ pub enum Encoding {
 /// assert_eq!(detect(b"a.\n"), Encoding::Utf8);
 /// ```
 pub fn detect(bytes: &[u8]) -> Encoding {
-    let head = &bytes[..bytes.len().min(512)];
+    let head = bytes.get(..512).unwrap_or(bytes);
     for line in head.split(|&b| b == b'\n').take(2) {
         match line_coding(line) {
             Some(Some(enc)) => return enc,
@@ -36,14 +36,14 @@ pub fn detect(bytes: &[u8]) -> Encoding {
 /// declaration with an unknown value (stops the search).
 fn line_coding(line: &[u8]) -> Option<Option<Encoding>> {
     let pct = line.iter().position(|&b| b == b'%')?;
-    let mut rest = &line[pct + 1..];
+    let mut rest = line.get(pct + 1..)?;
     while let Some(at) = find(rest, b"coding") {
-        let mut after = &rest[at + 6..];
-        after = skip_spaces(after);
-        if let Some((&b':' | &b'=', value)) = after.split_first() {
+        // `find` matched six bytes at `at`, so this is always `Some`.
+        let after_kw = rest.get(at + 6..)?;
+        if let Some((&b':' | &b'=', value)) = skip_spaces(after_kw).split_first() {
             return Some(coding_value(skip_spaces(value)));
         }
-        rest = &rest[at + 6..];
+        rest = after_kw;
     }
     None
 }
@@ -60,11 +60,11 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn coding_value(value: &[u8]) -> Option<Encoding> {
-    let end = value
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
-        .unwrap_or(value.len());
-    let text = String::from_utf8_lossy(&value[..end]).to_ascii_lowercase();
+    let name = value
+        .split(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .next()
+        .unwrap_or(value);
+    let text = String::from_utf8_lossy(name).to_ascii_lowercase();
     let parts: Vec<&str> = text.split('-').collect();
     match parts.as_slice() {
         ["latin", "1", ..] => Some(Encoding::Latin1),
@@ -93,7 +93,7 @@ pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
         Encoding::Utf8 => match std::str::from_utf8(bytes) {
             Ok(s) => (Cow::Borrowed(s), false),
             Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
+                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
                 (
                     Cow::Borrowed(std::str::from_utf8(valid).unwrap_or_default()),
                     true,

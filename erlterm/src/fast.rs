@@ -104,6 +104,8 @@ const RESERVED: [&str; 27] = [
     "rem", "try", "when", "xor",
 ];
 
+// `i < word.len()` is checked right before `word[i]`.
+#[allow(clippy::indexing_slicing)]
 const fn pack(word: &[u8]) -> u64 {
     let mut v = 0u64;
     let mut i = 0;
@@ -114,6 +116,9 @@ const fn pack(word: &[u8]) -> u64 {
     v
 }
 
+// Evaluated at compile time: a bad index fails the build, it cannot panic
+// at run time.
+#[allow(clippy::indexing_slicing)]
 const RESERVED_PACKED: [u64; 27] = {
     let mut out = [0u64; 27];
     let mut i = 0;
@@ -126,6 +131,8 @@ const RESERVED_PACKED: [u64; 27] = {
 
 /// For each first byte, the lengths (as bits) of the reserved words that
 /// start with it: most atoms are ruled out by one table lookup.
+// Evaluated at compile time (see `RESERVED_PACKED`).
+#[allow(clippy::indexing_slicing)]
 const RESERVED_LENGTHS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -137,6 +144,8 @@ const RESERVED_LENGTHS: [u8; 256] = {
     t
 };
 
+// A 256-entry table indexed by a `u8`.
+#[allow(clippy::indexing_slicing)]
 #[inline]
 fn is_reserved(name: &[u8]) -> bool {
     let (Some(&first), len @ 2..=7) = (name.first(), name.len()) else {
@@ -146,6 +155,8 @@ fn is_reserved(name: &[u8]) -> bool {
 }
 
 /// Bytes that may follow the first character of a bare atom.
+// Evaluated at compile time (see `RESERVED_PACKED`).
+#[allow(clippy::indexing_slicing)]
 const NAME_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
@@ -156,6 +167,14 @@ const NAME_BYTE: [bool; 256] = {
     }
     t
 };
+
+/// Whether `b` may follow the first character of a bare atom.
+// A 256-entry table indexed by a `u8`.
+#[allow(clippy::indexing_slicing)]
+#[inline]
+fn is_name_byte(b: u8) -> bool {
+    NAME_BYTE[usize::from(b)]
+}
 
 struct Fast<'a, O> {
     /// Finished elements of the containers being read, innermost last:
@@ -205,7 +224,7 @@ impl<'a, O: Output> Fast<'a, O> {
                     let rest = self.s.get(self.pos..)?;
                     self.pos += rest.iter().position(|&b| b > b' ').unwrap_or(rest.len());
                 }
-                b'%' => match memchr_newline(&self.s[self.pos..]) {
+                b'%' => match memchr_newline(self.s.get(self.pos..)?) {
                     Some(n) => self.pos += n + 1,
                     None => self.pos = self.s.len(),
                 },
@@ -281,7 +300,7 @@ impl<'a, O: Output> Fast<'a, O> {
     fn bare_atom(&mut self) -> Option<O> {
         let start = self.pos;
         let mut end = start + 1;
-        while self.s.get(end).is_some_and(|&b| NAME_BYTE[usize::from(b)]) {
+        while self.s.get(end).is_some_and(|&b| is_name_byte(b)) {
             end += 1;
         }
         self.pos = end;

@@ -71,6 +71,7 @@
 //! assert!(matches!(e.kind, erlterm::ErrorKind::Limit(_)));
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod diagnostic;
 pub mod document;

@@ -138,21 +138,21 @@ pub fn format_float(x: f64) -> String {
 fn write_bitstring(f: &mut fmt::Formatter<'_>, b: &Bitstring) -> fmt::Result {
     f.write_str("<<")?;
     let bytes = b.bytes();
-    let whole = if b.is_binary() {
-        bytes.len()
-    } else {
-        bytes.len() - 1
+    // A bitstring that is not a binary ends with a partial byte.
+    let (whole, partial) = match bytes.split_last() {
+        Some((&last, init)) if !b.is_binary() => (init, Some(last)),
+        _ => (bytes, None),
     };
-    for (i, byte) in bytes[..whole].iter().enumerate() {
+    for (i, byte) in whole.iter().enumerate() {
         if i > 0 {
             f.write_char(',')?;
         }
         write!(f, "{byte}")?;
     }
-    if !b.is_binary() {
+    if let Some(partial) = partial {
         let bits = (b.bit_len() % 8) as u32;
-        let last = bytes[whole] >> (8 - bits);
-        if whole > 0 {
+        let last = partial >> (8 - bits);
+        if !whole.is_empty() {
             f.write_char(',')?;
         }
         write!(f, "{last}:{bits}")?;

@@ -241,14 +241,16 @@ impl Bitstring {
     }
 
     fn bit(&self, i: u64) -> u8 {
-        let byte = self.bytes[(i / 8) as usize];
+        // `i < bit_len()`, so the byte exists.
+        let byte = self.bytes.get((i / 8) as usize).copied().unwrap_or(0);
         (byte >> (7 - (i % 8))) & 1
     }
 
     fn cmp_bits(&self, other: &Bitstring) -> Ordering {
         let (a, b) = (self.bit_len(), other.bit_len());
         let whole = (a.min(b) / 8) as usize;
-        match self.bytes[..whole].cmp(&other.bytes[..whole]) {
+        // Both have at least `whole` bytes, so both sides are `Some`.
+        match self.bytes.get(..whole).cmp(&other.bytes.get(..whole)) {
             Ordering::Equal => {}
             o => return o,
         }
@@ -537,7 +539,7 @@ pub(crate) fn normalize_map(entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
     // Most maps are written in order without duplicates: keep them as they are.
     if entries
         .windows(2)
-        .all(|w| w[0].0.cmp_map_key(&w[1].0) == Ordering::Less)
+        .all(|w| matches!(w, [a, b] if a.0.cmp_map_key(&b.0) == Ordering::Less))
     {
         return entries;
     }

@@ -36,10 +36,10 @@ pub(crate) fn find_comma(text: &str, from: usize, to: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
     while i < to {
-        match bytes[i] {
+        match bytes.get(i)? {
             b',' => return Some(i),
             b'%' => {
-                while i < to && bytes[i] != b'\n' {
+                while i < to && bytes.get(i).is_some_and(|&b| b != b'\n') {
                     i += 1;
                 }
             }

@@ -254,8 +254,12 @@ impl Document {
     /// ```
     pub fn remove(&mut self, path: &Path) -> Result<(), EditError> {
         let (container, items, index) = self.locate_item(path)?;
-        let range = self.removal(container, &items, index);
-        let (range, new) = (range.0, range.1);
+        let (range, new) =
+            self.removal(container, &items, index)
+                .ok_or_else(|| EditError::NotRemovable {
+                    path: path.to_string(),
+                    span: container,
+                })?;
         self.splice(range, &new)
     }
 
@@ -344,10 +348,11 @@ impl Document {
         };
         let multiline = is_multiline(t, items);
         let sep = separator(t, items);
-        let model = items[index.min(items.len() - 1)].start as usize;
+        // Indent like the item now at `index`, or like the last one.
+        let model = items.get(index).unwrap_or(last).start as usize;
         let indent = layout::indent_before(t, model).unwrap_or("").to_owned();
-        if index < items.len() {
-            let at = items[index].start as usize;
+        if let Some(at) = items.get(index) {
+            let at = at.start as usize;
             let new = if multiline {
                 format!("{item},\n{indent}")
             } else {
@@ -367,9 +372,16 @@ impl Document {
     }
 
     /// Where and what to splice to remove item `index`.
-    fn removal(&self, container: Span, items: &[Span], index: usize) -> (Range<usize>, String) {
+    /// `None` if `index` is not an item of `items` (not reached: `locate_item`
+    /// only returns indices of existing items).
+    fn removal(
+        &self,
+        container: Span,
+        items: &[Span],
+        index: usize,
+    ) -> Option<(Range<usize>, String)> {
         let t = self.text.as_str();
-        let item = items[index];
+        let item = *items.get(index)?;
         let (start, end) = (item.start as usize, item.end as usize);
         if items.len() == 1 {
             let open = t[container.range()].find(['[', '{']).map_or(0, |i| i + 1);
@@ -377,9 +389,9 @@ impl Document {
                 container.start as usize + open..(container.end as usize).saturating_sub(1);
             let rest = format!("{}{}", &t[inside.start..start], &t[end..inside.end]);
             if layout::is_blank(&rest) {
-                return (inside, String::new());
+                return Some((inside, String::new()));
             }
-            return (start..end, String::new());
+            return Some((start..end, String::new()));
         }
         let own_line = layout::starts_line(t, start);
         if let Some(next) = items.get(index + 1) {
@@ -387,20 +399,20 @@ impl Document {
             if let Some(comma) = layout::find_comma(t, end, next_start) {
                 let eol = layout::trivia_to_eol(t, comma + 1);
                 if let Some(eol) = eol.filter(|&e| own_line && e < next_start) {
-                    return (layout::line_start(t, start)..eol + 1, String::new());
+                    return Some((layout::line_start(t, start)..eol + 1, String::new()));
                 }
             }
-            return (start..next_start, String::new());
+            return Some((start..next_start, String::new()));
         }
-        let prev = items[index - 1];
+        let prev = *items.get(index.checked_sub(1)?)?;
         let comma = layout::find_comma(t, prev.end as usize, start).unwrap_or(prev.end as usize);
         let eol = layout::trivia_to_eol(t, end).filter(|&e| e < container.end as usize);
         if let (true, Some(eol)) = (own_line, eol) {
             // Drop the comma and the item's lines; keep what sits between.
             let ls = layout::line_start(t, start);
-            return (comma..eol + 1, t[comma + 1..ls].to_owned());
+            return Some((comma..eol + 1, t[comma + 1..ls].to_owned()));
         }
-        (comma..end, String::new())
+        Some((comma..end, String::new()))
     }
 
     /// Replaces `range` with `new` if the result still parses to as many

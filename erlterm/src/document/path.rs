@@ -121,8 +121,8 @@ pub(crate) fn child<'n>(node: &'n Node, step: &Step) -> Option<&'n Node> {
             NodeKind::List(items, _) => items.get(*n),
             _ => None,
         },
-        Step::Key(key) => list_items(node)?.iter().find_map(|it| match &it.kind {
-            NodeKind::Tuple(els) if els.len() == 2 && els[0].to_term() == *key => Some(&els[1]),
+        Step::Key(key) => list_items(node)?.iter().find_map(|it| match it.as_tuple() {
+            Some([k, v]) if k.to_term() == *key => Some(v),
             _ => None,
         }),
         Step::Entry(key) => list_items(node)?.iter().find(|it| is_entry(it, key)),

@@ -227,7 +227,7 @@ impl<'a> Lexer<'a> {
         out.clear();
         loop {
             self.skip_ws()?;
-            if self.pos >= self.bytes.len() {
+            let Some(&first) = self.bytes.get(self.pos) else {
                 if out.is_empty() {
                     return Ok(None);
                 }
@@ -242,8 +242,8 @@ impl<'a> Lexer<'a> {
                     },
                 });
                 return Ok(Some(TermEnd::Eof));
-            }
-            let tok = self.token()?;
+            };
+            let tok = self.token(first)?;
             let is_dot = tok.tok == Tok::Dot;
             out.push(tok);
             if is_dot {
@@ -252,12 +252,12 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Scans one token at `self.pos` (not whitespace, not end of input).
-    fn token(&mut self) -> Result<Token<'a>, Error> {
+    /// Scans one token at `self.pos`, whose first byte is `b` (not
+    /// whitespace).
+    fn token(&mut self, b: u8) -> Result<Token<'a>, Error> {
         let start = self.pos;
         let line = self.line;
         let col = self.col_at(start);
-        let b = self.bytes[start];
         let tok = match b {
             b'a'..=b'z' => self.name(start, line, col, true)?,
             b'A'..=b'Z' | b'_' => self.name(start, line, col, false)?,
@@ -272,7 +272,7 @@ impl<'a> Lexer<'a> {
             }
             b'$' => self.char_literal(start, line, col)?,
             b'.' => self.dot()?,
-            0x80.. => self.non_ascii(start, line, col)?,
+            0x80.. => self.non_ascii(b, start, line, col)?,
             _ => self.punct(b)?,
         };
         Ok(Token {
@@ -281,10 +281,10 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    fn non_ascii(&mut self, start: usize, line: u32, col: u32) -> Result<Tok<'a>, Error> {
-        let bytes = self.bytes;
-        if bytes[start] == 0xC3 {
-            let second = bytes.get(start + 1).copied().unwrap_or(0);
+    /// `b` is the byte at `start`.
+    fn non_ascii(&mut self, b: u8, start: usize, line: u32, col: u32) -> Result<Tok<'a>, Error> {
+        if b == 0xC3 {
+            let second = self.bytes.get(start + 1).copied().unwrap_or(0);
             // U+00DF..U+00FF except U+00F7 start atoms; U+00C0..U+00DE except U+00D7 variables.
             if is_latin1_letter(second) {
                 return self.name(start, line, col, second >= 0x9F);
@@ -337,7 +337,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn number(&mut self, start: usize, line: u32, col: u32) -> Result<Tok<'a>, Error> {
-        match scan_number(&self.bytes[start..], self.max_digits) {
+        let Some(input) = self.bytes.get(start..) else {
+            return Err(self.err(ErrorKind::IllegalInteger, start, line, col));
+        };
+        match scan_number(input, self.max_digits) {
             Ok((n, len)) => {
                 self.pos = start + len;
                 self.check_eof()?;
@@ -401,7 +404,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn punct(&mut self, b: u8) -> Result<Tok<'a>, Error> {
-        let rest = &self.bytes[self.pos..];
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let at = |i: usize| rest.get(i).copied();
         let (sym, len): (&'static str, usize) = match (b, at(1), at(2)) {
             (b'=', Some(b':'), Some(b'=')) => ("=:=", 3),

@@ -114,8 +114,8 @@ pub(crate) fn scan_number(
         return Err((NumberError::Integer, 0));
     };
     let used = |rest: &[u8]| input.len() - rest.len();
-    match rest.first() {
-        Some(b'#') => {
+    match rest.split_first() {
+        Some((b'#', after_hash)) => {
             let base = integer_value(int_run, 10, max_digits).map_err(|e| (e, used(rest)))?;
             let base_u32 = match &base {
                 Number::Small(b) if (2..=36).contains(b) => *b as u32,
@@ -123,7 +123,6 @@ pub(crate) fn scan_number(
                 Number::Big(b) => return Err((NumberError::Base(b.clone()), used(rest))),
                 Number::Float(_) => return Err((NumberError::Integer, used(rest))),
             };
-            let after_hash = &rest[1..];
             match based_run(base_u32)(after_hash) {
                 Ok((rest2, digits)) => {
                     let n = integer_value(digits, base_u32, max_digits)
@@ -133,8 +132,8 @@ pub(crate) fn scan_number(
                 Err(_) => Err((NumberError::Integer, used(after_hash))),
             }
         }
-        Some(b'.') if rest.get(1).is_some_and(u8::is_ascii_digit) => {
-            let (rest2, _frac) = decimal_run(&rest[1..]).map_err(|_| (NumberError::Float, 0))?;
+        Some((b'.', frac)) if frac.first().is_some_and(u8::is_ascii_digit) => {
+            let (rest2, _frac) = decimal_run(frac).map_err(|_| (NumberError::Float, 0))?;
             let rest3 = match rest2.first() {
                 Some(b'e' | b'E') => match exponent(rest2) {
                     Ok((r, _)) => r,
@@ -143,7 +142,8 @@ pub(crate) fn scan_number(
                 _ => rest2,
             };
             let len = used(rest3);
-            let text = strip_separators(&input[..len]);
+            // `rest3` is a suffix of `input`, so this is always `Some`.
+            let text = strip_separators(input.get(..len).ok_or((NumberError::Float, len))?);
             if text.len() > max_digits.saturating_add(16) {
                 return Err((NumberError::TooLong, len));
             }

@@ -122,17 +122,19 @@ impl BitWriter {
     /// Pushes the first `n` bits of `src` (MSB first).
     fn push_bits(&mut self, src: &[u8], n: u64) {
         let whole = (n / 8) as usize;
+        // Callers pass at least `ceil(n / 8)` bytes; missing ones count as 0.
+        let head = src.get(..whole).unwrap_or(src);
         if self.bits % 8 == 0 {
-            self.bytes.extend_from_slice(&src[..whole]);
+            self.bytes.extend_from_slice(head);
             self.bits += whole as u64 * 8;
         } else {
-            for &b in &src[..whole] {
+            for &b in head {
                 self.push_byte(b);
             }
         }
         let rest = (n % 8) as u32;
         if rest > 0 {
-            let b = src[whole] & (0xFFu8 << (8 - rest));
+            let b = src.get(whole).copied().unwrap_or(0) & (0xFFu8 << (8 - rest));
             let off = (self.bits % 8) as u32;
             if off == 0 {
                 self.bytes.push(b);
@@ -170,16 +172,20 @@ fn encode_int(w: &mut BitWriter, v: &BigInt, n: u64, endian: Endian) {
                 let shift = 8 - rest;
                 for i in 0..be.len() {
                     let next = be.get(i + 1).copied().unwrap_or(0);
-                    be[i] = (be[i] << shift) | (next >> rest);
+                    if let Some(b) = be.get_mut(i) {
+                        *b = (*b << shift) | (next >> rest);
+                    }
                 }
             }
             w.push_bits(&be, n);
         }
         Endian::Little => {
             let full = (n / 8) as usize;
-            w.push_bits(&le[..full], full as u64 * 8);
+            // `le` has `ceil(n / 8)` bytes: `full` whole ones, then the partial one.
+            w.push_bits(le.get(..full).unwrap_or(&le), full as u64 * 8);
             if rest > 0 {
-                w.push_bits(&[le[full] << (8 - rest)], u64::from(rest));
+                let partial = le.get(full).copied().unwrap_or(0);
+                w.push_bits(&[partial << (8 - rest)], u64::from(rest));
             }
         }
     }

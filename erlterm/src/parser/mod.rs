@@ -98,6 +98,17 @@ pub(crate) struct Parser<'t, 'a, 'o, B: Build> {
     opts: &'o ParseOptions,
 }
 
+/// Stands in for the end of an (impossible) empty run of tokens.
+static END_TOKEN: Token<'static> = Token {
+    tok: Tok::End,
+    span: Span {
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+    },
+};
+
 impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
     pub(crate) fn new(toks: &'t [Token<'a>], b: B, opts: &'o ParseOptions) -> Self {
         Parser {
@@ -109,26 +120,31 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         }
     }
 
-    fn peek(&self) -> &'t Tok<'a> {
+    /// Token `i`, or past the end the last token (every run of tokens ends
+    /// with `.` or `End`, which then repeats forever).
+    fn tok(&self, i: usize) -> &'t Token<'a> {
         let toks: &'t [Token<'a>] = self.toks;
-        &toks[self.pos.min(toks.len() - 1)].tok
+        toks.get(i).or(toks.last()).unwrap_or(&END_TOKEN)
+    }
+
+    fn peek(&self) -> &'t Tok<'a> {
+        &self.tok(self.pos).tok
     }
 
     fn peek_at(&self, k: usize) -> &'t Tok<'a> {
-        let toks: &'t [Token<'a>] = self.toks;
-        &toks[(self.pos + k).min(toks.len() - 1)].tok
+        &self.tok(self.pos.saturating_add(k)).tok
     }
 
     fn span(&self) -> Span {
-        self.toks[self.pos.min(self.toks.len() - 1)].span
+        self.tok(self.pos).span
     }
 
     fn prev_span(&self) -> Span {
-        self.toks[self.pos.saturating_sub(1)].span
+        self.tok(self.pos.saturating_sub(1)).span
     }
 
     fn advance(&mut self) {
-        if self.pos < self.toks.len() - 1 {
+        if self.pos + 1 < self.toks.len() {
             self.pos += 1;
         }
     }
@@ -143,7 +159,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
 
     /// A syntax error before the current token.
     fn unexpected(&self) -> Box<Error> {
-        let tok = &self.toks[self.pos.min(self.toks.len() - 1)];
+        let tok = self.tok(self.pos);
         Box::new(Error {
             kind: ErrorKind::Syntax {
                 before: crate::error::token_text(&tok.tok),
@@ -252,10 +268,10 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
     /// The span of the first non-`(` token from index `i` (OTP's line for
     /// "bad term").
     fn first_token_line(&self, mut i: usize) -> Span {
-        while i + 1 < self.toks.len() && matches!(self.toks[i].tok, Tok::Punct("(")) {
+        while i + 1 < self.toks.len() && matches!(self.tok(i).tok, Tok::Punct("(")) {
             i += 1;
         }
-        self.toks[i.min(self.toks.len() - 1)].span
+        self.tok(i).span
     }
 
     /// `name(Args) [when Guard] -> Body` after a `;` at top level.

@@ -378,12 +378,16 @@ enum Bytes<'a> {
 /// For written maps: keeps only the last entry of each key (OTP semantics).
 fn last_of_each_key<N: Source>(entries: &[(N, N)]) -> Vec<bool> {
     let keys: Vec<Term> = entries.iter().map(|(k, _)| k.src_term()).collect();
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then(a.cmp(b)));
+    let mut order: Vec<(usize, &Term)> = keys.iter().enumerate().collect();
+    order.sort_by(|(a, ka), (b, kb)| ka.cmp(kb).then(a.cmp(b)));
     let mut keep = vec![true; keys.len()];
     for w in order.windows(2) {
-        if keys[w[0]] == keys[w[1]] {
-            keep[w[0]] = false;
+        if let [(i, ka), (_, kb)] = w {
+            if ka == kb {
+                if let Some(k) = keep.get_mut(*i) {
+                    *k = false;
+                }
+            }
         }
     }
     keep
