@@ -22,6 +22,7 @@
 //! # Ok::<(), release_audit::AuditError>(())
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod elf_file;
 pub mod error;

@@ -160,7 +160,7 @@ impl VersionCollector {
         erts_evidence.extend(self.other_erts);
         let erts_mismatch = erts_evidence
             .windows(2)
-            .any(|pair| pair[0].version != pair[1].version);
+            .any(|pair| matches!(pair, [a, b] if a.version != b.version));
         let otp = self.otp.last().map(|e| e.version.clone());
         let otp_major = otp
             .as_deref()

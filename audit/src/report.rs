@@ -216,8 +216,8 @@ impl AuditReport {
                 for (w, c) in widths.iter_mut().zip(row) {
                     *w = (*w).max(c.chars().count());
                 }
-            } else if let Some(first) = row.first() {
-                widths[0] = widths[0].max(first.chars().count());
+            } else if let (Some(first), Some(w)) = (row.first(), widths.first_mut()) {
+                *w = (*w).max(first.chars().count());
             }
         }
         let line = |cells: &[String]| {

@@ -35,8 +35,9 @@ impl SymbolVersion {
             });
         }
         let bytes = name.as_bytes();
-        let split = (0..bytes.len())
-            .find(|&i| bytes[i] == b'_' && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()))?;
+        let split = bytes
+            .windows(2)
+            .position(|w| matches!(w, [b'_', d] if d.is_ascii_digit()))?;
         let (family, rest) = (&name[..split], &name[split + 1..]);
         if family.is_empty() {
             return None;
@@ -121,8 +122,9 @@ pub fn newest_versions(libraries: &[LibraryNeed]) -> Vec<NewestVersion> {
             let Some(parsed) = SymbolVersion::parse(name) else {
                 continue;
             };
-            let same_family = out[start..]
+            let same_family = out
                 .iter_mut()
+                .skip(start)
                 .find(|(_, seen)| seen.family == parsed.family);
             match same_family {
                 Some((newest, seen)) => {
