@@ -7,6 +7,7 @@
 //! span of the offending term. Semantics follow OTP 25, rebar3 3.19 and
 //! relx 4 (see `spec/config-files.md`).
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod app_resource;
 pub mod error;

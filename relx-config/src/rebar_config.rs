@@ -339,7 +339,7 @@ fn source(s: &Node) -> Option<Source> {
         ("git_subdir", 4) => Some(Source::GitSubdir {
             url: url()?,
             rev: rev(items.get(2))?,
-            subdir: items[3].as_string()?,
+            subdir: items.get(3)?.as_string()?,
         }),
         ("hg", 2 | 3) => Some(Source::Hg {
             url: url()?,
@@ -408,7 +408,7 @@ fn minimum_otp_vsn(v: &Node) -> Result<(u64, u64, u64)> {
 /// tuple's first element.
 fn opt_key(t: &Term) -> &Term {
     match t {
-        Term::Tuple(items) if !items.is_empty() => &items[0],
+        Term::Tuple(items) => items.first().unwrap_or(t),
         _ => t,
     }
 }

@@ -257,17 +257,17 @@ fn distributed_ok(t: &Term) -> bool {
 fn first_dot(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
+    while let Some(&c) = b.get(i) {
+        match c {
             b'%' => {
-                while i < b.len() && b[i] != b'\n' {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
                     i += 1;
                 }
             }
             q @ (b'"' | b'\'') => {
                 i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                while let Some(&c) = b.get(i).filter(|&&c| c != q) {
+                    i += if c == b'\\' { 2 } else { 1 };
                 }
                 if i >= b.len() {
                     return None;
@@ -648,7 +648,7 @@ fn merge_app_env(env1: &Term, env2: Term) -> std::result::Result<Term, VmError> 
 /// `check_conf_data/1` on the merged environment.
 fn check_conf_data(env: &[Term]) -> std::result::Result<(), VmError> {
     for (i, app) in env.iter().enumerate() {
-        let rest = &env[i + 1..];
+        let rest = env.get(i + 1..).unwrap_or_default();
         let Some((name, list)) = pair(app) else {
             return Err(VmError::Data(format!(
                 "invalid application config: {}",
@@ -700,8 +700,9 @@ fn check_para(list: &Term, app: &str) -> std::result::Result<(), VmError> {
                 p_format(k)
             )));
         };
-        if items[i + 1..]
+        if items
             .iter()
+            .skip(i + 1)
             .any(|r| pair(r).is_some_and(|(rk, _)| rk == k))
         {
             return Err(VmError::Data(format!(

@@ -159,12 +159,15 @@ impl VmArgs {
     pub fn node_name(&self) -> Option<(NameKind, String)> {
         let args: Vec<&Arg> = self.arg_items().collect();
         args.windows(2).find_map(|w| {
-            let kind = match w[0].text.as_str() {
+            let [flag, value] = w else {
+                return None;
+            };
+            let kind = match flag.text.as_str() {
                 "-name" => NameKind::Name,
                 "-sname" => NameKind::Sname,
                 _ => return None,
             };
-            Some((kind, w[1].text.clone()))
+            Some((kind, value.text.clone()))
         })
     }
 
@@ -176,9 +179,10 @@ impl VmArgs {
     /// The argument following the first occurrence of `flag`.
     pub fn flag_value(&self, flag: &str) -> Option<String> {
         let args: Vec<&Arg> = self.arg_items().collect();
-        args.windows(2)
-            .find(|w| w[0].text == flag)
-            .map(|w| w[1].text.clone())
+        args.windows(2).find_map(|w| match w {
+            [f, value] if f.text == flag => Some(value.text.clone()),
+            _ => None,
+        })
     }
 
     /// The arguments with every `-args_file F` replaced by F's arguments,
@@ -380,12 +384,12 @@ impl InitView {
     pub fn from_args(args: &[String]) -> InitView {
         let mut view = InitView::default();
         let mut i = 0;
-        while i < args.len() {
-            let a = args[i].as_str();
+        while let Some(a) = args.get(i) {
+            let a = a.as_str();
             i += 1;
             match a {
                 "-extra" => {
-                    view.plain.extend(args[i..].iter().cloned());
+                    view.plain.extend(args.iter().skip(i).cloned());
                     break;
                 }
                 "-env" => i += 2,
