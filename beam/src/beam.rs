@@ -105,7 +105,9 @@ impl Beam {
     }
 
     fn parse_plain(bytes: &[u8]) -> Result<Beam, BeamError> {
-        if bytes.len() < 12 || &bytes[0..4] != b"FOR1" || &bytes[8..12] != b"BEAM" {
+        if bytes.get(0..4) != Some(b"FOR1".as_slice())
+            || bytes.get(8..12) != Some(b"BEAM".as_slice())
+        {
             return Err(BeamError::NotABeamFile);
         }
         // As beam_lib does, the FOR1 size is not trusted: chunks run to the
@@ -113,25 +115,25 @@ impl Beam {
         let mut pos = 12;
         let mut chunks = Vec::new();
         while pos < bytes.len() {
-            let Some(head) = bytes.get(pos..pos + 8) else {
+            let (Some(id), Some(size)) = (bytes.get(pos..pos + 4), read_u32(bytes, pos + 4)) else {
                 return Err(BeamError::BadChunkHeader { offset: pos });
             };
-            let id: String = head[0..4].iter().map(|&c| c as char).collect();
-            let size = u32::from_be_bytes([head[4], head[5], head[6], head[7]]) as usize;
+            let id: String = id.iter().map(|&c| c as char).collect();
+            let size = size as usize;
             let start = pos + 8;
-            let available = bytes.len() - start;
-            if size > available {
+            let rest = bytes.get(start..).unwrap_or_default();
+            let Some(data) = rest.get(..size) else {
                 return Err(BeamError::ChunkTooBig {
                     id,
                     offset: start,
                     size,
-                    available,
+                    available: rest.len(),
                 });
-            }
+            };
             chunks.push(Chunk {
                 id,
                 offset: start,
-                data: bytes[start..start + size].to_vec(),
+                data: data.to_vec(),
             });
             // Chunks are padded to a multiple of 4 bytes.
             pos = start + size.div_ceil(4) * 4;
@@ -195,7 +197,8 @@ impl Beam {
             reason,
         };
         let count = read_u32(data, 0).ok_or_else(|| bad("no count".into()))? as usize;
-        let body = &data[4..];
+        // `read_u32` found four bytes, so this is always `Some`.
+        let body = data.get(4..).unwrap_or_default();
         if count > body.len() / 12 {
             return Err(bad(format!("{count} entries do not fit")));
         }
@@ -368,14 +371,17 @@ impl Beam {
             };
             match chunk {
                 Some(data) if id == "FunT" && data.len() >= 4 => {
-                    hasher.update(&data[..4]);
-                    let mut rest = &data[4..];
-                    while rest.len() >= 24 {
-                        hasher.update(&rest[..20]);
+                    // Cannot panic: the guard checked `data.len() >= 4`.
+                    let (count, entries) = data.split_at(4);
+                    hasher.update(count);
+                    // Each 24-byte entry is hashed with its last 4 bytes zeroed.
+                    let mut entries = entries.chunks_exact(24);
+                    for entry in &mut entries {
+                        // Cannot panic: `chunks_exact` gives 24 bytes.
+                        hasher.update(entry.split_at(20).0);
                         hasher.update([0u8; 4]);
-                        rest = &rest[24..];
                     }
-                    hasher.update(rest);
+                    hasher.update(entries.remainder());
                 }
                 Some(data) => hasher.update(data),
                 None if MANDATORY_CHUNKS.contains(&id) => {
@@ -403,7 +409,7 @@ fn last_chunk<'a>(chunks: &'a [Chunk], id: &str) -> Option<&'a [u8]> {
 
 fn read_u32(data: &[u8], at: usize) -> Option<u32> {
     let b = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    Some(u32::from_be_bytes(b.try_into().ok()?))
 }
 
 /// The atom table: `Count:32` then `Len:8, Name` per atom (OTP 25 and
@@ -425,7 +431,8 @@ fn parse_atoms(data: &[u8], utf8: bool) -> Result<Vec<String>, BeamError> {
     let mut pos = 4;
     for _ in 0..count {
         let len = if long_form {
-            let (len, used) = compact_len(&data[pos..]).ok_or_else(|| bad("bad atom length"))?;
+            let rest = data.get(pos..).ok_or_else(|| bad("atom table cut short"))?;
+            let (len, used) = compact_len(rest).ok_or_else(|| bad("bad atom length"))?;
             pos += used;
             len
         } else {

@@ -73,7 +73,7 @@ pub fn decode_prefix(bytes: &[u8]) -> Result<(Term, usize), EtfError> {
     if r.peek() == Some(80) {
         r.pos += 1;
         let declared = r.u32()?;
-        let rest = &bytes[r.pos..];
+        let rest = bytes.get(r.pos..).unwrap_or_default();
         let inflated = inflate(rest, declared)?;
         let mut inner = Reader {
             bytes: &inflated,
@@ -162,7 +162,7 @@ impl Frame {
                 keys.sort_by(|a, b| a.cmp_map_key(b));
                 if keys
                     .windows(2)
-                    .any(|w| w[0].cmp_map_key(w[1]) == std::cmp::Ordering::Equal)
+                    .any(|w| matches!(w, [a, b] if a.cmp_map_key(b) == std::cmp::Ordering::Equal))
                 {
                     return Err(EtfError::DuplicateMapKey { offset });
                 }
@@ -209,29 +209,37 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], EtfError> {
-        if n > self.remaining() {
+        let bytes: &'a [u8] = self.bytes;
+        let Some(s) = bytes.get(self.pos..).and_then(|rest| rest.get(..n)) else {
             return Err(EtfError::Truncated {
                 offset: self.pos,
-                needed: n - self.remaining(),
+                needed: n.saturating_sub(self.remaining()),
             });
-        }
-        let s = &self.bytes[self.pos..self.pos + n];
+        };
         self.pos += n;
         Ok(s)
     }
 
+    /// The next `N` bytes.
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], EtfError> {
+        let offset = self.pos;
+        // `take` returns exactly `N` bytes, so the conversion cannot fail.
+        self.take(N)?
+            .try_into()
+            .map_err(|_| EtfError::Truncated { offset, needed: N })
+    }
+
     fn u8(&mut self) -> Result<u8, EtfError> {
-        Ok(self.take(1)?[0])
+        let [b] = self.array()?;
+        Ok(b)
     }
 
     fn u16(&mut self) -> Result<usize, EtfError> {
-        let b = self.take(2)?;
-        Ok(usize::from(u16::from_be_bytes([b[0], b[1]])))
+        Ok(usize::from(u16::from_be_bytes(self.array()?)))
     }
 
     fn u32(&mut self) -> Result<u32, EtfError> {
-        let b = self.take(4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        Ok(u32::from_be_bytes(self.array()?))
     }
 
     fn len32(&mut self) -> Result<usize, EtfError> {

@@ -19,6 +19,7 @@
 //! assert!(beam.imported_modules().unwrap().contains(&"supervisor".to_string()));
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod beam;
 pub mod error;
