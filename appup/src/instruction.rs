@@ -802,10 +802,13 @@ impl<'a> Check<'a> {
         let Some(items) = n.as_tuple() else {
             return self.fail(Reason::BadInstruction, n);
         };
-        let Some(op) = items.first().and_then(Node::as_atom) else {
+        let Some((op, args)) = items.split_first() else {
             return self.fail(Reason::BadInstruction, n);
         };
-        let args: Vec<&Node> = items[1..].iter().collect();
+        let Some(op) = op.as_atom() else {
+            return self.fail(Reason::BadInstruction, n);
+        };
+        let args: Vec<&Node> = args.iter().collect();
         match (op, args.as_slice()) {
             ("update", [m, rest @ ..]) if (4..=6).contains(&rest.len()) => self.update(m, rest),
             ("load_module", [m, pre, post, deps]) => Ok(I::LoadModule {
@@ -962,13 +965,14 @@ pub fn parse_script(items: &[Node]) -> Result<Vec<Instr>, InstructionError> {
     let expanded = expand_script(items)?;
     let written = written_script(items);
     let is_ponr = |n: &Node| n.as_atom() == Some("point_of_no_return");
-    let ponrs: Vec<usize> = (0..expanded.len())
-        .filter(|&i| is_ponr(&expanded[i]))
+    let ponrs: Vec<(usize, &Node)> = expanded
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| is_ponr(n))
         .collect();
-    let mut order: Vec<usize> = (0..expanded.len()).collect();
-    if let Some(&p) = ponrs.first() {
-        if ponrs.len() > 1 {
-            let n = &expanded[ponrs[1]];
+    let mut order: Vec<&Node> = expanded.iter().collect();
+    if let Some(&(p, _)) = ponrs.first() {
+        if let Some(&(_, n)) = ponrs.get(1) {
             return Err(InstructionError {
                 reason: Reason::TooManyPointOfNoReturn,
                 culprit: n.to_term(),
@@ -976,17 +980,24 @@ pub fn parse_script(items: &[Node]) -> Result<Vec<Instr>, InstructionError> {
                 span: n.span,
             });
         }
-        for n in &expanded[..p] {
+        for n in expanded.iter().take(p) {
             if !is_tagged2(n, &["load_object_code", "apply"]) {
                 return Err(err(Reason::BadOpBeforePointOfNoReturn, n, n));
             }
         }
-        let (found, rest): (Vec<usize>, Vec<usize>) =
-            (p + 1..expanded.len()).partition(|&i| is_tagged2(&expanded[i], &["load_object_code"]));
-        order = (0..=p).chain(found).chain(rest).collect();
+        let (found, rest): (Vec<&Node>, Vec<&Node>) = expanded
+            .iter()
+            .skip(p + 1)
+            .partition(|n| is_tagged2(n, &["load_object_code"]));
+        order = expanded
+            .iter()
+            .take(p + 1)
+            .chain(found)
+            .chain(rest)
+            .collect();
     }
-    for &i in &order {
-        check_op(&expanded[i])?;
+    for n in order {
+        check_op(n)?;
     }
     expanded
         .iter()

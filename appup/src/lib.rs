@@ -49,6 +49,7 @@
 //! lint reports; compiler/crypto/syntax_tools use `<<".*">>` in both
 //! directions, a deliberate catch-all (see `matches-own-version`).
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use erlterm::Term;
@@ -161,11 +162,15 @@ pub fn find_instructions(
     let Some(Term::Tuple(pair)) = entry else {
         return Err(PatternError::Malformed("entry vanished".into()));
     };
-    match pair[1].to_list() {
+    let Some(instrs) = pair.get(1) else {
+        return Err(PatternError::Malformed(
+            "the selected entry has no instructions".into(),
+        ));
+    };
+    match instrs.to_list() {
         Some(instrs) => Ok(Some(instrs)),
         None => Err(PatternError::Malformed(format!(
-            "the instructions of the selected entry are {}, not a list",
-            pair[1]
+            "the instructions of the selected entry are {instrs}, not a list"
         ))),
     }
 }
@@ -178,8 +183,8 @@ fn nth_item(list: &Term, n: usize) -> Option<Term> {
         let Term::List(items, tail) = cur else {
             return None;
         };
-        if n < items.len() {
-            return Some(items[n].clone());
+        if let Some(item) = items.get(n) {
+            return Some(item.clone());
         }
         n -= items.len();
         cur = tail.as_deref()?;

@@ -51,8 +51,8 @@ pub fn lint(appup: &Appup, opts: &LintOptions) -> Vec<Lint> {
     let up = compile_all(&appup.up_from, &universe, &mut out);
     let down = compile_all(&appup.down_to, &universe, &mut out);
     for (entries, compiled) in [(&appup.up_from, &up), (&appup.down_to, &down)] {
-        for (i, e) in entries.iter().enumerate() {
-            pattern_lints(e, &compiled[i], &universe, &mut out);
+        for ((i, e), c) in entries.iter().enumerate().zip(compiled) {
+            pattern_lints(e, c, &universe, &mut out);
             shadowed(entries, compiled, i, &universe, &mut out);
         }
         own_version(appup, entries, compiled, &universe, &mut out);
@@ -141,7 +141,10 @@ impl Universe {
             if depth == 4 {
                 break;
             }
-            let tails: &[String] = if depth == 3 { &nums[..3] } else { &nums };
+            let tails: &[String] = match nums.get(..3) {
+                Some(first3) if depth == 3 => first3,
+                _ => &nums,
+            };
             level = level
                 .iter()
                 .flat_map(|p| tails.iter().map(move |n| format!("{p}.{n}")))
@@ -199,9 +202,11 @@ fn samples(p: &str) -> Vec<String> {
                     .into_iter()
                     .filter(|c| !matches!(c, '-' | '^' | '\\'))
                     .collect();
-                if let (Some(a), Some(z)) = (pick.first(), pick.last()) {
-                    out[0].push(*a);
-                    out[1].push(*z);
+                if let ([lo, hi], Some(a), Some(z)) =
+                    (out.as_mut_slice(), pick.first(), pick.last())
+                {
+                    lo.push(*a);
+                    hi.push(*z);
                 }
             }
             '.' if matches!(chars.peek(), Some('*')) => {}
@@ -222,6 +227,10 @@ struct Compiled {
 impl Compiled {
     fn any(&self) -> bool {
         self.matched.iter().any(|m| *m)
+    }
+    /// Whether candidate `k` of the universe matched.
+    fn matches(&self, k: usize) -> bool {
+        self.matched.get(k).copied().unwrap_or(false)
     }
     fn all(&self) -> bool {
         self.matched.iter().all(|m| *m)
@@ -284,9 +293,11 @@ fn pattern_error_lint(e: &Entry, err: &PatternError) -> Lint {
 }
 
 fn example(u: &Universe, pick: impl Fn(usize) -> bool) -> Option<&str> {
-    (0..u.cands.len())
-        .find(|&i| pick(i))
-        .map(|i| u.cands[i].as_str())
+    u.cands
+        .iter()
+        .enumerate()
+        .find(|&(i, _)| pick(i))
+        .map(|(_, c)| c.as_str())
 }
 
 fn pattern_lints(e: &Entry, c: &Compiled, u: &Universe, out: &mut Vec<Lint>) {
@@ -326,7 +337,7 @@ fn pattern_lints(e: &Entry, c: &Compiled, u: &Universe, out: &mut Vec<Lint>) {
 /// A matched candidate `v` and `v` + digit whose first match is `v`.
 fn partial_trap(re: &VsnRegex, c: &Compiled, u: &Universe) -> Option<(String, String)> {
     for (i, v) in u.cands.iter().enumerate() {
-        if !c.matched[i] {
+        if !c.matches(i) {
             continue;
         }
         for d in ['0', '5'] {
@@ -344,8 +355,8 @@ fn partial_trap(re: &VsnRegex, c: &Compiled, u: &Universe) -> Option<(String, St
 fn has_unescaped_dot(p: &str) -> bool {
     let b = p.as_bytes();
     let (mut i, mut in_class) = (0, false);
-    while i < b.len() {
-        match b[i] {
+    while let Some(&c) = b.get(i) {
+        match c {
             b'\\' => i += 1,
             b'[' if !in_class => in_class = true,
             b']' if in_class => in_class = false,
@@ -360,24 +371,31 @@ fn has_unescaped_dot(p: &str) -> bool {
 }
 
 fn shadowed(entries: &[Entry], compiled: &[Compiled], j: usize, u: &Universe, out: &mut Vec<Lint>) {
-    let e = &entries[j];
+    // `compiled` has one item per entry.
+    let (Some(e), Some(cj)) = (entries.get(j), compiled.get(j)) else {
+        return;
+    };
+    let before = compiled.iter().take(j);
     let by = match &e.spec {
-        VsnSpec::Exact(s) => (0..j).find(|&i| entries[i].spec.matches(s).unwrap_or(false)),
-        VsnSpec::Regex(_) if compiled[j].any() => {
+        VsnSpec::Exact(s) => entries
+            .iter()
+            .take(j)
+            .position(|x| x.spec.matches(s).unwrap_or(false)),
+        VsnSpec::Regex(_) if cj.any() => {
             let covered = (0..u.cands.len())
-                .filter(|&k| compiled[j].matched[k])
-                .all(|k| (0..j).any(|i| compiled[i].matched[k]));
+                .filter(|&k| cj.matches(k))
+                .all(|k| before.clone().any(|ci| ci.matches(k)));
             if covered {
-                (0..j).find(|&i| {
-                    (0..u.cands.len()).any(|k| compiled[j].matched[k] && compiled[i].matched[k])
-                })
+                before
+                    .clone()
+                    .position(|ci| (0..u.cands.len()).any(|k| cj.matches(k) && ci.matches(k)))
             } else {
                 None
             }
         }
         _ => None,
     };
-    if let Some(i) = by {
+    if let Some((i, by_entry)) = by.and_then(|i| Some((i, entries.get(i)?))) {
         out.push(warn(
             "appup::shadowed-entry",
             e.spec_span,
@@ -385,7 +403,7 @@ fn shadowed(entries: &[Entry], compiled: &[Compiled], j: usize, u: &Universe, ou
                 "entry {} is never used: every version it selects is selected first by entry {} ({})",
                 e.spec,
                 i + 1,
-                entries[i].spec
+                by_entry.spec
             ),
             "systools takes the first matching entry in list order: move the specific entry first or remove it",
         ));
@@ -439,7 +457,7 @@ fn missing_downgrade(
                 if same {
                     None
                 } else {
-                    example(u, |k| c.matched[k] && !down.iter().any(|d| d.matched[k]))
+                    example(u, |k| c.matches(k) && !down.iter().any(|d| d.matches(k)))
                         .map(String::from)
                 }
             }

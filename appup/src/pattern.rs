@@ -449,10 +449,9 @@ impl<'a> Translator<'a> {
         if self.flags.caseless {
             s.case_fold_simple();
         }
-        let text = if s.ranges().len() == 1 && s.ranges()[0].start() == s.ranges()[0].end() {
-            format!("\\x{{{:X}}}", u32::from(c))
-        } else {
-            emit_set(&s)
+        let text = match s.ranges() {
+            [r] if r.start() == r.end() => format!("\\x{{{:X}}}", u32::from(c)),
+            _ => emit_set(&s),
         };
         self.atom(&text);
     }

@@ -10,22 +10,22 @@ use crate::model::AppupError;
 pub fn first_dot_end(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
+    while let Some(&c) = b.get(i) {
+        match c {
             b'%' => {
-                while i < b.len() && b[i] != b'\n' {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
                     i += 1;
                 }
             }
             q @ (b'"' | b'\'') => {
                 i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                while let Some(&c) = b.get(i).filter(|&&c| c != q) {
+                    i += if c == b'\\' { 2 } else { 1 };
                 }
             }
             b'$' => {
                 i += 1;
-                if i < b.len() && b[i] == b'\\' {
+                if b.get(i) == Some(&b'\\') {
                     i += 1;
                 }
             }
