@@ -11,6 +11,7 @@
 //! ordering (canonical tie-break where OTP's order depends on its atom
 //! table), `load_object_code` merging and emulator restarts.
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod app;
 pub mod error;

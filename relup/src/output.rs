@@ -113,7 +113,7 @@ fn build(term: &Term, depth: usize) -> Item {
         Term::Tuple(items) => {
             let children: Vec<Item> = items.iter().map(|t| build(t, depth + 1)).collect();
             let len = 2 + children.iter().map(|c| c.len).sum::<i64>() + children.len() as i64 - 1;
-            let tagged = items.len() > 1 && items[0].as_atom().is_some();
+            let tagged = items.len() > 1 && items.first().is_some_and(|t| t.as_atom().is_some());
             Item {
                 node: Node::Tuple(tagged, children),
                 len,

@@ -183,6 +183,10 @@ fn duplicate_modules(apps: &[Application]) -> Result<(), ReleaseError> {
 /// `systools_make:sort_appls/1`: a work queue in `.rel` order; an application
 /// whose dependencies are still queued is put back after them. Queue entries
 /// carry a ticket so that moving an entry to the front is O(1).
+// Every index used here is below `n = apps.len()`: the queue starts with
+// `0..n`, `index` maps names to positions in `apps`, and only those indices
+// are pushed; `ticket`, `queued`, `visited` and `slots` all have length `n`.
+#[allow(clippy::indexing_slicing)]
 fn sort_apps(apps: Vec<Application>) -> Result<Vec<Application>, ReleaseError> {
     let n = apps.len();
     let mut index: HashMap<&str, usize> = HashMap::new();

@@ -29,6 +29,10 @@ struct Dep {
 
 /// Replaces the dependency instructions of `after` by their lowered groups;
 /// returns the `load_object_code` instructions they need and the new list.
+// `n` comes from `dep_at`, whose values are indices of `deps`; `done` and
+// `group_of` have one item per dep; `group_of` values index `order` and
+// `order`'s members are dep indices (see `group_orders`).
+#[allow(clippy::indexing_slicing)]
 pub(super) fn translate_dependent(
     mode: Direction,
     after: Vec<Term>,
@@ -78,7 +82,7 @@ fn dependency_graph(after: &[Term]) -> Res<Vec<Dep>> {
     let mut deps = Vec::new();
     for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
         let items = i.as_tuple().unwrap_or(&[]);
-        let m = module_name(&items[1]);
+        let m = items.get(1).map(module_name).unwrap_or_default();
         if index.insert(m.clone(), deps.len()).is_some() {
             return Err(TranslateError::MuldefModule(m));
         }
@@ -101,6 +105,9 @@ fn dependency_graph(after: &[Term]) -> Res<Vec<Dep>> {
 
 /// Union-find over the edges: the group (weak component) of each instruction,
 /// numbered in order of first member.
+// `parent` has one slot per dep and holds dep indices; edges are dep indices
+// (`dependency_graph` takes them from its name → index map).
+#[allow(clippy::indexing_slicing)]
 fn weak_components(deps: &[Dep]) -> Vec<usize> {
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -129,6 +136,9 @@ fn weak_components(deps: &[Dep]) -> Vec<usize> {
 }
 
 /// Strong components (iterative Tarjan); returns the component of each node.
+// Nodes are `0..n` and edges are dep indices, so every index is below `n`,
+// the length of all the per-node vectors.
+#[allow(clippy::indexing_slicing)]
 fn strong_components(deps: &[Dep]) -> Vec<usize> {
     let n = deps.len();
     let mut index = vec![usize::MAX; n];
@@ -185,6 +195,10 @@ fn strong_components(deps: &[Dep]) -> Vec<usize> {
 /// For each group, its instructions in dependency order: strong components
 /// in a topological order (dependents first; among ready components the one
 /// with the smallest instruction index, spec/relup.md §6.5), members by index.
+// Components are `0..ncomp` (`ncomp` is one more than the largest), each has
+// at least one member, groups are `0..ngroups` likewise, and edges are dep
+// indices: every index is in bounds of the vector it indexes.
+#[allow(clippy::indexing_slicing)]
 fn group_orders(deps: &[Dep], group_of: &[usize]) -> Vec<Vec<usize>> {
     let comp = strong_components(deps);
     let ncomp = comp.iter().map(|c| c + 1).max().unwrap_or(0);
@@ -245,43 +259,100 @@ fn purge_triple(op: &str, m: &Term, pre: &Term, post: &Term) -> Term {
     ])
 }
 
+/// An `update` instruction as `check_op` leaves it:
+/// `{update, Mod, ModType, Timeout, Change, PrePurge, PostPurge, DepMods}`.
+struct Update<'a> {
+    module: &'a Term,
+    mod_type: &'a Term,
+    timeout: &'a Term,
+    change: &'a Term,
+}
+
+/// A dependency instruction, by kind.
+enum DepOp<'a> {
+    /// The update, then `PrePurge` and `PostPurge`.
+    Update(Update<'a>, &'a Term, &'a Term),
+    /// `{load_module, Mod, PrePurge, PostPurge, DepMods}`.
+    Load(&'a Term, &'a Term, &'a Term),
+    /// `{delete_module, Mod, DepMods}`.
+    Delete(&'a Term),
+}
+
+impl<'a> DepOp<'a> {
+    /// `check_op` has checked the shape; anything else is a syntax error.
+    fn of(i: &'a Term) -> Res<DepOp<'a>> {
+        let bad = || TranslateError::Syntax {
+            field: "bad_instruction",
+            value: i.clone(),
+        };
+        let items = i.as_tuple().ok_or_else(bad)?;
+        let Some((tag, args)) = items.split_first() else {
+            return Err(bad());
+        };
+        match (tag.as_atom(), args) {
+            (Some("update"), [module, mod_type, timeout, change, pre, post, ..]) => {
+                Ok(DepOp::Update(
+                    Update {
+                        module,
+                        mod_type,
+                        timeout,
+                        change,
+                    },
+                    pre,
+                    post,
+                ))
+            }
+            (Some("update"), _) => Err(bad()),
+            (Some("load_module"), [module, pre, post, ..]) => Ok(DepOp::Load(module, pre, post)),
+            (Some("load_module"), _) => Err(bad()),
+            (_, [module, ..]) => Ok(DepOp::Delete(module)),
+            (_, []) => Err(bad()),
+        }
+    }
+}
+
 /// `translate_dep_to_low/3` for one group in dependency order.
 fn lower(
     mode: Direction,
     group: &[&Term],
     libs: &HashMap<&str, (&str, &str)>,
 ) -> Res<(Vec<Term>, Vec<Term>)> {
-    let tuples: Vec<&[Term]> = group.iter().map(|i| i.as_tuple().unwrap_or(&[])).collect();
-    let updates: Vec<&[Term]> = tuples
+    let ops: Vec<DepOp> = group.iter().map(|i| DepOp::of(i)).collect::<Res<_>>()?;
+    let updates: Vec<&Update> = ops
         .iter()
-        .copied()
-        .filter(|t| t[0].as_atom() == Some("update"))
+        .filter_map(|op| match op {
+            DepOp::Update(u, _, _) => Some(u),
+            _ => None,
+        })
         .collect();
     let suspend: Vec<Term> = updates
         .iter()
-        .map(|u| match u[3].as_atom() {
-            Some("default") => u[1].clone(),
-            _ => Term::tuple(vec![u[1].clone(), u[3].clone()]),
+        .map(|u| match u.timeout.as_atom() {
+            Some("default") => u.module.clone(),
+            _ => Term::tuple(vec![u.module.clone(), u.timeout.clone()]),
         })
         .collect();
-    let mut load_remove: Vec<Vec<Term>> = Vec::with_capacity(tuples.len());
-    for t in &tuples {
+    let mut load_remove: Vec<Vec<Term>> = Vec::with_capacity(ops.len());
+    let mut loaded: Vec<&Term> = Vec::new();
+    for op in &ops {
         let bp = atom("brutal_purge");
-        load_remove.push(match (t[0].as_atom(), t.len()) {
-            (Some("update"), _) => vec![purge_triple("load", &t[1], &t[5], &t[6])],
-            (Some("load_module"), _) => vec![purge_triple("load", &t[1], &t[2], &t[3])],
-            _ => vec![
-                purge_triple("remove", &t[1], &bp, &bp),
-                Term::tuple(vec![atom("purge"), Term::list(vec![t[1].clone()])]),
+        load_remove.push(match op {
+            DepOp::Update(u, pre, post) => {
+                loaded.push(u.module);
+                vec![purge_triple("load", u.module, pre, post)]
+            }
+            DepOp::Load(m, pre, post) => {
+                loaded.push(m);
+                vec![purge_triple("load", m, pre, post)]
+            }
+            DepOp::Delete(m) => vec![
+                purge_triple("remove", m, &bp, &bp),
+                Term::tuple(vec![atom("purge"), Term::list(vec![(*m).clone()])]),
             ],
         });
     }
     let mut loc = Vec::new();
-    for i in load_remove.iter().flatten() {
-        if tag(i) != Some("load") {
-            continue;
-        }
-        let m = &i.as_tuple().unwrap_or(&[])[1].as_tuple().unwrap_or(&[])[0];
+    for m in loaded {
         let name = m.as_atom().unwrap_or_default();
         let &(app, vsn) = libs
             .get(name)
@@ -296,10 +367,10 @@ fn lower(
     let code_change = |dir: &str, pick: &dyn Fn(&Term) -> bool| -> Vec<Term> {
         let mods: Vec<Term> = updates
             .iter()
-            .filter(|u| pick(&u[2]))
-            .filter_map(|u| match u[4].as_tuple() {
+            .filter(|u| pick(u.mod_type))
+            .filter_map(|u| match u.change.as_tuple() {
                 Some([a, extra]) if a.as_atom() == Some("advanced") => {
-                    Some(Term::tuple(vec![u[1].clone(), extra.clone()]))
+                    Some(Term::tuple(vec![u.module.clone(), extra.clone()]))
                 }
                 _ => None,
             })
@@ -330,7 +401,7 @@ fn lower(
         }
     }
     if !updates.is_empty() {
-        let resumed = updates.iter().rev().map(|u| u[1].clone()).collect();
+        let resumed = updates.iter().rev().map(|u| u.module.clone()).collect();
         low.push(Term::tuple(vec![atom("resume"), Term::list(resumed)]));
     }
     Ok((loc, low))

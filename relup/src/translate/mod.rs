@@ -99,19 +99,22 @@ fn normalize(i: Term) -> Term {
     let Some(items) = i.as_tuple() else { return i };
     let default = atom("default");
     let dynamic = atom("dynamic");
-    let new = match (items[0].as_atom(), items.len()) {
-        (Some("update"), 6) => {
-            let mut v = vec![items[0].clone(), items[1].clone(), dynamic, default];
-            v.extend_from_slice(&items[2..]);
+    let Some((tag, args)) = items.split_first() else {
+        return i;
+    };
+    let new = match (tag.as_atom(), args) {
+        (Some("update"), [m, rest @ ..]) if items.len() == 6 => {
+            let mut v = vec![tag.clone(), m.clone(), dynamic, default];
+            v.extend_from_slice(rest);
             v
         }
-        (Some("update"), 7) => {
-            let mut v = vec![items[0].clone(), items[1].clone(), dynamic];
-            v.extend_from_slice(&items[2..]);
+        (Some("update"), [m, rest @ ..]) if items.len() == 7 => {
+            let mut v = vec![tag.clone(), m.clone(), dynamic];
+            v.extend_from_slice(rest);
             v
         }
-        (Some("add_module" | "delete_module"), 2) => {
-            vec![items[0].clone(), items[1].clone(), Term::nil()]
+        (Some("add_module" | "delete_module"), [m]) => {
+            vec![tag.clone(), m.clone(), Term::nil()]
         }
         _ => return i,
     };
@@ -151,7 +154,7 @@ fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
         after
             .iter()
             .filter(|i| is_instr(i, name))
-            .filter_map(|i| i.as_tuple().and_then(|t| elems(&t[1])))
+            .filter_map(|i| i.as_tuple().and_then(|t| t.get(1)).and_then(elems))
             .flatten()
             .collect()
     };
@@ -232,29 +235,29 @@ fn application_instrs(
     for i in after {
         let items = i.as_tuple().unwrap_or(&[]);
         let name = items.get(1).and_then(Term::as_atom).unwrap_or("");
-        match (tag(i), items.len()) {
-            (Some("add_application"), 3) => {
+        match (tag(i), items) {
+            (Some("add_application"), [_, app_name, ty]) => {
                 let app = find(appls, name)
                     .ok_or_else(|| TranslateError::NoSuchApplication(name.into()))?;
                 out.extend(add_modules(mod_atoms(&app)));
-                out.extend(start_instr(&items[1], &items[2]));
+                out.extend(start_instr(app_name, ty));
             }
-            (Some("remove_application"), 2) => {
+            (Some("remove_application"), [_, app_name]) => {
                 if find(appls, name).is_some() {
                     return Err(TranslateError::RemovedApplicationPresent(name.into()));
                 }
                 let pre = find(pre_appls, name)
                     .ok_or_else(|| TranslateError::NoSuchApplication(name.into()))?;
-                out.extend(stop_and_remove(&items[1], mod_atoms(&pre)));
-                out.push(apply("application", "unload", vec![items[1].clone()]));
+                out.extend(stop_and_remove(app_name, mod_atoms(&pre)));
+                out.push(apply("application", "unload", vec![app_name.clone()]));
             }
-            (Some("restart_application"), 2) => {
+            (Some("restart_application"), [_, app_name]) => {
                 let no_such = || TranslateError::NoSuchApplication(name.into());
                 let pre = find(pre_appls, name).ok_or_else(no_such)?;
                 let post = find(appls, name).ok_or_else(no_such)?;
-                out.extend(stop_and_remove(&items[1], mod_atoms(&pre)));
+                out.extend(stop_and_remove(app_name, mod_atoms(&pre)));
                 out.extend(add_modules(mod_atoms(&post)));
-                out.extend(start_instr(&items[1], &atom(post.start_type.name())));
+                out.extend(start_instr(app_name, &atom(post.start_type.name())));
             }
             _ => out.push(i.clone()),
         }
@@ -282,38 +285,40 @@ fn merge_load_object_code(before: Vec<Term>) -> Res<Vec<Term>> {
         .into_iter()
         .partition(|i| is_instr(i, "load_object_code"));
     // (app, vsn, mods) per instruction
-    let specs: Vec<(Term, Term, Vec<Term>)> = locs
+    type Spec = (Term, Term, Vec<Term>);
+    let specs: Vec<Spec> = locs
         .iter()
-        .filter_map(|i| {
-            let spec = i.as_tuple()?.get(1)?.as_tuple()?;
-            Some((spec[0].clone(), spec[1].clone(), atoms_of(&spec[2])))
+        .filter_map(|i| match i.as_tuple()?.get(1)?.as_tuple()? {
+            [app, vsn, mods, ..] => Some((app.clone(), vsn.clone(), atoms_of(mods))),
+            _ => None,
         })
         .collect();
-    let mut groups: Vec<(Term, Term, Vec<usize>)> = Vec::new();
+    // (app, vsn of its first spec, its specs)
+    let mut groups: Vec<(Term, Term, Vec<&Spec>)> = Vec::new();
     let mut by_app: BTreeMap<Term, usize> = BTreeMap::new();
-    for (n, (app, vsn, _)) in specs.iter().enumerate() {
-        match by_app.get(app) {
-            Some(&g) => groups[g].2.push(n),
+    for spec @ (app, vsn, _) in &specs {
+        match by_app.get(app).and_then(|&g| groups.get_mut(g)) {
+            Some(group) => group.2.push(spec),
             None => {
                 by_app.insert(app.clone(), groups.len());
-                groups.push((app.clone(), vsn.clone(), vec![n]));
+                groups.push((app.clone(), vsn.clone(), vec![spec]));
             }
         }
     }
     let mut out = Vec::with_capacity(groups.len() + rest.len());
     for (app, vsn, members) in &groups {
-        if let Some(&other) = members.iter().rev().find(|&&n| specs[n].1 != *vsn) {
+        if let Some(other) = members.iter().rev().find(|s| s.1 != *vsn) {
             return Err(TranslateError::ConflictingVersions {
                 app: app.as_atom().unwrap_or_default().to_owned(),
                 vsn1: vsn.clone(),
-                vsn2: specs[other].1.clone(),
+                vsn2: other.1.clone(),
             });
         }
         // union(A, B) = [a in A, a not in B] ++ B, folded from the right
         let mut merged: std::collections::VecDeque<Term> = Default::default();
         let mut seen: BTreeSet<Term> = BTreeSet::new();
-        for &n in members.iter().rev() {
-            let fresh: Vec<Term> = specs[n]
+        for spec in members.iter().rev() {
+            let fresh: Vec<Term> = spec
                 .2
                 .iter()
                 .filter(|m| !seen.contains(*m))

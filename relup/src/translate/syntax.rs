@@ -12,7 +12,7 @@ pub(crate) fn atom(s: &str) -> Term {
 /// `{Tag, ...}` with at least two elements: its tag.
 pub(crate) fn tag(t: &Term) -> Option<&str> {
     match t.as_tuple() {
-        Some(items) if items.len() > 1 => items[0].as_atom(),
+        Some([first, _, ..]) => first.as_atom(),
         _ => None,
     }
 }
@@ -48,9 +48,9 @@ pub(crate) fn expand_script(script: &[Term]) -> Vec<Term> {
 
 fn expand(i: &Term) -> Option<Term> {
     let bp = || atom("brutal_purge");
-    let items = i.as_tuple()?;
+    let (first, args) = i.as_tuple()?.split_first()?;
     let t = |v: Vec<Term>| Some(Term::tuple(v));
-    match (items.first()?.as_atom()?, &items[1..]) {
+    match (first.as_atom()?, args) {
         ("load_module", [m]) => t(vec![
             atom("load_module"),
             m.clone(),
@@ -203,10 +203,13 @@ pub(crate) fn check_op(i: &Term) -> Check {
     let Some(items) = i.as_tuple() else {
         return Err(bad("bad_instruction", i));
     };
-    let Some(name) = items.first().and_then(Term::as_atom) else {
+    let Some((name, args)) = items.split_first() else {
         return Err(bad("bad_instruction", i));
     };
-    match (name, &items[1..]) {
+    let Some(name) = name.as_atom() else {
+        return Err(bad("bad_instruction", i));
+    };
+    match (name, args) {
         ("update", [m, c, pre, post, mods]) => {
             check_mod(m)?;
             check_change(c)?;
