@@ -10,7 +10,7 @@ use crate::term::Term;
 /// |---|---|---|
 /// | `max_depth` (nesting of lists, tuples, maps, binaries, parentheses, operators) | 500 | [`ErrorKind::Limit`](crate::ErrorKind::Limit) |
 /// | `max_integer_digits` (digits of one integer literal) | 100 000 | `Limit` |
-/// | `max_binary_bits` (bits of one binary/bitstring, and of one segment) | 2^30 (128 MiB) | `Limit` |
+/// | `max_binary_bits` (bits of one binary/bitstring, and of one segment) | 2^27 (16 MiB) | `Limit` |
 /// | `max_input_bytes` (size of the whole input) | 2^31 | `Limit` |
 /// | atom / variable length | 255 characters (OTP's rule, not configurable) | `IllegalAtom` / `IllegalVar` |
 ///
@@ -45,7 +45,7 @@ impl Default for ParseOptions {
         ParseOptions {
             max_depth: 500,
             max_integer_digits: 100_000,
-            max_binary_bits: 1 << 30,
+            max_binary_bits: 1 << 27,
             max_input_bytes: 1 << 31,
             bindings: HashMap::new(),
         }

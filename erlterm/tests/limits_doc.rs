@@ -52,8 +52,8 @@ fn integer_digits_100_000() {
 #[test]
 fn binary_bits() {
     let bits = ParseOptions::default().max_binary_bits;
-    assert_eq!(bits, 1 << 30);
-    // One past the default is refused without allocating 128 MiB.
+    assert_eq!(bits, 1 << 27);
+    // One past the default is refused without allocating 16 MiB.
     assert!(limit_err(erlterm::parse_str(&format!(
         "<<0:{}>>.",
         bits + 1
@@ -133,4 +133,12 @@ fn serializer_depth_128() {
             "{e}"
         );
     });
+}
+
+/// Found by the `fast_vs_full` fuzz target: a bitstring used as a segment
+/// size once built ~100 MB before being refused. It is now over the limit
+/// as soon as its size is known.
+#[test]
+fn bitstring_as_segment_size_is_refused_early() {
+    assert!(limit_err(erlterm::parse_str("<<1:<<1:800000062>>>>.")));
 }
