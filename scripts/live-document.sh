@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Live check of erlterm::document and `erlrel vsn` over the shared corpus:
 #  1. every corpus file round-trips byte for byte as a Document (or is
-#     rejected with the parser's own error);
+#     rejected with the parser's own error), and every corpus file that
+#     LEXES round-trips byte for byte as erlterm::document::Tokens (appup.src
+#     scripts, *.config.script, templates too); a file that does not lex
+#     fails with the scan error erlterm::parse_bytes reports;
 #  2. `erlrel vsn set` on copies of every .app.src / rebar.config /
 #     relx.config that parses changes only the versions: `vsn verify`
 #     (terms equal the original's with the new version, other lines
@@ -27,6 +30,22 @@ bad=$(grep -c '^FAIL' "$work/rt.txt")
 grep '^FAIL' "$work/rt.txt" | head -20
 echo "round trip: $ok byte-exact, $rejected rejected as by the parser, $bad failed"
 pass=$((pass + ok + rejected)); fail=$((fail + bad))
+
+echo "== token round trip (every file that lexes)"
+"$BIN" vsn roundtrip --tokens "${list[@]}" > "$work/tok.txt"
+lexed=$(grep -c '^ok' "$work/tok.txt")
+same=$(grep -c '^scan-error ' "$work/tok.txt"); after=$(grep -c '^scan-error-after ' "$work/tok.txt")
+tbad=$(grep -c '^FAIL' "$work/tok.txt")
+nonterm=$(paste <(cut -f1 "$work/rt.txt" | cut -d' ' -f1) <(cut -f1 "$work/tok.txt" | cut -d' ' -f1) \
+  | grep -c $'^rejected\tok$')
+grep '^FAIL' "$work/tok.txt" | head -20
+grep '^scan-error' "$work/tok.txt" | head -10
+lex=$(grep -c -v '^scan-error\|^FAIL tokens reject\|^FAIL other' "$work/tok.txt")
+echo "tokens: ${#list[@]} files, $lex lex," \
+  "$lexed round-tripped byte for byte ($nonterm of them not terms)," \
+  "$((same + after)) fail to lex ($same with parse_bytes' own error," \
+  "$after after an earlier parser error), $tbad failed"
+pass=$((pass + lexed + same + after)); fail=$((fail + tbad))
 
 echo "== vsn set"
 mkdir -p "$work/orig" "$work/new"

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path as FsPath, PathBuf};
 use std::process::ExitCode;
 
-use erlterm::document::{Document, Path};
+use erlterm::document::{Document, Path, Tokens};
 use erlterm::{Node, NodeKind, Term};
 
 /// The `vsn` subcommands.
@@ -32,6 +32,11 @@ pub enum Command {
 pub struct RoundtripArgs {
     /// The files.
     files: Vec<PathBuf>,
+    /// Check the token stream instead (every file that scans): `ok`
+    /// (round-trips byte for byte), `scan-error` (the parser reports the
+    /// same error) or `FAIL`.
+    #[arg(long)]
+    tokens: bool,
 }
 
 /// Arguments of `erlrel vsn show`.
@@ -617,6 +622,7 @@ fn roundtrip(args: &RoundtripArgs) -> ExitCode {
     let mut out = String::new();
     for path in &args.files {
         let status = match erlterm::read_file(path) {
+            Ok(bytes) if args.tokens => tokens_status(&bytes),
             Ok(bytes) => roundtrip_status(&bytes),
             Err(e) => format!("FAIL {e}"),
         };
@@ -629,6 +635,33 @@ fn roundtrip(args: &RoundtripArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `vsn roundtrip --tokens`: a file that scans must print back byte for
+/// byte; a scan error must be the error `parse_bytes` reports (or come
+/// after an error the parser meets first: `scan-error-after`).
+fn tokens_status(bytes: &[u8]) -> String {
+    match (Tokens::parse_bytes(bytes), erlterm::parse_bytes(bytes)) {
+        (Ok(t), _) if t.to_bytes() == bytes => "ok".into(),
+        (Ok(_), _) => "FAIL tokens differ".into(),
+        (Err(a), Err(b)) if a == b => format!("scan-error {}", one_line(&a)),
+        (Err(a), Err(b)) if b.span.start < a.span.start => {
+            format!(
+                "scan-error-after {} / parser: {}",
+                one_line(&a),
+                one_line(&b)
+            )
+        }
+        (Err(a), Err(b)) => format!("FAIL other error: {} / {}", one_line(&a), one_line(&b)),
+        (Err(e), Ok(_)) => format!(
+            "FAIL tokens reject what the parser accepts: {}",
+            one_line(&e)
+        ),
+    }
+}
+
+fn one_line(e: &erlterm::Error) -> String {
+    format!("line {}: {e}", e.line()).replace(['\n', '\t'], " ")
 }
 
 fn roundtrip_status(bytes: &[u8]) -> String {

@@ -90,7 +90,7 @@ pub mod term;
 use std::path::Path;
 
 pub use crate::serde::{from_slice, from_str, from_term, to_string, to_string_pretty, to_term};
-pub use document::Document;
+pub use document::{Document, Tokens};
 pub use error::{Error, ErrorKind};
 pub use node::{Node, NodeKind};
 pub use options::ParseOptions;

@@ -1,6 +1,6 @@
 //! erlterm::document: an unedited document prints its input byte for byte,
 //! its terms are `parse_str`'s, and edits keep a file that parses to the
-//! document's own terms.
+//! document's own terms; whatever scans round-trips as `Tokens`.
 #![no_main]
 use erlterm::document::{Document, Path};
 use erlterm::{Node, Term};
@@ -35,6 +35,13 @@ fn check(doc: &Document) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    match erlterm::document::Tokens::parse_bytes(data) {
+        Ok(t) => assert_eq!(t.to_bytes(), data, "tokens round trip"),
+        Err(e) => assert!(
+            erlterm::parse_bytes(data).is_err(),
+            "scan error {e} but the parser accepts"
+        ),
+    }
     if let Ok(doc) = Document::parse_bytes(data) {
         assert_eq!(doc.to_bytes(), data, "bytes round trip");
         assert_eq!(

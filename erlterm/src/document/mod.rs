@@ -22,10 +22,16 @@
 //! // Plain values for reading, equal to what `parse_str` returns.
 //! assert_eq!(doc.terms(), erlterm::parse_str(&doc.to_string()).unwrap());
 //! ```
+//!
+//! Files that only *scan* (`.appup.src` and `*.config.script` files with
+//! variables and calls, templates, syntax errors) are read losslessly, read
+//! only, by [`Tokens`]: every token with its text, span and the comments
+//! and whitespace before it. [`Document::tokens`] gives a document's tokens.
 
 mod error;
 mod layout;
 mod path;
+mod tokens;
 mod write;
 
 use std::fmt;
@@ -40,6 +46,7 @@ use crate::term::Term;
 
 pub use error::EditError;
 pub use path::{Path, Step};
+pub use tokens::{Comment, Token, TokenKind, Tokens};
 
 /// A term file kept byte for byte, with its parsed values, for editing.
 ///
@@ -98,6 +105,23 @@ impl Document {
     /// The text (decoded: for a latin-1 file each byte is one character).
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The document's current text as a lossless token stream (with the
+    /// document's encoding, so [`Tokens::to_bytes`] equals
+    /// [`Document::to_bytes`]). A document always scans; the `Result` is
+    /// the scanner's.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, TokenKind};
+    /// let doc = Document::parse("{vsn, \"1.0\"}. % v\n").unwrap();
+    /// let toks = doc.tokens().unwrap();
+    /// assert_eq!(toks.to_string(), doc.to_string());
+    /// assert_eq!(toks.iter().filter(|t| t.kind == TokenKind::String).count(), 1);
+    /// assert_eq!(toks.comments().next().unwrap().text, "% v");
+    /// ```
+    pub fn tokens(&self) -> Result<Tokens, Error> {
+        Tokens::from_document(&self.text, &self.opts, self.encoding)
     }
 
     /// The file's bytes, in its encoding.

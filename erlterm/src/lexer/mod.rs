@@ -252,6 +252,18 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Scans the next token alone, skipping the whitespace and comments
+    /// before it (they lie between the previous token's end and this one's
+    /// start). `Ok(None)` at end of input. Repeated calls see exactly the
+    /// tokens that [`Lexer::next_term`] groups into terms (without `End`).
+    pub(crate) fn next_token(&mut self) -> Result<Option<Token<'a>>, Error> {
+        self.skip_ws()?;
+        match self.bytes.get(self.pos) {
+            None => Ok(None),
+            Some(&b) => self.token(b).map(Some),
+        }
+    }
+
     /// Scans one token at `self.pos`, whose first byte is `b` (not
     /// whitespace).
     fn token(&mut self, b: u8) -> Result<Token<'a>, Error> {
