@@ -52,6 +52,8 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+use std::borrow::Cow;
+
 use erlterm::Term;
 
 pub mod instruction;
@@ -86,7 +88,9 @@ pub enum Direction {
 pub fn version_matches(pattern: &Term, vsn: &str) -> Result<bool, PatternError> {
     match pattern {
         Term::String(_) | Term::List(..) => Ok(pattern.as_string().is_some_and(|s| s == vsn)),
-        Term::Bitstring(b) if b.is_binary() => VsnRegex::compile(b.bytes())?.whole_match(vsn),
+        Term::Bitstring(b) if b.is_binary() => {
+            VsnRegex::compile_cached(b.bytes())?.whole_match(vsn)
+        }
         _ => Ok(false),
     }
 }
@@ -143,6 +147,23 @@ pub fn find_instructions(
     vsn: &str,
     direction: Direction,
 ) -> Result<Option<Vec<Term>>, PatternError> {
+    find_instructions_ref(appup, vsn, direction).map(|found| found.map(Cow::into_owned))
+}
+
+/// Like [`find_instructions`], but borrows the instruction list from
+/// `appup` when it is stored as one `[...]` (the common case).
+///
+/// ```
+/// use appup::{find_instructions_ref, Direction};
+/// let appup = &erlterm::parse_str(r#"{"1.1", [{"1.0", [{load_module, m}]}], []}."#).unwrap()[0];
+/// let up = find_instructions_ref(appup, "1.0", Direction::Up).unwrap().unwrap();
+/// assert_eq!(up[0].to_string(), "{load_module,m}");
+/// ```
+pub fn find_instructions_ref<'a>(
+    appup: &'a Term,
+    vsn: &str,
+    direction: Direction,
+) -> Result<Option<Cow<'a, [Term]>>, PatternError> {
     let Some([_, up, down]) = appup.as_tuple() else {
         return Err(PatternError::Malformed(
             "an appup is {Vsn, UpFrom, DownTo}".into(),
@@ -155,11 +176,7 @@ pub fn find_instructions(
     let Some(index) = search(list, vsn)? else {
         return Ok(None);
     };
-    let entry = list
-        .to_list()
-        .and_then(|items| items.get(index).cloned())
-        .or_else(|| nth_item(list, index));
-    let Some(Term::Tuple(pair)) = entry else {
+    let Some(Term::Tuple(pair)) = nth_item(list, index) else {
         return Err(PatternError::Malformed("entry vanished".into()));
     };
     let Some(instrs) = pair.get(1) else {
@@ -167,7 +184,7 @@ pub fn find_instructions(
             "the selected entry has no instructions".into(),
         ));
     };
-    match instrs.to_list() {
+    match instrs.list_items() {
         Some(instrs) => Ok(Some(instrs)),
         None => Err(PatternError::Malformed(format!(
             "the instructions of the selected entry are {instrs}, not a list"
@@ -176,7 +193,7 @@ pub fn find_instructions(
 }
 
 /// The `n`th element of a possibly improper list.
-fn nth_item(list: &Term, n: usize) -> Option<Term> {
+fn nth_item(list: &Term, n: usize) -> Option<&Term> {
     let mut cur = list;
     let mut n = n;
     loop {
@@ -184,7 +201,7 @@ fn nth_item(list: &Term, n: usize) -> Option<Term> {
             return None;
         };
         if let Some(item) = items.get(n) {
-            return Some(item.clone());
+            return Some(item);
         }
         n -= items.len();
         cur = tail.as_deref()?;

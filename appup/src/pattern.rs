@@ -12,11 +12,16 @@
 //! crashes with `badarg`) give [`PatternError::Invalid`].
 
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// Limits the size of a compiled pattern (bytes of regex program).
 const SIZE_LIMIT: usize = 1 << 21;
 /// PCRE's largest repetition count.
 const MAX_REPEAT: u32 = 65535;
+/// Patterns remembered by [`VsnRegex::compile_cached`] before it starts over.
+const CACHE_CAPACITY: usize = 4096;
+
 /// Deepest group nesting accepted (PCRE's own limit is 250).
 const MAX_DEPTH: usize = 200;
 
@@ -104,6 +109,34 @@ impl VsnRegex {
             newline_sensitive: t.newline_sensitive,
             word_boundary: t.word_boundary,
         })
+    }
+
+    /// Like [`VsnRegex::compile`], but remembers the result by the pattern
+    /// bytes (in a small process-wide cache), so that looking up versions
+    /// in many appups with the same patterns compiles each pattern once.
+    ///
+    /// ```
+    /// use appup::pattern::VsnRegex;
+    /// let a = VsnRegex::compile_cached(br"1\.0\.[0-9]").unwrap();
+    /// let b = VsnRegex::compile_cached(br"1\.0\.[0-9]").unwrap();
+    /// assert!(std::sync::Arc::ptr_eq(&a, &b));
+    /// assert!(a.whole_match("1.0.7").unwrap());
+    /// ```
+    pub fn compile_cached(bytes: &[u8]) -> Result<Arc<VsnRegex>, PatternError> {
+        type Cache = HashMap<Vec<u8>, Result<Arc<VsnRegex>, PatternError>>;
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = lock().get(bytes) {
+            return found.clone();
+        }
+        let compiled = VsnRegex::compile(bytes).map(Arc::new);
+        let mut map = lock();
+        if map.len() >= CACHE_CAPACITY {
+            map.clear();
+        }
+        map.insert(bytes.to_vec(), compiled.clone());
+        compiled
     }
 
     /// The translated pattern given to the `regex` crate.

@@ -209,7 +209,7 @@ fn one_entry(
         Direction::Up => (&top.apps, &b.apps),
         Direction::Down => (&b.apps, &top.apps),
     };
-    let mut instrs = translate(dir, &all, appls, pre_appls).map_err(|source| Error::Translate {
+    let mut instrs = translate(dir, all, appls, pre_appls).map_err(|source| Error::Translate {
         direction: dir_name(dir),
         base_vsn: b.release.vsn.clone(),
         source: Box::new(source),
@@ -232,8 +232,8 @@ fn appup_script(
     base_vsn: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Term>, Error> {
-    let appup = top.read_appup(app)?;
-    let path = top.appup_path(app);
+    let appup = top.appup(app)?;
+    let path = || top.appup_path(app);
     let items = appup.as_tuple().unwrap_or(&[]);
     if let Some(vsn) = items.first() {
         if vsn.as_string().as_deref() != Some(app.vsn.as_str()) {
@@ -244,20 +244,20 @@ fn appup_script(
         }
     }
     let list = items.get(if dir == Direction::Up { 1 } else { 2 });
-    if list.and_then(Term::to_list).is_none() {
+    if !list.is_some_and(Term::is_proper_list) {
         return Err(Error::AppupCrash {
-            path,
+            path: path(),
             message: format!("the {} list is not a list", dir_name(dir)),
         });
     }
     let crash = |e: appup::PatternError| Error::AppupCrash {
-        path: path.clone(),
+        path: path(),
         message: e.to_string(),
     };
-    match appup::find_instructions(&appup, base_vsn, dir).map_err(crash)? {
-        Some(instrs) => Ok(instrs),
+    match appup::find_instructions_ref(&appup, base_vsn, dir).map_err(crash)? {
+        Some(instrs) => Ok(instrs.into_owned()),
         None => Err(Error::NoRelup {
-            path: path.clone(),
+            path: path(),
             app: app.name.clone(),
             top_vsn: app.vsn.clone(),
             base_vsn: base_vsn.to_owned(),

@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod error;
+mod fxhash;
 pub mod generate;
 pub mod input;
 pub mod output;

@@ -255,6 +255,36 @@ pub struct LoadedRelease {
     pub apps: Vec<Application>,
     appups: AppupSource,
     trees: HashMap<String, Arc<Tree>>,
+    /// Appups already read, by application (name, dir): each file is read
+    /// and parsed at most once, when it is first needed.
+    appup_cache: AppupCache,
+}
+
+/// The outcome of reading one appup: its term, or the problem reported.
+type AppupRead = Result<Arc<Term>, String>;
+
+/// Memoized appup reads (shared by every direction and base release).
+#[derive(Default)]
+struct AppupCache(std::sync::Mutex<HashMap<(String, String), AppupRead>>);
+
+impl AppupCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), AppupRead>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Clone for AppupCache {
+    fn clone(&self) -> Self {
+        AppupCache(std::sync::Mutex::new(self.lock().clone()))
+    }
+}
+
+impl std::fmt::Debug for AppupCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AppupCache({} read)", self.lock().len())
+    }
 }
 
 impl LoadedRelease {
@@ -299,6 +329,7 @@ impl LoadedRelease {
             apps,
             appups: AppupSource::Trees,
             trees,
+            appup_cache: AppupCache::default(),
         })
     }
 
@@ -338,6 +369,7 @@ impl LoadedRelease {
             apps,
             appups: AppupSource::Memory(appups),
             trees: HashMap::new(),
+            appup_cache: AppupCache::default(),
         })
     }
 
@@ -352,31 +384,49 @@ impl LoadedRelease {
 
     /// Reads `app`'s appup term (`{Vsn, Up, Down}`).
     pub fn read_appup(&self, app: &Application) -> Result<Term, Error> {
-        let path = self.appup_path(app);
-        let problem = |problem: String| Error::AppupFile {
-            path: path.clone(),
-            problem,
+        self.appup(app).map(|t| (*t).clone())
+    }
+
+    /// `app`'s appup term, shared: read and parsed the first time it is
+    /// asked for, then remembered (errors included).
+    pub fn appup(&self, app: &Application) -> Result<Arc<Term>, Error> {
+        let key = (app.name.clone(), app.dir.clone());
+        let cached = self.appup_cache.lock().get(&key).cloned();
+        let result = match cached {
+            Some(r) => r,
+            None => {
+                let r = self.read_appup_uncached(app);
+                self.appup_cache.lock().insert(key, r.clone());
+                r
+            }
         };
+        result.map_err(|problem| Error::AppupFile {
+            path: self.appup_path(app),
+            problem,
+        })
+    }
+
+    fn read_appup_uncached(&self, app: &Application) -> AppupRead {
         let text = match &self.appups {
             AppupSource::Memory(texts) => texts
                 .get(&app.name)
                 .cloned()
-                .ok_or_else(|| problem("no such file".into()))?,
+                .ok_or_else(|| "no such file".to_owned())?,
             AppupSource::Trees => {
                 let tree = self
                     .trees
                     .get(&app.name)
-                    .ok_or_else(|| problem("no such file".into()))?;
+                    .ok_or_else(|| "no such file".to_owned())?;
                 let bytes = tree
                     .read(&join(&app.dir, &format!("{}.appup", app.name)))
-                    .ok_or_else(|| problem("cannot open file".into()))?;
-                decode(bytes).map_err(problem)?
+                    .ok_or_else(|| "cannot open file".to_owned())?;
+                decode(bytes)?
             }
         };
-        let term = first_term(&text).map_err(problem)?;
+        let term = first_term(&text)?;
         match term.as_tuple() {
-            Some([_, _, _]) => Ok(term),
-            _ => Err(problem(format!("not {{Vsn, UpFrom, DownTo}}: {term}"))),
+            Some([_, _, _]) => Ok(Arc::new(term)),
+            _ => Err(format!("not {{Vsn, UpFrom, DownTo}}: {term}")),
         }
     }
 }

@@ -6,9 +6,11 @@
 //! Tarjan pass for the strong components, one Kahn pass per group.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use appup::Direction;
+
+use crate::fxhash::FxHashMap;
 use erlterm::Term;
 
 use super::syntax::{atom, elems, tag};
@@ -19,10 +21,10 @@ use crate::error::TranslateError;
 const DEP_INSTRS: [&str; 3] = ["update", "load_module", "delete_module"];
 
 /// One dependency instruction.
-struct Dep {
+struct Dep<'a> {
     /// Position in the `After` list.
     pos: usize,
-    instr: Term,
+    instr: &'a Term,
     /// Indices (into the dependency list) of the modules it depends on.
     edges: Vec<usize>,
 }
@@ -39,21 +41,19 @@ pub(super) fn translate_dependent(
     appls: &[Application],
 ) -> Res<(Vec<Term>, Vec<Term>)> {
     let deps = dependency_graph(&after)?;
+    if deps.is_empty() {
+        return Ok((Vec::new(), after));
+    }
     let group_of = weak_components(&deps);
     let order = group_orders(&deps, &group_of);
     let libs = module_owners(appls);
-    let mut dep_at: HashMap<usize, usize> = HashMap::new();
-    for (n, d) in deps.iter().enumerate() {
-        dep_at.insert(d.pos, n);
-    }
+    // Each group is lowered where its first instruction was.
+    let mut lowered: FxHashMap<usize, Vec<Term>> = FxHashMap::default();
+    let mut is_dep = vec![false; after.len()];
     let mut done = vec![false; deps.len()];
     let mut new_loc = Vec::new();
-    let mut new_after = Vec::with_capacity(after.len());
-    for (pos, instr) in after.into_iter().enumerate() {
-        let Some(&n) = dep_at.get(&pos) else {
-            new_after.push(instr);
-            continue;
-        };
+    for (n, d) in deps.iter().enumerate() {
+        is_dep[d.pos] = true;
         if done[n] {
             continue;
         }
@@ -61,10 +61,19 @@ pub(super) fn translate_dependent(
         for &m in members {
             done[m] = true;
         }
-        let group: Vec<&Term> = members.iter().map(|&m| &deps[m].instr).collect();
+        let group: Vec<&Term> = members.iter().map(|&m| deps[m].instr).collect();
         let (loc, low) = lower(mode, &group, &libs)?;
         new_loc.extend(loc);
-        new_after.extend(low);
+        lowered.insert(d.pos, low);
+    }
+    drop(deps);
+    let mut new_after = Vec::with_capacity(after.len());
+    for (pos, instr) in after.into_iter().enumerate() {
+        if let Some(low) = lowered.remove(&pos) {
+            new_after.extend(low);
+        } else if !is_dep[pos] {
+            new_after.push(instr);
+        }
     }
     Ok((new_loc, new_after))
 }
@@ -73,30 +82,32 @@ fn is_dep(i: &Term) -> bool {
     tag(i).is_some_and(|t| DEP_INSTRS.contains(&t))
 }
 
-fn module_name(t: &Term) -> String {
-    t.as_atom().unwrap_or_default().to_owned()
+fn module_name(t: &Term) -> &str {
+    t.as_atom().unwrap_or_default()
 }
 
-fn dependency_graph(after: &[Term]) -> Res<Vec<Dep>> {
-    let mut index: HashMap<String, usize> = HashMap::new();
+fn dependency_graph(after: &[Term]) -> Res<Vec<Dep<'_>>> {
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     let mut deps = Vec::new();
     for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
         let items = i.as_tuple().unwrap_or(&[]);
         let m = items.get(1).map(module_name).unwrap_or_default();
-        if index.insert(m.clone(), deps.len()).is_some() {
-            return Err(TranslateError::MuldefModule(m));
+        if index.insert(m, deps.len()).is_some() {
+            return Err(TranslateError::MuldefModule(m.to_owned()));
         }
         deps.push(Dep {
             pos,
-            instr: i.clone(),
+            instr: i,
             edges: Vec::new(),
         });
     }
     for d in &mut deps {
         let items = d.instr.as_tuple().unwrap_or(&[]);
-        for target in items.last().and_then(elems).unwrap_or_default() {
-            let name = module_name(&target);
-            let &to = index.get(&name).ok_or(TranslateError::UndefModule(name))?;
+        for target in items.last().and_then(elems).unwrap_or_default().iter() {
+            let name = module_name(target);
+            let &to = index
+                .get(name)
+                .ok_or_else(|| TranslateError::UndefModule(name.to_owned()))?;
             d.edges.push(to);
         }
     }
@@ -125,7 +136,7 @@ fn weak_components(deps: &[Dep]) -> Vec<usize> {
             }
         }
     }
-    let mut number: HashMap<usize, usize> = HashMap::new();
+    let mut number: FxHashMap<usize, usize> = FxHashMap::default();
     (0..deps.len())
         .map(|n| {
             let r = root(&mut parent, n);
@@ -240,8 +251,9 @@ fn group_orders(deps: &[Dep], group_of: &[usize]) -> Vec<Vec<usize>> {
 }
 
 /// Module → (application, version) of the release moved to (first wins).
-fn module_owners(appls: &[Application]) -> HashMap<&str, (&str, &str)> {
-    let mut owners = HashMap::new();
+fn module_owners(appls: &[Application]) -> FxHashMap<&str, (&str, &str)> {
+    let n = appls.iter().map(|a| a.modules.len()).sum();
+    let mut owners = FxHashMap::with_capacity_and_hasher(n, Default::default());
     for a in appls {
         for m in &a.modules {
             owners
@@ -315,7 +327,7 @@ impl<'a> DepOp<'a> {
 fn lower(
     mode: Direction,
     group: &[&Term],
-    libs: &HashMap<&str, (&str, &str)>,
+    libs: &FxHashMap<&str, (&str, &str)>,
 ) -> Res<(Vec<Term>, Vec<Term>)> {
     let ops: Vec<DepOp> = group.iter().map(|i| DepOp::of(i)).collect::<Res<_>>()?;
     let updates: Vec<&Update> = ops
@@ -391,12 +403,12 @@ fn lower(
     }
     match mode {
         Direction::Up => {
-            low.extend(load_remove.iter().rev().flatten().cloned());
+            low.extend(load_remove.into_iter().rev().flatten());
             low.extend(code_change("up", &|_| true));
         }
         Direction::Down => {
             low.extend(code_change("down", &|t| t.as_atom() == Some("dynamic")));
-            low.extend(load_remove.iter().flatten().cloned());
+            low.extend(load_remove.into_iter().flatten());
             low.extend(code_change("down", &|t| t.as_atom() == Some("static")));
         }
     }

@@ -4,6 +4,7 @@
 mod depend;
 mod syntax;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use appup::Direction;
@@ -11,6 +12,7 @@ use erlterm::Term;
 
 use crate::app::Application;
 use crate::error::TranslateError;
+use crate::fxhash::FxHashMap;
 use syntax::{atom, elems, tag};
 
 type Res<T> = Result<T, TranslateError>;
@@ -19,7 +21,7 @@ type Res<T> = Result<T, TranslateError>;
 /// list. `appls` is the release moved to, `pre_appls` the release moved from.
 pub(crate) fn translate(
     mode: Direction,
-    scripts: &[Vec<Term>],
+    scripts: Vec<Vec<Term>>,
     appls: &[Application],
     pre_appls: &[Application],
 ) -> Res<Vec<Term>> {
@@ -34,7 +36,7 @@ pub(crate) fn translate(
     let before: Vec<Term> = before.into_iter().map(normalize).collect();
     let after: Vec<Term> = after.into_iter().map(normalize).collect();
     check_script(&before, &after)?;
-    let after = application_instrs(&after, appls, pre_appls)?;
+    let after = application_instrs(after, appls, pre_appls)?;
     let after: Vec<Term> = after.into_iter().map(add_module_to_load).collect();
     let (new_loc, after) = depend::translate_dependent(mode, after, appls)?;
     let mut before = before;
@@ -52,7 +54,7 @@ fn is_ponr(t: &Term) -> bool {
 }
 
 /// Splits every script at its `point_of_no_return` and concatenates the parts.
-fn merge_scripts(scripts: &[Vec<Term>]) -> Res<(Vec<Term>, Vec<Term>)> {
+fn merge_scripts(scripts: Vec<Vec<Term>>) -> Res<(Vec<Term>, Vec<Term>)> {
     let mut before = Vec::new();
     let mut after = Vec::new();
     for script in scripts {
@@ -96,32 +98,19 @@ fn split_script(script: Vec<Term>) -> Res<(Vec<Term>, Vec<Term>)> {
 
 /// `update`/6,7 → /8, `add_module`/2 → /3, `delete_module`/2 → /3.
 fn normalize(i: Term) -> Term {
-    let Some(items) = i.as_tuple() else { return i };
-    let default = atom("default");
-    let dynamic = atom("dynamic");
-    let Some((tag, args)) = items.split_first() else {
-        return i;
-    };
-    let new = match (tag.as_atom(), args) {
-        (Some("update"), [m, rest @ ..]) if items.len() == 6 => {
-            let mut v = vec![tag.clone(), m.clone(), dynamic, default];
-            v.extend_from_slice(rest);
-            v
+    let Term::Tuple(mut items) = i else { return i };
+    match (items.first().and_then(Term::as_atom), items.len()) {
+        (Some("update"), 6) => {
+            items.splice(2..2, [atom("dynamic"), atom("default")]);
         }
-        (Some("update"), [m, rest @ ..]) if items.len() == 7 => {
-            let mut v = vec![tag.clone(), m.clone(), dynamic];
-            v.extend_from_slice(rest);
-            v
-        }
-        (Some("add_module" | "delete_module"), [m]) => {
-            vec![tag.clone(), m.clone(), Term::nil()]
-        }
-        _ => return i,
-    };
-    Term::tuple(new)
+        (Some("update"), 7) => items.insert(2, atom("dynamic")),
+        (Some("add_module" | "delete_module"), 2) => items.push(Term::nil()),
+        _ => {}
+    }
+    Term::Tuple(items)
 }
 
-fn atoms_of(t: &Term) -> Vec<Term> {
+fn atoms_of(t: &Term) -> Cow<'_, [Term]> {
     elems(t).unwrap_or_default()
 }
 
@@ -137,7 +126,7 @@ fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
     for i in before {
         if let Some([_, spec]) = i.as_tuple().filter(|_| is_instr(i, "load_object_code")) {
             if let Some([_, _, mods]) = spec.as_tuple() {
-                objects.extend(atoms_of(mods));
+                objects.extend(atoms_of(mods).iter().cloned());
             }
         }
     }
@@ -155,7 +144,7 @@ fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
             .iter()
             .filter(|i| is_instr(i, name))
             .filter_map(|i| i.as_tuple().and_then(|t| t.get(1)).and_then(elems))
-            .flatten()
+            .flat_map(Cow::into_owned)
             .collect()
     };
     let suspended: Vec<Term> = collect("suspend")
@@ -224,57 +213,79 @@ fn add_modules(mods: Vec<Term>) -> impl Iterator<Item = Term> {
         .map(|m| Term::tuple(vec![atom("add_module"), m, Term::nil()]))
 }
 
+/// Applications by name; the first of each name, as a search from the
+/// front finds it.
+fn index_apps(set: &[Application]) -> FxHashMap<&str, &Application> {
+    let mut m = FxHashMap::with_capacity_and_hasher(set.len(), Default::default());
+    for a in set.iter().rev() {
+        m.insert(a.name.as_str(), a);
+    }
+    m
+}
+
 /// `add_application`, `remove_application`, `restart_application`.
 fn application_instrs(
-    after: &[Term],
+    after: Vec<Term>,
     appls: &[Application],
     pre_appls: &[Application],
 ) -> Res<Vec<Term>> {
-    let find = |set: &'_ [Application], name: &str| set.iter().find(|a| a.name == name).cloned();
+    let is_app_instr = |i: &Term| {
+        matches!(
+            tag(i),
+            Some("add_application" | "remove_application" | "restart_application")
+        )
+    };
+    if !after.iter().any(is_app_instr) {
+        return Ok(after);
+    }
+    let (post_index, pre_index) = (index_apps(appls), index_apps(pre_appls));
     let mut out = Vec::with_capacity(after.len());
     for i in after {
         let items = i.as_tuple().unwrap_or(&[]);
         let name = items.get(1).and_then(Term::as_atom).unwrap_or("");
-        match (tag(i), items) {
+        match (tag(&i), items) {
             (Some("add_application"), [_, app_name, ty]) => {
-                let app = find(appls, name)
+                let app = post_index
+                    .get(name)
                     .ok_or_else(|| TranslateError::NoSuchApplication(name.into()))?;
-                out.extend(add_modules(mod_atoms(&app)));
+                out.extend(add_modules(mod_atoms(app)));
                 out.extend(start_instr(app_name, ty));
             }
             (Some("remove_application"), [_, app_name]) => {
-                if find(appls, name).is_some() {
+                if post_index.contains_key(name) {
                     return Err(TranslateError::RemovedApplicationPresent(name.into()));
                 }
-                let pre = find(pre_appls, name)
+                let pre = pre_index
+                    .get(name)
                     .ok_or_else(|| TranslateError::NoSuchApplication(name.into()))?;
-                out.extend(stop_and_remove(app_name, mod_atoms(&pre)));
+                out.extend(stop_and_remove(app_name, mod_atoms(pre)));
                 out.push(apply("application", "unload", vec![app_name.clone()]));
             }
             (Some("restart_application"), [_, app_name]) => {
                 let no_such = || TranslateError::NoSuchApplication(name.into());
-                let pre = find(pre_appls, name).ok_or_else(no_such)?;
-                let post = find(appls, name).ok_or_else(no_such)?;
-                out.extend(stop_and_remove(app_name, mod_atoms(&pre)));
-                out.extend(add_modules(mod_atoms(&post)));
+                let pre = pre_index.get(name).ok_or_else(no_such)?;
+                let post = post_index.get(name).ok_or_else(no_such)?;
+                out.extend(stop_and_remove(app_name, mod_atoms(pre)));
+                out.extend(add_modules(mod_atoms(post)));
                 out.extend(start_instr(app_name, &atom(post.start_type.name())));
             }
-            _ => out.push(i.clone()),
+            _ => out.push(i),
         }
     }
     Ok(out)
 }
 
+/// `{add_module, Mod, DepMods}` → `{load_module, Mod, brutal_purge, brutal_purge, DepMods}`.
 fn add_module_to_load(i: Term) -> Term {
-    match i.as_tuple() {
-        Some([t, m, deps]) if t.as_atom() == Some("add_module") => Term::tuple(vec![
-            atom("load_module"),
-            m.clone(),
-            atom("brutal_purge"),
-            atom("brutal_purge"),
-            deps.clone(),
-        ]),
-        _ => i,
+    match i {
+        Term::Tuple(mut items)
+            if items.len() == 3 && items.first().and_then(Term::as_atom) == Some("add_module") =>
+        {
+            items.splice(0..1, [atom("load_module")]);
+            items.splice(2..2, [atom("brutal_purge"), atom("brutal_purge")]);
+            Term::Tuple(items)
+        }
+        other => other,
     }
 }
 
@@ -285,59 +296,73 @@ fn merge_load_object_code(before: Vec<Term>) -> Res<Vec<Term>> {
         .into_iter()
         .partition(|i| is_instr(i, "load_object_code"));
     // (app, vsn, mods) per instruction
-    type Spec = (Term, Term, Vec<Term>);
+    type Spec<'a> = (&'a Term, &'a Term, Cow<'a, [Term]>);
     let specs: Vec<Spec> = locs
         .iter()
         .filter_map(|i| match i.as_tuple()?.get(1)?.as_tuple()? {
-            [app, vsn, mods, ..] => Some((app.clone(), vsn.clone(), atoms_of(mods))),
+            [app, vsn, mods, ..] => Some((app, vsn, atoms_of(mods))),
             _ => None,
         })
         .collect();
     // (app, vsn of its first spec, its specs)
-    let mut groups: Vec<(Term, Term, Vec<&Spec>)> = Vec::new();
-    let mut by_app: BTreeMap<Term, usize> = BTreeMap::new();
+    let mut groups: Vec<(&Term, &Term, Vec<&Spec>)> = Vec::new();
+    // applications are atoms (`check_op`); any other term is found by order
+    let mut by_atom: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut by_term: BTreeMap<&Term, usize> = BTreeMap::new();
     for spec @ (app, vsn, _) in &specs {
-        match by_app.get(app).and_then(|&g| groups.get_mut(g)) {
+        let found = match app.as_atom() {
+            Some(a) => by_atom.get(a),
+            None => by_term.get(app),
+        };
+        match found.and_then(|&g| groups.get_mut(g)) {
             Some(group) => group.2.push(spec),
             None => {
-                by_app.insert(app.clone(), groups.len());
-                groups.push((app.clone(), vsn.clone(), vec![spec]));
+                match app.as_atom() {
+                    Some(a) => by_atom.insert(a, groups.len()),
+                    None => by_term.insert(app, groups.len()),
+                };
+                groups.push((app, vsn, vec![spec]));
             }
         }
     }
     let mut out = Vec::with_capacity(groups.len() + rest.len());
     for (app, vsn, members) in &groups {
-        if let Some(other) = members.iter().rev().find(|s| s.1 != *vsn) {
+        if let Some(other) = members.iter().rev().find(|s| !same_term(s.1, vsn)) {
             return Err(TranslateError::ConflictingVersions {
                 app: app.as_atom().unwrap_or_default().to_owned(),
-                vsn1: vsn.clone(),
+                vsn1: (*vsn).clone(),
                 vsn2: other.1.clone(),
             });
         }
-        // union(A, B) = [a in A, a not in B] ++ B, folded from the right
-        let mut merged: std::collections::VecDeque<Term> = Default::default();
-        let mut seen: BTreeSet<Term> = BTreeSet::new();
+        // union(A, B) = [a in A, a not in B] ++ B, folded from the right:
+        // collected back to front, then reversed
+        let mut merged_rev: Vec<&Term> = Vec::new();
+        let mut seen: BTreeSet<&Term> = BTreeSet::new();
         for spec in members.iter().rev() {
-            let fresh: Vec<Term> = spec
-                .2
-                .iter()
-                .filter(|m| !seen.contains(*m))
-                .cloned()
-                .collect();
-            for m in fresh.into_iter().rev() {
-                seen.insert(m.clone());
-                merged.push_front(m);
+            let fresh_from = merged_rev.len();
+            merged_rev.extend(spec.2.iter().rev().filter(|m| !seen.contains(*m)));
+            if let Some(fresh) = merged_rev.get(fresh_from..) {
+                seen.extend(fresh.iter().copied());
             }
         }
         let spec = Term::tuple(vec![
-            app.clone(),
-            vsn.clone(),
-            Term::list(merged.into_iter().collect()),
+            (*app).clone(),
+            (*vsn).clone(),
+            Term::list(merged_rev.into_iter().rev().cloned().collect()),
         ]);
         out.push(Term::tuple(vec![atom("load_object_code"), spec]));
     }
     out.extend(rest);
     Ok(out)
+}
+
+/// `a =:= b`, quickly for the usual atoms and string literals.
+fn same_term(a: &Term, b: &Term) -> bool {
+    match (a, b) {
+        (Term::String(x), Term::String(y)) => x == y,
+        (Term::Atom(x), Term::Atom(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 /// `restart_new_emulator` first (up) or a `restart_emulator` last (down);

@@ -1,6 +1,8 @@
 //! Expansion of short forms and the syntax check of instructions
 //! (`systools_rc:expand_script/1`, `check_op/1`).
 
+use std::borrow::Cow;
+
 use erlterm::Term;
 
 use crate::error::TranslateError;
@@ -18,8 +20,8 @@ pub(crate) fn tag(t: &Term) -> Option<&str> {
 }
 
 /// Elements of a proper list (strings included); `None` otherwise.
-pub(crate) fn elems(t: &Term) -> Option<Vec<Term>> {
-    t.to_list()
+pub(crate) fn elems(t: &Term) -> Option<Cow<'_, [Term]>> {
+    t.list_items()
 }
 
 fn is_list(t: &Term) -> bool {
@@ -32,14 +34,18 @@ fn is_tuple(t: &Term) -> bool {
 
 /// Expands one appup script: short forms get their defaults, nested lists
 /// are spliced in (unexpanded).
-pub(crate) fn expand_script(script: &[Term]) -> Vec<Term> {
+pub(crate) fn expand_script(script: Vec<Term>) -> Vec<Term> {
     let mut out = Vec::with_capacity(script.len());
     for i in script {
-        match expand(i) {
-            Some(e) => out.push(e),
-            None => match elems(i) {
+        if let Some(e) = expand(&i) {
+            out.push(e);
+            continue;
+        }
+        match i {
+            Term::List(nested, None) => out.extend(nested),
+            other => match other.to_list() {
                 Some(nested) => out.extend(nested),
-                None => out.push(i.clone()),
+                None => out.push(other),
             },
         }
     }
@@ -176,10 +182,10 @@ fn check_mfa(m: &Term, f: &Term, a: &Term) -> Check {
 }
 
 fn check_code_change(l: &Term) -> Check {
-    for x in elems(l).ok_or_else(|| bad("bad_list", l))? {
+    for x in elems(l).ok_or_else(|| bad("bad_list", l))?.iter() {
         match x.as_tuple() {
             Some([m, _]) => check_mod(m)?,
-            _ => return Err(bad("bad_code_change", &x)),
+            _ => return Err(bad("bad_code_change", x)),
         }
     }
     Ok(())
@@ -277,13 +283,13 @@ pub(crate) fn check_op(i: &Term) -> Check {
         },
         ("purge" | "resume" | "stop" | "start", [mods]) => check_mods(mods),
         ("suspend", [mods]) => {
-            for x in elems(mods).ok_or_else(|| bad("bad_list", mods))? {
+            for x in elems(mods).ok_or_else(|| bad("bad_list", mods))?.iter() {
                 match x.as_tuple() {
                     Some([m, t]) => {
                         check_mod(m)?;
                         check_timeout(t)?;
                     }
-                    _ => check_mod(&x)?,
+                    _ => check_mod(x)?,
                 }
             }
             Ok(())
