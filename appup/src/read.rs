@@ -8,38 +8,7 @@ use crate::model::AppupError;
 /// `%` or the end), skipping strings, quoted atoms, character literals and
 /// comments. `None` if there is none.
 pub fn first_dot_end(text: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'%' => {
-                while b.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                while let Some(&c) = b.get(i).filter(|&&c| c != q) {
-                    i += if c == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'$' => {
-                i += 1;
-                if b.get(i) == Some(&b'\\') {
-                    i += 1;
-                }
-            }
-            b'.' => {
-                let next = b.get(i + 1);
-                if next.map_or(true, |c| c.is_ascii_whitespace() || *c == b'%') {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    erlterm::first_term_end(text)
 }
 
 /// Where `offset` is, as a span of one byte.

@@ -211,6 +211,61 @@ pub fn validate(src: &str) -> Result<usize, Error> {
     Ok(n)
 }
 
+/// Byte offset just past the first end-of-term dot of `text` (a `.`
+/// followed by whitespace, `%` or the end), skipping strings, quoted atoms,
+/// character literals and comments; `None` if there is none, also when a
+/// string or quoted atom is left open.
+///
+/// This is how readers that take only the first term find it without
+/// scanning the rest, which may not even be valid: `systools_lib:read_term/1`
+/// for appups, and the VM reading `sys.config`.
+///
+/// ```
+/// assert_eq!(erlterm::first_term_end("{a}. junk \"open"), Some(4));
+/// assert_eq!(erlterm::first_term_end("{\"1. 0\", $., '. ', 1.5}. x"), Some(24));
+/// assert_eq!(erlterm::first_term_end("{a}"), None);
+/// assert_eq!(erlterm::first_term_end("{\"a}. "), None);
+/// ```
+pub fn first_term_end(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'%' => {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while let Some(&c) = b.get(i).filter(|&&c| c != q) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                }
+                if i >= b.len() {
+                    return None;
+                }
+                i += 1;
+            }
+            b'$' => {
+                i += 1;
+                if b.get(i) == Some(&b'\\') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'.' => {
+                // OTP's whitespace is every byte up to the space.
+                if b.get(i + 1).map_or(true, |&c| c <= b' ' || c == b'%') {
+                    return Some(i + 1);
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Reads a file as `file:consult/1` does.
 ///
 /// File-system failures are [`ErrorKind::Io`] with OTP's POSIX name

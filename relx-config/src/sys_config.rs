@@ -100,7 +100,7 @@ impl SysConfig {
 
 /// The one list term of a file, by the VM's scanning rules.
 fn first_list(text: &str) -> Result<Node> {
-    let Some(end) = first_dot(text) else {
+    let Some(end) = erlterm::first_term_end(text) else {
         return Err(Error::rejected("no ending <dot> found", None));
     };
     let nodes = erlterm::parse_nodes(&format!("{} ", &text[..end]))?;
@@ -249,50 +249,6 @@ fn distributed_ok(t: &Term) -> bool {
 
 // ---------------------------------------------------------------------
 // Scanning like `erl_scan:tokens/3` up to the first dot.
-
-/// Byte offset just after the first dot token (a `.` followed by
-/// whitespace, `%` or the end), skipping strings, quoted atoms, char
-/// literals and comments. `None` if there is none (also when a string is
-/// left open: the VM then says "no ending <dot> found").
-fn first_dot(text: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'%' => {
-                while b.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                while let Some(&c) = b.get(i).filter(|&&c| c != q) {
-                    i += if c == b'\\' { 2 } else { 1 };
-                }
-                if i >= b.len() {
-                    return None;
-                }
-                i += 1;
-            }
-            b'$' => {
-                i += 1;
-                if b.get(i) == Some(&b'\\') {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'.' => {
-                let next = b.get(i + 1);
-                if next.map_or(true, |c| *c <= b' ' || *c == b'%') {
-                    return Some(i + 1);
-                }
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
 
 /// What `application_controller:only_ws/1` accepts after the term.
 fn only_ws(rest: &str) -> bool {

@@ -51,23 +51,12 @@ pub(crate) fn first_term(text: &str) -> Result<Term, String> {
     }
 }
 
-/// Decodes a term file: UTF-8, or Latin-1 when a `coding: latin-1` comment says so.
+/// Decodes a term file as OTP reads it: UTF-8, or Latin-1 when epp's
+/// `coding: latin-1` comment says so (erlterm's detection).
 pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let bytes = e.into_bytes();
-            let head: String = bytes.iter().take(200).map(|&b| b as char).collect();
-            let first_lines: Vec<&str> = head.lines().take(2).collect();
-            if first_lines
-                .iter()
-                .any(|l| l.contains("coding: latin-1") || l.contains("coding: iso-8859-1"))
-            {
-                Ok(bytes.iter().map(|&b| b as char).collect())
-            } else {
-                Err("invalid UTF-8".into())
-            }
-        }
+    match erlterm::encoding::detect(&bytes) {
+        erlterm::encoding::Encoding::Latin1 => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
+        _ => String::from_utf8(bytes).map_err(|_| "invalid UTF-8".to_string()),
     }
 }
 
