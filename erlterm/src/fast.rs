@@ -176,6 +176,53 @@ fn is_name_byte(b: u8) -> bool {
     NAME_BYTE[usize::from(b)]
 }
 
+/// `splat(b)` repeats byte `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// High bit of each byte of `word` set where that byte is `>= n`, for words
+/// of ASCII bytes and `1 <= n <= 0x80` (then `byte + 0x80 - n <= 0xFE`: no
+/// carry crosses into the next byte).
+#[inline]
+const fn bytes_at_least(word: u64, n: u8) -> u64 {
+    word.wrapping_add(splat(0x80 - n)) & splat(0x80)
+}
+
+/// High bit of each byte of an ASCII `word` set where the byte is in `lo..=hi`.
+#[inline]
+const fn bytes_in(word: u64, lo: u8, hi: u8) -> u64 {
+    bytes_at_least(word, lo) & !bytes_at_least(word, hi + 1)
+}
+
+/// The end of a run of name bytes (`[A-Za-z0-9_@]`) starting at `pos`:
+/// eight bytes at a time, since atoms are most of what config and appup
+/// files hold. A non-ASCII byte ends the run too (the caller checks it).
+#[inline]
+fn name_end(s: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = s.get(pos..pos + 8) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(bytes);
+        let ascii = !word & splat(0x80);
+        // Keep non-ASCII bytes out of the range tests (they end the run).
+        let w = word & splat(0x7F);
+        let name = bytes_in(w, b'0', b'9')
+            | bytes_in(w, b'@', b'Z')
+            | bytes_in(w, b'_', b'_')
+            | bytes_in(w, b'a', b'z');
+        let stop = !(name & ascii) & splat(0x80);
+        if stop != 0 {
+            return pos + (stop.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while s.get(pos).is_some_and(|&b| is_name_byte(b)) {
+        pos += 1;
+    }
+    pos
+}
+
 struct Fast<'a, O> {
     /// Finished elements of the containers being read, innermost last:
     /// each container takes its own elements off the top, so every
@@ -299,11 +346,7 @@ impl<'a, O: Output> Fast<'a, O> {
     #[inline]
     fn bare_atom(&mut self) -> Option<O> {
         let start = self.pos;
-        let mut end = start + 1;
-        while self.s.get(end).is_some_and(|&b| is_name_byte(b)) {
-            end += 1;
-        }
-        self.pos = end;
+        self.pos = name_end(self.s, start + 1);
         if self.peek().is_some_and(|b| b >= 0x80) {
             return None;
         }
@@ -586,7 +629,12 @@ impl<'a, O: Output> Fast<'a, O> {
                 b'"' => loop {
                     if O::BUILD {
                         let part = self.quoted(b'"')?;
-                        bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
+                        if bytes.is_empty() && part.is_ascii() {
+                            // The common `<<"text">>`: the string's buffer is the binary.
+                            bytes = part.into_bytes();
+                        } else {
+                            bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
+                        }
                         len = bytes.len();
                     } else {
                         let start = self.pos;
@@ -707,6 +755,39 @@ mod tests {
             "[a||b].",
         ] {
             assert!(fast(src).is_none(), "{src}");
+        }
+    }
+
+    #[test]
+    fn name_end_agrees_with_the_byte_table() {
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let len = (rng % 24) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    // Mostly name bytes, sometimes anything.
+                    match rng % 8 {
+                        0 => (rng >> 8) as u8,
+                        _ => b"aZ09_@x"[(rng >> 8) as usize % 7],
+                    }
+                })
+                .collect();
+            for start in 0..=bytes.len() {
+                let want = start
+                    + bytes[start..]
+                        .iter()
+                        .position(|&b| !is_name_byte(b))
+                        .unwrap_or(bytes.len() - start);
+                assert_eq!(name_end(&bytes, start), want, "{bytes:?} from {start}");
+            }
+        }
+        for b in 0..=255u8 {
+            let word = [b; 9];
+            let want = if is_name_byte(b) { 9 } else { 0 };
+            assert_eq!(name_end(&word, 0), want, "byte {b:#x}");
         }
     }
 

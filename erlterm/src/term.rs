@@ -535,7 +535,7 @@ impl Term {
 }
 
 /// Sorts entries by map-key order; for equal keys the last one wins.
-pub(crate) fn normalize_map(entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
+pub(crate) fn normalize_map(mut entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
     // Most maps are written in order without duplicates: keep them as they are.
     if entries
         .windows(2)
@@ -543,18 +543,17 @@ pub(crate) fn normalize_map(entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
     {
         return entries;
     }
-    let mut indexed: Vec<(usize, (Term, Term))> = entries.into_iter().enumerate().collect();
-    indexed.sort_by(|(ia, (ka, _)), (ib, (kb, _))| ka.cmp_map_key(kb).then(ib.cmp(ia)));
-    let mut out: Vec<(Term, Term)> = Vec::with_capacity(indexed.len());
-    for (_, (k, v)) in indexed {
-        if let Some((last, _)) = out.last() {
-            if last.cmp_map_key(&k) == Ordering::Equal {
-                continue;
-            }
+    // A stable sort keeps equal keys in source order, so the last of each
+    // run of equal keys is the one that wins; sorted in place, no new vector.
+    entries.sort_by(|(a, _), (b, _)| a.cmp_map_key(b));
+    entries.dedup_by(|later, kept| {
+        let duplicate = later.0.cmp_map_key(&kept.0) == Ordering::Equal;
+        if duplicate {
+            std::mem::swap(later, kept);
         }
-        out.push((k, v));
-    }
-    out
+        duplicate
+    });
+    entries
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -1,0 +1,47 @@
+//! Quick throughput check between criterion runs:
+//! `throughput FILE.config FILE.json [ROUNDS]` prints MB/s of erlterm
+//! (`Term`, validate) and serde_json (`Value`, `IgnoredAny`), best of ROUNDS.
+//! With `ONLY=term`, only the `Term` loop runs (for profiling).
+
+use serde::de::IgnoredAny;
+use std::time::Instant;
+
+fn best_mb_s(bytes: usize, rounds: usize, mut f: impl FnMut() -> bool) -> f64 {
+    let mut best = f64::INFINITY;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        assert!(f(), "input rejected");
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    bytes as f64 / 1e6 / best
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(erl), Some(json)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: throughput FILE FILE.json [ROUNDS]");
+        std::process::exit(2);
+    };
+    let rounds = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(10);
+    let erl = std::fs::read_to_string(erl).expect("read erlang file");
+    let json = std::fs::read_to_string(json).expect("read json file");
+    if std::env::var("ONLY").as_deref() == Ok("term") {
+        // For profiling the building path alone.
+        let term = best_mb_s(erl.len(), rounds, || erlterm::parse_str(&erl).is_ok());
+        println!("term {term:.0} MB/s");
+        return;
+    }
+    let term = best_mb_s(erl.len(), rounds, || erlterm::parse_str(&erl).is_ok());
+    let validate = best_mb_s(erl.len(), rounds, || erlterm::validate(&erl).is_ok());
+    let value = best_mb_s(json.len(), rounds, || {
+        serde_json::from_str::<serde_json::Value>(&json).is_ok()
+    });
+    let ignored = best_mb_s(json.len(), rounds, || {
+        serde_json::from_str::<IgnoredAny>(&json).is_ok()
+    });
+    println!(
+        "term {term:.0} MB/s  value {value:.0} MB/s  ratio {:.2}x | validate {validate:.0} MB/s  ignored {ignored:.0} MB/s  ratio {:.2}x",
+        term / value,
+        validate / ignored
+    );
+}
