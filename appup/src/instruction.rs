@@ -1070,7 +1070,7 @@ mod tests {
                         })
                         .collect(),
                 ),
-                Term::List(xs, None) => NodeKind::List(
+                Term::List(xs) => NodeKind::List(
                     xs.iter()
                         .map(|x| Node {
                             span: sp,

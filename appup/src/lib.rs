@@ -87,7 +87,9 @@ pub enum Direction {
 /// ```
 pub fn version_matches(pattern: &Term, vsn: &str) -> Result<bool, PatternError> {
     match pattern {
-        Term::String(_) | Term::List(..) => Ok(pattern.as_string().is_some_and(|s| s == vsn)),
+        Term::String(_) | Term::List(_) | Term::ImproperList(_) => {
+            Ok(pattern.as_string().is_some_and(|s| s == vsn))
+        }
         Term::Bitstring(b) if b.is_binary() => {
             VsnRegex::compile_cached(b.bytes())?.whole_match(vsn)
         }
@@ -104,15 +106,11 @@ pub fn search(entries: &Term, vsn: &str) -> Result<Option<usize>, PatternError> 
     let mut index = 0;
     loop {
         let (items, tail) = match cur {
-            Term::List(items, tail) => (items.as_slice(), tail.as_deref()),
-            Term::String(s) if s.is_empty() => return Ok(None),
             // Integers are never 2-tuples: a string walks to its end.
             Term::String(_) => return Ok(None),
-            other => {
-                return Err(PatternError::Malformed(format!(
-                    "entry list ends in {other}, not []"
-                )))
-            }
+            other => other.list_parts().ok_or_else(|| {
+                PatternError::Malformed(format!("entry list ends in {other}, not []"))
+            })?,
         };
         for item in items {
             if let Some([spec, _]) = item.as_tuple() {
@@ -197,13 +195,11 @@ fn nth_item(list: &Term, n: usize) -> Option<&Term> {
     let mut cur = list;
     let mut n = n;
     loop {
-        let Term::List(items, tail) = cur else {
-            return None;
-        };
+        let (items, tail) = cur.list_parts()?;
         if let Some(item) = items.get(n) {
             return Some(item);
         }
         n -= items.len();
-        cur = tail.as_deref()?;
+        cur = tail?;
     }
 }

@@ -521,13 +521,16 @@ fn is_literal(t: &Term) -> bool {
 }
 
 fn set_app_term(t: &Term, version: &str) -> Term {
-    let Some([tag, name, Term::List(props, tail)]) = t.as_tuple() else {
+    let Some((tag, name, (props, tail))) = t.as_tuple().and_then(|els| match els {
+        [tag, name, list] => Some((tag, name, list.list_parts()?)),
+        _ => None,
+    }) else {
         return t.clone();
     };
     if tag.as_atom() != Some("application") {
         return t.clone();
     }
-    let mut props = props.clone();
+    let mut props = props.to_vec();
     let first_vsn = props.iter_mut().find_map(|p| match p {
         Term::Tuple(kv) if kv.len() == 2 && kv[0].as_atom() == Some("vsn") => Some(&mut kv[1]),
         _ => None,
@@ -535,11 +538,7 @@ fn set_app_term(t: &Term, version: &str) -> Term {
     if let Some(v) = first_vsn.filter(|v| is_literal(v)) {
         *v = Term::string(version);
     }
-    Term::tuple(vec![
-        tag.clone(),
-        name.clone(),
-        Term::List(props, tail.clone()),
-    ])
+    Term::tuple(vec![tag.clone(), name.clone(), with_tail(props, tail)])
 }
 
 fn set_release_term(t: &Term, version: &str) -> Term {
@@ -558,8 +557,19 @@ fn set_release_term(t: &Term, version: &str) -> Term {
 
 fn map_list(t: &Term, f: impl Fn(&Term) -> Term) -> Term {
     match t {
-        Term::List(items, tail) => Term::List(items.iter().map(f).collect(), tail.clone()),
+        Term::List(_) | Term::ImproperList(_) => {
+            let (items, tail) = t.list_parts().unwrap_or_default();
+            with_tail(items.iter().map(f).collect(), tail)
+        }
         other => other.clone(),
+    }
+}
+
+/// A list of `items` ending in `tail` (`None`: a proper list).
+fn with_tail(items: Vec<Term>, tail: Option<&Term>) -> Term {
+    match tail {
+        None => Term::List(items),
+        Some(t) => Term::improper_list(items, t.clone()),
     }
 }
 
@@ -569,7 +579,7 @@ fn set_rebar_term(t: &Term, version: &str) -> Term {
         Some([k, v]) if k.as_atom() == Some("relx") => Term::tuple(vec![k.clone(), relx(v)]),
         Some([k, v]) if k.as_atom() == Some("profiles") => {
             let profiles = map_list(v, |p| match p.as_tuple() {
-                Some([name, entries @ Term::List(..)]) => {
+                Some([name, entries @ (Term::List(_) | Term::ImproperList(_))]) => {
                     let entries = map_list(entries, |e| match e.as_tuple() {
                         Some([rk, rv]) if rk.as_atom() == Some("relx") => {
                             Term::tuple(vec![rk.clone(), relx(rv)])

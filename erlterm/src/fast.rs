@@ -39,7 +39,7 @@ impl Output for Term {
     }
     fn list(items: Vec<Self>, tail: Option<Self>) -> Self {
         match tail {
-            None => Term::List(items, None),
+            None => Term::List(items),
             Some(t) => Term::improper_list(items, t),
         }
     }

@@ -53,9 +53,7 @@ impl Node {
             NodeKind::Integer(i) => Term::Integer(i.clone()),
             NodeKind::Float(f) => Term::Float(*f),
             NodeKind::String(s) => Term::String(s.clone()),
-            NodeKind::List(items, None) => {
-                Term::List(items.iter().map(Node::to_term).collect(), None)
-            }
+            NodeKind::List(items, None) => Term::List(items.iter().map(Node::to_term).collect()),
             NodeKind::List(items, Some(tail)) => {
                 Term::improper_list(items.iter().map(Node::to_term).collect(), tail.to_term())
             }

@@ -176,7 +176,8 @@ fn write_list(f: &mut fmt::Formatter<'_>, t: &Term) -> fmt::Result {
                 }
                 break;
             }
-            Term::List(items, tail) => {
+            Term::List(_) | Term::ImproperList(_) => {
+                let (items, tail) = cur.list_parts().unwrap_or_default();
                 for it in items {
                     if !first {
                         f.write_char(',')?;
@@ -186,7 +187,7 @@ fn write_list(f: &mut fmt::Formatter<'_>, t: &Term) -> fmt::Result {
                 }
                 match tail {
                     None => break,
-                    Some(t) if matches!(**t, Term::List(..) | Term::String(_)) => cur = t,
+                    Some(t) if t.is_proper_list() || t.list_parts().is_some() => cur = t,
                     Some(t) => {
                         f.write_char('|')?;
                         write_term(f, t)?;
@@ -208,7 +209,7 @@ fn write_term(f: &mut fmt::Formatter<'_>, t: &Term) -> fmt::Result {
         Term::Atom(a) => write!(f, "{}", AtomText(a.as_str())),
         Term::Integer(i) => write!(f, "{i}"),
         Term::Float(x) => f.write_str(&format_float(*x)),
-        Term::String(_) | Term::List(..) => write_list(f, t),
+        Term::String(_) | Term::List(_) | Term::ImproperList(_) => write_list(f, t),
         Term::Tuple(items) => {
             f.write_char('{')?;
             for (i, it) in items.iter().enumerate() {

@@ -175,7 +175,8 @@ impl fmt::Debug for Integer {
 /// A binary is a bitstring whose bit length is a multiple of 8.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct Bitstring {
-    bytes: Vec<u8>,
+    // A boxed slice, not a `Vec`: it keeps `Term` at 32 bytes.
+    bytes: Box<[u8]>,
     /// Number of meaningful bits in the last byte (0 = all 8 bits, i.e. a binary).
     trailing_bits: u8,
 }
@@ -184,7 +185,7 @@ impl Bitstring {
     /// A binary made of whole bytes.
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
         Bitstring {
-            bytes,
+            bytes: bytes.into_boxed_slice(),
             trailing_bits: 0,
         }
     }
@@ -206,7 +207,7 @@ impl Bitstring {
             }
         }
         Some(Bitstring {
-            bytes,
+            bytes: bytes.into_boxed_slice(),
             trailing_bits: rest,
         })
     }
@@ -281,6 +282,36 @@ pub struct ExternalFun {
     pub arity: u32,
 }
 
+/// An improper list `[A, B | Tail]`: at least one element, and a tail that
+/// is not a list. Built by [`Term::improper_list`], which splices list tails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImproperList(
+    // The elements, then the tail as the last entry: one allocation, and a
+    // `Term` no larger than a `Vec`'s three words plus its tag.
+    Vec<Term>,
+);
+
+impl ImproperList {
+    /// The elements before the `|`.
+    pub fn items(&self) -> &[Term] {
+        self.0.split_last().map_or(&[], |(_, items)| items)
+    }
+
+    /// The tail after the `|` (never a list).
+    pub fn tail(&self) -> &Term {
+        // The constructor guarantees a last entry: `NIL` is never returned.
+        self.0.last().unwrap_or(&NIL)
+    }
+
+    /// The elements and the tail, by value.
+    pub fn into_parts(mut self) -> (Vec<Term>, Term) {
+        let tail = self.0.pop().unwrap_or_else(Term::nil);
+        (self.0, tail)
+    }
+}
+
+static NIL: Term = Term::List(Vec::new());
+
 /// An Erlang term as `file:consult/1` returns it.
 ///
 /// ```
@@ -300,9 +331,11 @@ pub enum Term {
     Float(f64),
     /// A list written as a string literal. It equals the list of its code points.
     String(String),
-    /// A list `[A, B | Tail]`. `tail` is `None` for a proper list; the empty
-    /// list `[]` is `List { items: vec![], tail: None }`.
-    List(Vec<Term>, Option<Box<Term>>),
+    /// A proper list `[A, B, ...]`; the empty list `[]` is `List(vec![])`.
+    List(Vec<Term>),
+    /// A list whose tail is not a list, `[A, B | Tail]` (build one with
+    /// [`Term::improper_list`]).
+    ImproperList(ImproperList),
     /// A tuple `{A, B, ...}`.
     Tuple(Vec<Term>),
     /// A map, entries sorted by map-key order without duplicate keys.
@@ -331,12 +364,12 @@ impl Term {
 
     /// A proper list.
     pub fn list(items: Vec<Term>) -> Term {
-        Term::List(items, None)
+        Term::List(items)
     }
 
     /// The empty list `[]`.
     pub fn nil() -> Term {
-        Term::List(Vec::new(), None)
+        Term::List(Vec::new())
     }
 
     /// A tuple.
@@ -353,16 +386,24 @@ impl Term {
     /// never has a list as its tail (`[1 | [2]]` is `[1, 2]`).
     pub fn improper_list(mut items: Vec<Term>, tail: Term) -> Term {
         match tail {
-            Term::List(more, t) => {
+            Term::List(more) => {
                 items.extend(more);
-                Term::List(items, t)
+                Term::List(items)
+            }
+            Term::ImproperList(more) => {
+                items.extend(more.0);
+                Term::ImproperList(ImproperList(items))
             }
             Term::String(s) if !items.is_empty() => {
                 items.extend(s.chars().map(|c| Term::int(i64::from(u32::from(c)))));
-                Term::List(items, None)
+                Term::List(items)
             }
             Term::String(s) => Term::String(s),
-            other => Term::List(items, Some(Box::new(other))),
+            other if items.is_empty() => other,
+            other => {
+                items.push(other);
+                Term::ImproperList(ImproperList(items))
+            }
         }
     }
 
@@ -398,7 +439,7 @@ impl Term {
     /// Whether this is the empty list.
     pub fn is_nil(&self) -> bool {
         match self {
-            Term::List(items, None) => items.is_empty(),
+            Term::List(items) => items.is_empty(),
             Term::String(s) => s.is_empty(),
             _ => false,
         }
@@ -407,32 +448,22 @@ impl Term {
     /// The elements of a proper list, materialising a string as integers.
     /// Returns `None` for anything that is not a proper list.
     pub fn to_list(&self) -> Option<Vec<Term>> {
-        let mut out = Vec::new();
-        let mut cur = self;
-        loop {
-            match cur {
-                Term::String(s) => {
-                    out.extend(s.chars().map(|c| Term::int(i64::from(u32::from(c)))));
-                    return Some(out);
-                }
-                Term::List(items, tail) => {
-                    out.extend(items.iter().cloned());
-                    match tail {
-                        None => return Some(out),
-                        Some(t) => cur = t,
-                    }
-                }
-                _ => return None,
-            }
+        match self {
+            Term::String(s) => Some(
+                s.chars()
+                    .map(|c| Term::int(i64::from(u32::from(c))))
+                    .collect(),
+            ),
+            Term::List(items) => Some(items.clone()),
+            _ => None,
         }
     }
 
-    /// The elements of a proper list, borrowed when the list is stored as
-    /// one `[...]` (the common case) and materialised otherwise (a string
-    /// literal, or a list continued through its tail).
+    /// The elements of a proper list, borrowed when the list is written
+    /// with `[...]` (the common case) and materialised for a string literal.
     pub fn list_items(&self) -> Option<std::borrow::Cow<'_, [Term]>> {
         match self {
-            Term::List(items, None) => Some(std::borrow::Cow::Borrowed(items)),
+            Term::List(items) => Some(std::borrow::Cow::Borrowed(items)),
             _ => self.to_list().map(std::borrow::Cow::Owned),
         }
     }
@@ -440,13 +471,24 @@ impl Term {
     /// Whether this is a proper list (a string literal included), without
     /// copying anything.
     pub fn is_proper_list(&self) -> bool {
-        let mut cur = self;
-        loop {
-            match cur {
-                Term::String(_) | Term::List(_, None) => return true,
-                Term::List(_, Some(tail)) => cur = tail,
-                _ => return false,
-            }
+        matches!(self, Term::String(_) | Term::List(_))
+    }
+
+    /// The elements and the tail of a list written with `[...]`: the tail
+    /// is `None` for a proper list. `None` for anything else (a string
+    /// literal included).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = &erlterm::parse_str("[a, b | c].").unwrap()[0];
+    /// let (items, tail) = t.list_parts().unwrap();
+    /// assert_eq!((items.len(), tail), (2, Some(&Term::atom("c"))));
+    /// ```
+    pub fn list_parts(&self) -> Option<(&[Term], Option<&Term>)> {
+        match self {
+            Term::List(items) => Some((items, None)),
+            Term::ImproperList(l) => Some((l.items(), Some(l.tail()))),
+            _ => None,
         }
     }
 
@@ -454,7 +496,7 @@ impl Term {
     /// literal), borrowed. Use [`Term::to_list`] to accept both.
     pub fn as_list(&self) -> Option<&[Term]> {
         match self {
-            Term::List(items, None) => Some(items),
+            Term::List(items) => Some(items),
             Term::String(s) if s.is_empty() => Some(&[]),
             _ => None,
         }
@@ -466,29 +508,13 @@ impl Term {
     pub fn as_string(&self) -> Option<String> {
         match self {
             Term::String(s) => Some(s.clone()),
-            Term::List(..) => {
-                let mut s = String::new();
-                let mut cur = self;
-                loop {
-                    match cur {
-                        Term::String(t) => {
-                            s.push_str(t);
-                            return Some(s);
-                        }
-                        Term::List(items, tail) => {
-                            for it in items {
-                                let c = it.as_i64().and_then(|v| u32::try_from(v).ok())?;
-                                s.push(char::from_u32(c)?);
-                            }
-                            match tail {
-                                None => return Some(s),
-                                Some(t) => cur = t,
-                            }
-                        }
-                        _ => return None,
-                    }
-                }
-            }
+            Term::List(items) => items
+                .iter()
+                .map(|it| {
+                    let c = it.as_i64().and_then(|v| u32::try_from(v).ok())?;
+                    char::from_u32(c)
+                })
+                .collect(),
             _ => None,
         }
     }
@@ -522,7 +548,7 @@ impl Term {
             Term::Fun(_) => 5,
             Term::Tuple(_) => 8,
             Term::Map(_) => 9,
-            Term::List(..) | Term::String(_) => {
+            Term::List(_) | Term::ImproperList(_) | Term::String(_) => {
                 if self.is_nil() {
                     10
                 } else {
@@ -652,10 +678,15 @@ impl<'a> ListCursor<'a> {
                 self.chars = Some(s.chars());
                 self.tail = None;
             }
-            Term::List(items, tail) => {
+            Term::List(items) => {
                 self.items = items;
                 self.chars = None;
-                self.tail = tail.as_deref();
+                self.tail = None;
+            }
+            Term::ImproperList(l) => {
+                self.items = l.items();
+                self.chars = None;
+                self.tail = Some(l.tail());
             }
             _ => {
                 self.items = &[];
@@ -679,7 +710,11 @@ impl<'a> ListCursor<'a> {
                 return ListStep::Elem(ElemRef::Term(first));
             }
             match self.tail {
-                Some(t @ (Term::List(..) | Term::String(_))) if !t.is_nil() => self.enter(t),
+                Some(t @ (Term::List(_) | Term::ImproperList(_) | Term::String(_)))
+                    if !t.is_nil() =>
+                {
+                    self.enter(t)
+                }
                 Some(t) if t.is_nil() => return ListStep::End(None),
                 other => return ListStep::End(other),
             }
@@ -852,7 +887,7 @@ mod tests {
     #[test]
     fn term_stays_small() {
         assert!(
-            std::mem::size_of::<Term>() <= 40,
+            std::mem::size_of::<Term>() <= 32,
             "{}",
             std::mem::size_of::<Term>()
         );
@@ -864,8 +899,12 @@ mod tests {
         let l = Term::list(vec![Term::int(97), Term::int(98)]);
         assert_eq!(s, l);
         assert_eq!(s.cmp(&l), Ordering::Equal);
-        let improper = Term::List(vec![Term::int(97)], Some(Box::new(Term::string("b"))));
-        assert_eq!(improper, s);
+        let spliced = Term::improper_list(vec![Term::int(97)], Term::string("b"));
+        assert_eq!(spliced, s);
+        let improper = Term::improper_list(vec![Term::int(97)], Term::atom("b"));
+        assert_ne!(improper, s);
+        // Tails compare as terms: the atom `b` sorts before the list `[98]`.
+        assert!(improper < s);
         assert!(Term::string("a") < Term::string("ab"));
         assert!(Term::nil() < Term::string("a"));
     }

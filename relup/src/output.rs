@@ -85,17 +85,19 @@ fn build(term: &Term, depth: usize) -> Item {
         return leaf(term.to_string());
     }
     match term {
-        Term::List(..) | Term::String(_) if term.is_nil() => leaf("[]".into()),
-        Term::List(..) | Term::String(_) => {
+        Term::List(_) | Term::ImproperList(_) | Term::String(_) if term.is_nil() => {
+            leaf("[]".into())
+        }
+        Term::List(_) | Term::ImproperList(_) | Term::String(_) => {
             if let Some(items) = term.to_list() {
                 let codes: Option<Vec<i64>> = items.iter().map(Term::as_i64).collect();
                 if let Some(codes) = codes.filter(|c| c.iter().all(|&x| printable_latin1(x))) {
                     return leaf(string_leaf(&codes));
                 }
             }
-            let (items, tail) = match term {
-                Term::List(items, tail) => (items.clone(), tail.as_deref()),
-                _ => (term.to_list().unwrap_or_default(), None),
+            let (items, tail) = match term.list_parts() {
+                Some((items, tail)) => (items.to_vec(), tail),
+                None => (term.to_list().unwrap_or_default(), None),
             };
             let children: Vec<Item> = items.iter().map(|t| build(t, depth + 1)).collect();
             let tail = tail.map(|t| Box::new(build(t, depth + 1)));

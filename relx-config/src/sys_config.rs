@@ -308,7 +308,7 @@ fn printable_latin1(items: &[Term]) -> Option<String> {
 fn write_p(out: &mut String, t: &Term) {
     match t {
         Term::String(s) if s.is_empty() => out.push_str("[]"),
-        Term::String(_) | Term::List(..) => write_p_list(out, t),
+        Term::String(_) | Term::List(_) | Term::ImproperList(_) => write_p_list(out, t),
         Term::Tuple(items) => {
             out.push('{');
             write_p_items(out, items);
@@ -359,11 +359,11 @@ fn write_p_list(out: &mut String, t: &Term) {
         out.push(']');
         return;
     }
-    if let Term::List(items, Some(tail)) = t {
+    if let Term::ImproperList(l) = t {
         out.push('[');
-        write_p_items(out, items);
+        write_p_items(out, l.items());
         out.push('|');
-        write_p(out, tail);
+        write_p(out, l.tail());
         out.push(']');
     }
 }
@@ -458,7 +458,10 @@ fn expand_includes(env: Env, dir: &Path, cwd: &Path) -> std::result::Result<Env,
     let mut acc: Env = Vec::new();
     let mut first_error: Option<VmError> = None;
     for item in env {
-        let is_list = matches!(item, Term::String(_) | Term::List(_, _));
+        let is_list = matches!(
+            item,
+            Term::String(_) | Term::List(_) | Term::ImproperList(_)
+        );
         if !is_list {
             acc = merge_env(acc, vec![item])?;
             continue;
@@ -611,7 +614,10 @@ fn check_conf_data(env: &[Term]) -> std::result::Result<(), VmError> {
                 p_format(app)
             )));
         };
-        let is_list = matches!(list, Term::String(_) | Term::List(..));
+        let is_list = matches!(
+            list,
+            Term::String(_) | Term::List(_) | Term::ImproperList(_)
+        );
         match (name.as_atom(), is_list) {
             (Some(a), true) => {
                 if rest.iter().any(|r| pair(r).is_some_and(|(k, _)| k == name)) {

@@ -23,8 +23,11 @@ fn main() {
         std::process::exit(2);
     };
     let rounds = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(10);
-    let erl = std::fs::read_to_string(erl).expect("read erlang file");
-    let json = std::fs::read_to_string(json).expect("read json file");
+    let (Ok(erl), Ok(json)) = (std::fs::read_to_string(erl), std::fs::read_to_string(json))
+    else {
+        eprintln!("cannot read the input files");
+        std::process::exit(2);
+    };
     if std::env::var("ONLY").as_deref() == Ok("term") {
         // For profiling the building path alone.
         let term = best_mb_s(erl.len(), rounds, || erlterm::parse_str(&erl).is_ok());

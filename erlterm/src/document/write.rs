@@ -69,7 +69,8 @@ fn write_term(out: &mut String, t: &Term, enc: Encoding, depth: usize) -> Option
         }
         Term::Float(x) => out.push_str(&format_float(*x)),
         Term::String(s) => out.push_str(&string_literal(s, enc)),
-        Term::List(items, tail) => {
+        Term::List(_) | Term::ImproperList(_) => {
+            let (items, tail) = t.list_parts()?;
             out.push('[');
             write_seq(out, items, enc, depth)?;
             if let Some(tail) = tail {

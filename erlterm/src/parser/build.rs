@@ -43,7 +43,7 @@ impl Build for TermBuild {
     }
     fn list(&mut self, items: Vec<Term>, tail: Option<Term>, _: Span) -> Term {
         match tail {
-            None => Term::List(items, None),
+            None => Term::List(items),
             Some(t) => Term::improper_list(items, t),
         }
     }
@@ -78,9 +78,12 @@ pub(crate) fn term_to_node(t: &Term, span: Span) -> Node {
         Term::Integer(i) => NodeKind::Integer(i.clone()),
         Term::Float(f) => NodeKind::Float(*f),
         Term::String(s) => NodeKind::String(s.clone()),
-        Term::List(items, tail) => NodeKind::List(
-            items.iter().map(|i| term_to_node(i, span)).collect(),
-            tail.as_ref().map(|t| Box::new(term_to_node(t, span))),
+        Term::List(items) => {
+            NodeKind::List(items.iter().map(|i| term_to_node(i, span)).collect(), None)
+        }
+        Term::ImproperList(l) => NodeKind::List(
+            l.items().iter().map(|i| term_to_node(i, span)).collect(),
+            Some(Box::new(term_to_node(l.tail(), span))),
         ),
         Term::Tuple(items) => {
             NodeKind::Tuple(items.iter().map(|i| term_to_node(i, span)).collect())

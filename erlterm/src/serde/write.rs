@@ -107,7 +107,8 @@ fn write_flat<W: Write>(out: &mut W, t: &Term, spaced: bool, depth: usize) -> WR
         Term::Integer(i) => write!(out, "{i}")?,
         Term::Float(x) => out.write_str(&format_float(*x))?,
         Term::String(s) => write_string_lit(out, s)?,
-        Term::List(items, tail) => {
+        Term::List(_) | Term::ImproperList(_) => {
+            let (items, tail) = t.list_parts().unwrap_or_default();
             out.write_char('[')?;
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
@@ -187,7 +188,8 @@ fn write_pretty(out: &mut String, t: &Term, col: usize, width: usize, depth: usi
         Err(WriteError::Full) => {}
     }
     match t {
-        Term::List(items, tail) if !items.is_empty() => {
+        Term::List(_) | Term::ImproperList(_) if !t.is_nil() => {
+            let (items, tail) = t.list_parts().unwrap_or_default();
             out.push('[');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {

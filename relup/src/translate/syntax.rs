@@ -42,7 +42,7 @@ pub(crate) fn expand_script(script: Vec<Term>) -> Vec<Term> {
             continue;
         }
         match i {
-            Term::List(nested, None) => out.extend(nested),
+            Term::List(nested) => out.extend(nested),
             other => match other.to_list() {
                 Some(nested) => out.extend(nested),
                 None => out.push(other),
