@@ -44,10 +44,34 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// The last multiply leaves the low bits, which pick the bucket, mixed
+    /// only from the low bytes of each word: names sharing a prefix modulo
+    /// 8 bytes (`app1`, `app2`...) fell into 32 buckets. The high bits are
+    /// well mixed; rotate them down (as rustc-hash 2 does).
     fn finish(&self) -> u64 {
-        self.hash
+        self.hash.rotate_left(26)
     }
 }
 
 /// A `HashMap` with the Fx hash.
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::hash::BuildHasher;
+
+    /// Application names differing only in their digits spread over the
+    /// buckets of a table their size (they used to share 32).
+    #[test]
+    fn similar_names_spread_over_buckets() {
+        let hasher = BuildHasherDefault::<FxHasher>::default();
+        let names: Vec<String> = (0..5000).map(|i| format!("app{i}")).collect();
+        let buckets: HashSet<u64> = names
+            .iter()
+            .map(|n| hasher.hash_one(n.as_str()) & 8191)
+            .collect();
+        assert!(buckets.len() > 3000, "{} buckets", buckets.len());
+    }
+}
