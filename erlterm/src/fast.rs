@@ -116,46 +116,49 @@ const fn pack(word: &[u8]) -> u64 {
     v
 }
 
-// Evaluated at compile time: a bad index fails the build, it cannot panic
-// at run time.
-#[allow(clippy::indexing_slicing)]
-const RESERVED_PACKED: [u64; 27] = {
-    let mut out = [0u64; 27];
-    let mut i = 0;
-    while i < RESERVED.len() {
-        out[i] = pack(RESERVED[i].as_bytes());
-        i += 1;
-    }
-    out
-};
+/// Multiplier of a perfect hash of the packed reserved words into 64 slots
+/// (found by a search; `RESERVED_TABLE` fails the build on a collision).
+const RESERVED_HASH: u64 = 0x1abe_e312_6719_3211;
 
-/// For each first byte, the lengths (as bits) of the reserved words that
-/// start with it: most atoms are ruled out by one table lookup.
-// Evaluated at compile time (see `RESERVED_PACKED`).
+const fn reserved_slot(packed: u64) -> usize {
+    (packed.wrapping_mul(RESERVED_HASH) >> 58) as usize
+}
+
+/// Each reserved word at its slot; `u64::MAX` (never a packed name) elsewhere.
+// Evaluated at compile time: a bad index or a collision fails the build, it
+// cannot panic at run time.
 #[allow(clippy::indexing_slicing)]
-const RESERVED_LENGTHS: [u8; 256] = {
-    let mut t = [0u8; 256];
+const RESERVED_TABLE: [u64; 64] = {
+    let mut t = [u64::MAX; 64];
     let mut i = 0;
     while i < RESERVED.len() {
-        let w = RESERVED[i].as_bytes();
-        t[w[0] as usize] |= 1 << w.len();
+        let packed = pack(RESERVED[i].as_bytes());
+        let slot = reserved_slot(packed);
+        assert!(t[slot] == u64::MAX, "reserved-word hash collision");
+        t[slot] = packed;
         i += 1;
     }
     t
 };
 
-// A 256-entry table indexed by a `u8`.
+/// Whether the packed name (see [`pack`]) of an atom of at most 7 bytes is
+/// a reserved word: one multiplication and one load, no branch on the
+/// name, since a mispredicted branch per atom is what validation paid.
+// `reserved_slot` is below 64 by construction (a 6-bit shift result).
 #[allow(clippy::indexing_slicing)]
 #[inline]
+fn is_reserved_packed(packed: u64) -> bool {
+    RESERVED_TABLE[reserved_slot(packed)] == packed
+}
+
+/// Whether a name is a reserved word.
+#[inline]
 fn is_reserved(name: &[u8]) -> bool {
-    let (Some(&first), len @ 2..=7) = (name.first(), name.len()) else {
-        return false;
-    };
-    RESERVED_LENGTHS[usize::from(first)] & (1 << len) != 0 && RESERVED_PACKED.contains(&pack(name))
+    name.len() <= 7 && is_reserved_packed(pack(name))
 }
 
 /// Bytes that may follow the first character of a bare atom.
-// Evaluated at compile time (see `RESERVED_PACKED`).
+// Evaluated at compile time (see `RESERVED_TABLE`).
 #[allow(clippy::indexing_slicing)]
 const NAME_BYTE: [bool; 256] = {
     let mut t = [false; 256];
@@ -195,15 +198,19 @@ const fn bytes_in(word: u64, lo: u8, hi: u8) -> u64 {
     bytes_at_least(word, lo) & !bytes_at_least(word, hi + 1)
 }
 
+/// The eight bytes at `pos` as a little-endian word, if there are eight.
+#[inline]
+fn word_at(s: &[u8], pos: usize) -> Option<u64> {
+    let chunk: [u8; 8] = s.get(pos..pos + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
 /// The end of a run of name bytes (`[A-Za-z0-9_@]`) starting at `pos`:
 /// eight bytes at a time, since atoms are most of what config and appup
 /// files hold. A non-ASCII byte ends the run too (the caller checks it).
 #[inline]
 fn name_end(s: &[u8], mut pos: usize) -> usize {
-    while let Some(chunk) = s.get(pos..pos + 8) {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(bytes);
+    while let Some(word) = word_at(s, pos) {
         let ascii = !word & splat(0x80);
         // Keep non-ASCII bytes out of the range tests (they end the run).
         let w = word & splat(0x7F);
@@ -252,25 +259,11 @@ impl<'a, O: Output> Fast<'a, O> {
     /// tokens; the full parser handles both).
     #[inline]
     fn skip_ws(&mut self) -> Option<()> {
-        // Most calls find a token at once, or after one space.
-        match self.peek() {
-            Some(b) if b > b' ' && b != b'%' && b < 0x80 => return Some(()),
-            Some(b' ')
-                if self
-                    .peek_at(1)
-                    .is_some_and(|b| b > b' ' && b != b'%' && b < 0x80) =>
-            {
-                self.pos += 1;
-                return Some(());
-            }
-            _ => {}
-        }
+        // Runs between tokens are short (a space, a newline and an indent):
+        // one byte at a time beats searching.
         while let Some(b) = self.peek() {
             match b {
-                0..=b' ' => {
-                    let rest = self.s.get(self.pos..)?;
-                    self.pos += rest.iter().position(|&b| b > b' ').unwrap_or(rest.len());
-                }
+                0..=b' ' => self.pos += 1,
                 b'%' => match memchr_newline(self.s.get(self.pos..)?) {
                     Some(n) => self.pos += n + 1,
                     None => self.pos = self.s.len(),
@@ -351,7 +344,20 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         let name = self.src.get(start..self.pos)?;
-        if name.len() > 255 || is_reserved(name.as_bytes()) {
+        let reserved = match word_at(self.s, start) {
+            // The name's bytes masked out of the word: no per-byte loop.
+            Some(word) => {
+                let len = name.len();
+                let packed = if len <= 7 {
+                    word & ((1u64 << (8 * len)) - 1)
+                } else {
+                    0
+                };
+                is_reserved_packed(packed)
+            }
+            None => is_reserved(name.as_bytes()),
+        };
+        if name.len() > 255 || reserved {
             return None;
         }
         Some(O::atom(name))
@@ -398,9 +404,11 @@ impl<'a, O: Output> Fast<'a, O> {
             };
             return Some(O::int(if negative { v.checked_neg()? } else { v }));
         }
+        let int_digits = self.pos - start;
         self.pos += 1;
         seps |= self.digits()?.1;
-        if matches!(self.peek(), Some(b'e' | b'E')) {
+        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
+        if exponent {
             self.pos += 1;
             if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.pos += 1;
@@ -409,6 +417,11 @@ impl<'a, O: Output> Fast<'a, O> {
         }
         if self.peek() == Some(b'_') || seps {
             return None;
+        }
+        // Without an exponent, fewer than 300 integer digits is always finite
+        // (f64::MAX has 309): validation needs no conversion.
+        if !O::BUILD && !exponent && int_digits < 300 {
+            return Some(O::float(0.0));
         }
         let v: f64 = self.src[start..self.pos].parse().ok()?;
         if !v.is_finite() {
@@ -424,35 +437,31 @@ impl<'a, O: Output> Fast<'a, O> {
         let mut out = String::new();
         let mut run = self.pos;
         loop {
-            let b = self.peek()?;
-            if b == quote {
-                out.push_str(&self.src[run..self.pos]);
+            // Jump to the closing quote or the next escape.
+            self.pos += memchr::memchr2(quote, b'\\', self.s.get(self.pos..)?)?;
+            out.push_str(self.src.get(run..self.pos)?);
+            if self.peek()? == quote {
                 self.pos += 1;
                 return Some(out);
             }
-            if b == b'\\' {
-                out.push_str(&self.src[run..self.pos]);
-                let c = match self.peek_at(1)? {
-                    b'n' => '\n',
-                    b't' => '\t',
-                    b'r' => '\r',
-                    b's' => ' ',
-                    b'b' => '\u{8}',
-                    b'd' => '\u{7F}',
-                    b'e' => '\u{1B}',
-                    b'f' => '\u{C}',
-                    b'v' => '\u{B}',
-                    // Octal, `\x`, `\^` and `\`+newline are left to the full parser.
-                    b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
-                    // Any other character stands for itself (`\"`, `\\`, `\.`).
-                    c => char::from(c),
-                };
-                out.push(c);
-                self.pos += 2;
-                run = self.pos;
-                continue;
-            }
-            self.pos += 1;
+            let c = match self.peek_at(1)? {
+                b'n' => '\n',
+                b't' => '\t',
+                b'r' => '\r',
+                b's' => ' ',
+                b'b' => '\u{8}',
+                b'd' => '\u{7F}',
+                b'e' => '\u{1B}',
+                b'f' => '\u{C}',
+                b'v' => '\u{B}',
+                // Octal, `\x`, `\^` and `\`+newline are left to the full parser.
+                b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
+                // Any other character stands for itself (`\"`, `\\`, `\.`).
+                c => char::from(c),
+            };
+            out.push(c);
+            self.pos += 2;
+            run = self.pos;
         }
     }
 
@@ -466,19 +475,14 @@ impl<'a, O: Output> Fast<'a, O> {
     fn skip_quoted(&mut self, quote: u8) -> Option<()> {
         self.pos += 1;
         loop {
-            match self.peek()? {
-                b if b == quote => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                b'\\' => {
-                    match self.peek_at(1)? {
-                        b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
-                        _ => {}
-                    }
-                    self.pos += 2;
-                }
-                _ => self.pos += 1,
+            self.pos += memchr::memchr2(quote, b'\\', self.s.get(self.pos..)?)?;
+            if self.peek()? == quote {
+                self.pos += 1;
+                return Some(());
+            }
+            match self.peek_at(1)? {
+                b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
+                _ => self.pos += 2,
             }
         }
     }
@@ -705,7 +709,7 @@ impl<'a, O: Output> Fast<'a, O> {
 }
 
 fn memchr_newline(s: &[u8]) -> Option<usize> {
-    s.iter().position(|&b| b == b'\n')
+    memchr::memchr(b'\n', s)
 }
 
 #[cfg(test)]

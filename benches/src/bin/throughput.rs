@@ -1,12 +1,12 @@
 //! Quick throughput check between criterion runs:
 //! `throughput FILE.config FILE.json [ROUNDS]` prints MB/s of erlterm
 //! (`Term`, validate) and serde_json (`Value`, `IgnoredAny`), best of ROUNDS.
-//! With `ONLY=term`, only the `Term` loop runs (for profiling).
+//! With `ONLY=term|validate|value|ignored`, only that loop runs (for profiling).
 
 use serde::de::IgnoredAny;
 use std::time::Instant;
 
-fn best_mb_s(bytes: usize, rounds: usize, mut f: impl FnMut() -> bool) -> f64 {
+fn best_mb_s(bytes: usize, rounds: usize, f: &dyn Fn() -> bool) -> f64 {
     let mut best = f64::INFINITY;
     for _ in 0..rounds {
         let t = Instant::now();
@@ -23,23 +23,26 @@ fn main() {
         std::process::exit(2);
     };
     let rounds = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(10);
-    let (Ok(erl), Ok(json)) = (std::fs::read_to_string(erl), std::fs::read_to_string(json))
-    else {
+    let (Ok(erl), Ok(json)) = (std::fs::read_to_string(erl), std::fs::read_to_string(json)) else {
         eprintln!("cannot read the input files");
         std::process::exit(2);
     };
-    if std::env::var("ONLY").as_deref() == Ok("term") {
-        // For profiling the building path alone.
-        let term = best_mb_s(erl.len(), rounds, || erlterm::parse_str(&erl).is_ok());
-        println!("term {term:.0} MB/s");
-        return;
-    }
-    let term = best_mb_s(erl.len(), rounds, || erlterm::parse_str(&erl).is_ok());
-    let validate = best_mb_s(erl.len(), rounds, || erlterm::validate(&erl).is_ok());
-    let value = best_mb_s(json.len(), rounds, || {
+    // `ONLY=term|validate|value|ignored` runs one loop alone (for profiling).
+    let only = std::env::var("ONLY").ok();
+    let runs = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    let speed = |name: &str, bytes: usize, f: &dyn Fn() -> bool| {
+        if runs(name) {
+            best_mb_s(bytes, rounds, f)
+        } else {
+            f64::NAN
+        }
+    };
+    let term = speed("term", erl.len(), &|| erlterm::parse_str(&erl).is_ok());
+    let validate = speed("validate", erl.len(), &|| erlterm::validate(&erl).is_ok());
+    let value = speed("value", json.len(), &|| {
         serde_json::from_str::<serde_json::Value>(&json).is_ok()
     });
-    let ignored = best_mb_s(json.len(), rounds, || {
+    let ignored = speed("ignored", json.len(), &|| {
         serde_json::from_str::<IgnoredAny>(&json).is_ok()
     });
     println!(
