@@ -13,69 +13,105 @@ use appup::Direction;
 use crate::fxhash::FxHashMap;
 use erlterm::Term;
 
+use super::rows::Rows;
 use super::syntax::{atom, elems, tag};
-use super::Res;
+use super::{LoadRef, Res};
 use crate::app::Application;
 use crate::error::TranslateError;
 
 const DEP_INSTRS: [&str; 3] = ["update", "load_module", "delete_module"];
 
-/// One dependency instruction.
-struct Dep<'a> {
-    /// Position in the `After` list.
-    pos: usize,
-    instr: &'a Term,
-    /// Indices (into the dependency list) of the modules it depends on.
-    edges: Vec<usize>,
+/// The dependency instructions of an `After` list (numbered in list order)
+/// and their `DepMods` edges.
+struct Graph<'a> {
+    /// Position in the `After` list of each instruction (ascending).
+    pos: Vec<usize>,
+    instrs: Vec<&'a Term>,
+    /// The instructions each one depends on.
+    edges: Rows,
+    /// Module name → instruction.
+    index: FxHashMap<&'a str, usize>,
+}
+
+/// The lowered groups, in the order of their first instructions.
+struct Lowered<'l> {
+    /// The `load_object_code` each group needs, group after group.
+    loc: Vec<LoadRef<'l>>,
+    /// The low-level instructions of every group, one after the other.
+    low: Vec<Term>,
+    /// Each group's first position in `After` and its number of instructions.
+    groups: Vec<(usize, usize)>,
+    /// Positions of all dependency instructions (ascending).
+    dep_pos: Vec<usize>,
 }
 
 /// Replaces the dependency instructions of `after` by their lowered groups;
 /// returns the `load_object_code` instructions they need and the new list.
-// `n` comes from `dep_at`, whose values are indices of `deps`; `done` and
-// `group_of` have one item per dep; `group_of` values index `order` and
-// `order`'s members are dep indices (see `group_orders`).
-#[allow(clippy::indexing_slicing)]
 pub(super) fn translate_dependent(
     mode: Direction,
     after: Vec<Term>,
     appls: &[Application],
-) -> Res<(Vec<Term>, Vec<Term>)> {
-    let deps = dependency_graph(&after)?;
-    if deps.is_empty() {
-        return Ok((Vec::new(), after));
-    }
-    let group_of = weak_components(&deps);
-    let order = group_orders(&deps, &group_of);
-    let libs = module_owners(appls);
-    // Each group is lowered where its first instruction was.
-    let mut lowered: FxHashMap<usize, Vec<Term>> = FxHashMap::default();
-    let mut is_dep = vec![false; after.len()];
-    let mut done = vec![false; deps.len()];
-    let mut new_loc = Vec::new();
-    for (n, d) in deps.iter().enumerate() {
-        is_dep[d.pos] = true;
-        if done[n] {
-            continue;
+) -> Res<(Vec<LoadRef<'_>>, Vec<Term>)> {
+    let lowered = {
+        let graph = dependency_graph(&after)?;
+        if graph.pos.is_empty() {
+            return Ok((Vec::new(), after));
         }
-        let members = &order[group_of[n]];
-        for &m in members {
-            done[m] = true;
-        }
-        let group: Vec<&Term> = members.iter().map(|&m| deps[m].instr).collect();
-        let (loc, low) = lower(mode, &group, &libs)?;
-        new_loc.extend(loc);
-        lowered.insert(d.pos, low);
-    }
-    drop(deps);
-    let mut new_after = Vec::with_capacity(after.len());
+        lower_groups(mode, graph, appls)?
+    };
+    let loc = lowered.loc;
+    Ok((
+        loc,
+        splice(after, lowered.low, &lowered.groups, &lowered.dep_pos),
+    ))
+}
+
+/// Each group is lowered where its first instruction was; its other
+/// instructions are dropped.
+fn splice(
+    after: Vec<Term>,
+    low: Vec<Term>,
+    groups: &[(usize, usize)],
+    dep_pos: &[usize],
+) -> Vec<Term> {
+    let mut out = Vec::with_capacity(after.len() - dep_pos.len() + low.len());
+    let mut low = low.into_iter();
+    let mut deps = dep_pos.iter().peekable();
+    let mut groups = groups.iter().peekable();
     for (pos, instr) in after.into_iter().enumerate() {
-        if let Some(low) = lowered.remove(&pos) {
-            new_after.extend(low);
-        } else if !is_dep[pos] {
-            new_after.push(instr);
+        if deps.next_if(|&&p| p == pos).is_none() {
+            out.push(instr);
+        } else if let Some(&(_, len)) = groups.next_if(|(first, _)| *first == pos) {
+            out.extend(low.by_ref().take(len));
         }
     }
-    Ok((new_loc, new_after))
+    out
+}
+
+/// Every group lowered in dependency order. Groups are numbered by their
+/// first instruction, so group order is `After` order.
+fn lower_groups<'a, 'l>(
+    mode: Direction,
+    graph: Graph<'a>,
+    appls: &'l [Application],
+) -> Res<Lowered<'l>> {
+    let (group_of, firsts) = weak_components(&graph);
+    let orders = group_orders(&graph, &group_of, firsts.len());
+    let owners = module_owners(&graph, appls);
+    let mut lowered = Lowered {
+        loc: Vec::with_capacity(graph.pos.len()),
+        low: Vec::with_capacity(graph.pos.len() + 2 * firsts.len()),
+        groups: Vec::with_capacity(firsts.len()),
+        dep_pos: Vec::new(),
+    };
+    for (g, &first) in firsts.iter().enumerate() {
+        let before = lowered.low.len();
+        lower(mode, orders.row(g), &graph, &owners, &mut lowered)?;
+        let first_pos = graph.pos.get(first).copied().unwrap_or_default();
+        lowered.groups.push((first_pos, lowered.low.len() - before));
+    }
+    lowered.dep_pos = graph.pos;
+    Ok(lowered)
 }
 
 fn is_dep(i: &Term) -> bool {
@@ -86,40 +122,47 @@ fn module_name(t: &Term) -> &str {
     t.as_atom().unwrap_or_default()
 }
 
-fn dependency_graph(after: &[Term]) -> Res<Vec<Dep<'_>>> {
-    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut deps = Vec::new();
+fn dependency_graph(after: &[Term]) -> Res<Graph<'_>> {
+    let mut graph = Graph {
+        pos: Vec::new(),
+        instrs: Vec::new(),
+        edges: Rows::default(),
+        index: FxHashMap::default(),
+    };
     for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
         let items = i.as_tuple().unwrap_or(&[]);
         let m = items.get(1).map(module_name).unwrap_or_default();
-        if index.insert(m, deps.len()).is_some() {
+        if graph.index.insert(m, graph.pos.len()).is_some() {
             return Err(TranslateError::MuldefModule(m.to_owned()));
         }
-        deps.push(Dep {
-            pos,
-            instr: i,
-            edges: Vec::new(),
-        });
+        graph.pos.push(pos);
+        graph.instrs.push(i);
     }
-    for d in &mut deps {
-        let items = d.instr.as_tuple().unwrap_or(&[]);
+    let mut edges = Rows::with_capacity(graph.instrs.len(), graph.instrs.len());
+    for i in &graph.instrs {
+        let items = i.as_tuple().unwrap_or(&[]);
         for target in items.last().and_then(elems).unwrap_or_default().iter() {
             let name = module_name(target);
-            let &to = index
+            let &to = graph
+                .index
                 .get(name)
                 .ok_or_else(|| TranslateError::UndefModule(name.to_owned()))?;
-            d.edges.push(to);
+            edges.push_item(to);
         }
+        edges.end_row();
     }
-    Ok(deps)
+    graph.edges = edges;
+    Ok(graph)
 }
 
-/// Union-find over the edges: the group (weak component) of each instruction,
-/// numbered in order of first member.
-// `parent` has one slot per dep and holds dep indices; edges are dep indices
-// (`dependency_graph` takes them from its name → index map).
+/// Union-find over the edges: the group (weak component) of each
+/// instruction, numbered in order of first member, and each group's first
+/// member.
+// `parent` has one slot per instruction and holds instruction indices;
+// edges are instruction indices (`dependency_graph` takes them from its
+// name → index map); `number` has one slot per instruction too.
 #[allow(clippy::indexing_slicing)]
-fn weak_components(deps: &[Dep]) -> Vec<usize> {
+fn weak_components(graph: &Graph) -> (Vec<usize>, Vec<usize>) {
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
             parent[x] = parent[parent[x]];
@@ -127,31 +170,37 @@ fn weak_components(deps: &[Dep]) -> Vec<usize> {
         }
         x
     }
-    let mut parent: Vec<usize> = (0..deps.len()).collect();
-    for (n, d) in deps.iter().enumerate() {
-        for &e in &d.edges {
-            let (a, b) = (root(&mut parent, n), root(&mut parent, e));
+    let n = graph.pos.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    for v in 0..n {
+        for &e in graph.edges.row(v) {
+            let (a, b) = (root(&mut parent, v), root(&mut parent, e));
             if a != b {
                 parent[a.max(b)] = a.min(b);
             }
         }
     }
-    let mut number: FxHashMap<usize, usize> = FxHashMap::default();
-    (0..deps.len())
-        .map(|n| {
-            let r = root(&mut parent, n);
-            let next = number.len();
-            *number.entry(r).or_insert(next)
+    let mut number = vec![usize::MAX; n];
+    let mut firsts = Vec::new();
+    let group_of = (0..n)
+        .map(|v| {
+            let r = root(&mut parent, v);
+            if number[r] == usize::MAX {
+                number[r] = firsts.len();
+                firsts.push(v);
+            }
+            number[r]
         })
-        .collect()
+        .collect();
+    (group_of, firsts)
 }
 
 /// Strong components (iterative Tarjan); returns the component of each node.
-// Nodes are `0..n` and edges are dep indices, so every index is below `n`,
-// the length of all the per-node vectors.
+// Nodes are `0..n` and edges are instruction indices, so every index is
+// below `n`, the length of all the per-node vectors.
 #[allow(clippy::indexing_slicing)]
-fn strong_components(deps: &[Dep]) -> Vec<usize> {
-    let n = deps.len();
+fn strong_components(graph: &Graph) -> Vec<usize> {
+    let n = graph.pos.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
@@ -159,18 +208,19 @@ fn strong_components(deps: &[Dep]) -> Vec<usize> {
     let mut comp = vec![usize::MAX; n];
     let mut next_index = 0;
     let mut next_comp = 0;
+    let mut call: Vec<(usize, usize)> = Vec::new();
     for start in 0..n {
         if index[start] != usize::MAX {
             continue;
         }
-        let mut call: Vec<(usize, usize)> = vec![(start, 0)];
+        call.push((start, 0));
         index[start] = next_index;
         low[start] = next_index;
         next_index += 1;
         stack.push(start);
         on_stack[start] = true;
         while let Some(&mut (v, ref mut ei)) = call.last_mut() {
-            if let Some(&w) = deps[v].edges.get(*ei) {
+            if let Some(&w) = graph.edges.row(v).get(*ei) {
                 *ei += 1;
                 if index[w] == usize::MAX {
                     index[w] = next_index;
@@ -207,58 +257,72 @@ fn strong_components(deps: &[Dep]) -> Vec<usize> {
 /// in a topological order (dependents first; among ready components the one
 /// with the smallest instruction index, spec/relup.md §6.5), members by index.
 // Components are `0..ncomp` (`ncomp` is one more than the largest), each has
-// at least one member, groups are `0..ngroups` likewise, and edges are dep
+// at least one member, groups are `0..ngroups`, and edges are instruction
 // indices: every index is in bounds of the vector it indexes.
 #[allow(clippy::indexing_slicing)]
-fn group_orders(deps: &[Dep], group_of: &[usize]) -> Vec<Vec<usize>> {
-    let comp = strong_components(deps);
+fn group_orders(graph: &Graph, group_of: &[usize], ngroups: usize) -> Rows {
+    let comp = strong_components(graph);
     let ncomp = comp.iter().map(|c| c + 1).max().unwrap_or(0);
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); ncomp];
-    for (n, &c) in comp.iter().enumerate() {
-        members[c].push(n); // ascending, so members[c][0] is the minimum
-    }
+    // ascending, so a component's first member is its minimum
+    let members = Rows::from_pairs(ncomp, comp.iter().copied().zip(0..));
+    let comp = comp.as_slice();
+    let cross = (0..comp.len()).flat_map(|v| {
+        let from = comp[v];
+        graph
+            .edges
+            .row(v)
+            .iter()
+            .map(move |&e| (from, comp[e]))
+            .filter(|(from, to)| from != to)
+    });
     let mut indegree = vec![0usize; ncomp];
-    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); ncomp];
-    for (n, d) in deps.iter().enumerate() {
-        for &e in &d.edges {
-            if comp[n] != comp[e] {
-                out_edges[comp[n]].push(comp[e]);
-                indegree[comp[e]] += 1;
-            }
-        }
+    for (_, to) in cross.clone() {
+        indegree[to] += 1;
     }
-    let ngroups = group_of.iter().map(|g| g + 1).max().unwrap_or(0);
-    let mut ready: Vec<BinaryHeap<Reverse<(usize, usize)>>> = vec![BinaryHeap::new(); ngroups];
-    for c in 0..ncomp {
-        if indegree[c] == 0 {
-            let first = members[c][0];
-            ready[group_of[first]].push(Reverse((first, c)));
-        }
-    }
-    let mut orders: Vec<Vec<usize>> = vec![Vec::new(); ngroups];
-    for (g, heap) in ready.iter_mut().enumerate() {
+    let out_edges = Rows::from_pairs(ncomp, cross);
+    let first = |c: usize| members.row(c)[0];
+    let sources = (0..ncomp)
+        .filter(|&c| indegree[c] == 0)
+        .map(|c| (group_of[first(c)], c));
+    let ready_at_start = Rows::from_pairs(ngroups, sources);
+    let mut orders = Rows::with_capacity(ngroups, comp.len());
+    let mut heap: BinaryHeap<Reverse<(usize, usize)>> = BinaryHeap::new();
+    for g in 0..ngroups {
+        heap.extend(
+            ready_at_start
+                .row(g)
+                .iter()
+                .map(|&c| Reverse((first(c), c))),
+        );
         while let Some(Reverse((_, c))) = heap.pop() {
-            orders[g].extend(&members[c]);
-            for &t in &out_edges[c] {
+            for &v in members.row(c) {
+                orders.push_item(v);
+            }
+            for &t in out_edges.row(c) {
                 indegree[t] -= 1;
                 if indegree[t] == 0 {
-                    heap.push(Reverse((members[t][0], t)));
+                    heap.push(Reverse((first(t), t)));
                 }
             }
         }
+        orders.end_row();
     }
     orders
 }
 
-/// Module → (application, version) of the release moved to (first wins).
-fn module_owners(appls: &[Application]) -> FxHashMap<&str, (&str, &str)> {
-    let n = appls.iter().map(|a| a.modules.len()).sum();
-    let mut owners = FxHashMap::with_capacity_and_hasher(n, Default::default());
+/// The (application, version) of the release moved to that lists each
+/// instruction's module, if any (first wins). Probes the graph's index
+/// with every module instead of indexing every module.
+fn module_owners<'l>(graph: &Graph, appls: &'l [Application]) -> Vec<Option<(&'l str, &'l str)>> {
+    let mut owners = vec![None; graph.pos.len()];
     for a in appls {
         for m in &a.modules {
-            owners
-                .entry(m.as_str())
-                .or_insert((a.name.as_str(), a.vsn.as_str()));
+            let Some(&n) = graph.index.get(m.as_str()) else {
+                continue;
+            };
+            if let Some(owner @ None) = owners.get_mut(n) {
+                *owner = Some((a.name.as_str(), a.vsn.as_str()));
+            }
         }
     }
     owners
@@ -323,98 +387,108 @@ impl<'a> DepOp<'a> {
     }
 }
 
-/// `translate_dep_to_low/3` for one group in dependency order.
-fn lower(
+/// `translate_dep_to_low/3` for one group in dependency order: the
+/// modules to load go to `out.loc`, the instructions to `out.low`.
+fn lower<'l>(
     mode: Direction,
-    group: &[&Term],
-    libs: &FxHashMap<&str, (&str, &str)>,
-) -> Res<(Vec<Term>, Vec<Term>)> {
-    let ops: Vec<DepOp> = group.iter().map(|i| DepOp::of(i)).collect::<Res<_>>()?;
+    group: &[usize],
+    graph: &Graph,
+    owners: &[Option<(&'l str, &'l str)>],
+    out: &mut Lowered<'l>,
+) -> Res<()> {
+    let ops: Vec<(usize, DepOp)> = group
+        .iter()
+        .filter_map(|&n| Some((n, *graph.instrs.get(n)?)))
+        .map(|(n, i)| Ok((n, DepOp::of(i)?)))
+        .collect::<Res<_>>()?;
+    for (n, op) in &ops {
+        let m = match op {
+            DepOp::Update(u, _, _) => u.module,
+            DepOp::Load(m, _, _) => m,
+            DepOp::Delete(_) => continue,
+        };
+        let &(app, vsn) = owners
+            .get(*n)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| TranslateError::NoSuchModule(module_name(m).to_owned()))?;
+        out.loc.push(LoadRef {
+            app,
+            vsn,
+            module: m.clone(),
+        });
+    }
     let updates: Vec<&Update> = ops
         .iter()
-        .filter_map(|op| match op {
+        .filter_map(|(_, op)| match op {
             DepOp::Update(u, _, _) => Some(u),
             _ => None,
         })
         .collect();
-    let suspend: Vec<Term> = updates
-        .iter()
-        .map(|u| match u.timeout.as_atom() {
-            Some("default") => u.module.clone(),
-            _ => Term::tuple(vec![u.module.clone(), u.timeout.clone()]),
-        })
-        .collect();
-    let mut load_remove: Vec<Vec<Term>> = Vec::with_capacity(ops.len());
-    let mut loaded: Vec<&Term> = Vec::new();
-    for op in &ops {
-        let bp = atom("brutal_purge");
-        load_remove.push(match op {
-            DepOp::Update(u, pre, post) => {
-                loaded.push(u.module);
-                vec![purge_triple("load", u.module, pre, post)]
-            }
-            DepOp::Load(m, pre, post) => {
-                loaded.push(m);
-                vec![purge_triple("load", m, pre, post)]
-            }
-            DepOp::Delete(m) => vec![
-                purge_triple("remove", m, &bp, &bp),
-                Term::tuple(vec![atom("purge"), Term::list(vec![(*m).clone()])]),
-            ],
-        });
-    }
-    let mut loc = Vec::new();
-    for m in loaded {
-        let name = m.as_atom().unwrap_or_default();
-        let &(app, vsn) = libs
-            .get(name)
-            .ok_or_else(|| TranslateError::NoSuchModule(name.to_owned()))?;
-        let spec = Term::tuple(vec![
-            atom(app),
-            Term::string(vsn),
-            Term::list(vec![m.clone()]),
-        ]);
-        loc.push(Term::tuple(vec![atom("load_object_code"), spec]));
-    }
-    let code_change = |dir: &str, pick: &dyn Fn(&Term) -> bool| -> Vec<Term> {
-        let mods: Vec<Term> = updates
+    let low = &mut out.low;
+    if !updates.is_empty() {
+        let suspend = updates
             .iter()
-            .filter(|u| pick(u.mod_type))
-            .filter_map(|u| match u.change.as_tuple() {
-                Some([a, extra]) if a.as_atom() == Some("advanced") => {
-                    Some(Term::tuple(vec![u.module.clone(), extra.clone()]))
-                }
-                _ => None,
+            .map(|u| match u.timeout.as_atom() {
+                Some("default") => u.module.clone(),
+                _ => Term::tuple(vec![u.module.clone(), u.timeout.clone()]),
             })
             .collect();
-        if mods.is_empty() {
-            vec![]
-        } else {
-            vec![Term::tuple(vec![
-                atom("code_change"),
-                atom(dir),
-                Term::list(mods),
-            ])]
-        }
-    };
-    let mut low = Vec::new();
-    if !suspend.is_empty() {
         low.push(Term::tuple(vec![atom("suspend"), Term::list(suspend)]));
     }
     match mode {
         Direction::Up => {
-            low.extend(load_remove.into_iter().rev().flatten());
-            low.extend(code_change("up", &|_| true));
+            for (_, op) in ops.iter().rev() {
+                load_remove(op, low);
+            }
+            low.extend(code_change(&updates, "up", |_| true));
         }
         Direction::Down => {
-            low.extend(code_change("down", &|t| t.as_atom() == Some("dynamic")));
-            low.extend(load_remove.into_iter().flatten());
-            low.extend(code_change("down", &|t| t.as_atom() == Some("static")));
+            low.extend(code_change(&updates, "down", |t| {
+                t.as_atom() == Some("dynamic")
+            }));
+            for (_, op) in &ops {
+                load_remove(op, low);
+            }
+            low.extend(code_change(&updates, "down", |t| {
+                t.as_atom() == Some("static")
+            }));
         }
     }
     if !updates.is_empty() {
         let resumed = updates.iter().rev().map(|u| u.module.clone()).collect();
         low.push(Term::tuple(vec![atom("resume"), Term::list(resumed)]));
     }
-    Ok((loc, low))
+    Ok(())
+}
+
+/// The `load` of an update or a load, the `remove` and `purge` of a delete.
+fn load_remove(op: &DepOp, low: &mut Vec<Term>) {
+    match op {
+        DepOp::Update(u, pre, post) => low.push(purge_triple("load", u.module, pre, post)),
+        DepOp::Load(m, pre, post) => low.push(purge_triple("load", m, pre, post)),
+        DepOp::Delete(m) => {
+            let bp = atom("brutal_purge");
+            low.push(purge_triple("remove", m, &bp, &bp));
+            low.push(Term::tuple(vec![
+                atom("purge"),
+                Term::list(vec![(*m).clone()]),
+            ]));
+        }
+    }
+}
+
+/// `{code_change, Dir, [{Mod, Extra}]}` for the advanced updates whose
+/// module type `pick` selects; nothing if there are none.
+fn code_change(updates: &[&Update], dir: &str, pick: impl Fn(&Term) -> bool) -> Option<Term> {
+    let mods: Vec<Term> = updates
+        .iter()
+        .filter(|u| pick(u.mod_type))
+        .filter_map(|u| match u.change.as_tuple() {
+            Some([a, extra]) if a.as_atom() == Some("advanced") => {
+                Some(Term::tuple(vec![u.module.clone(), extra.clone()]))
+            }
+            _ => None,
+        })
+        .collect();
+    (!mods.is_empty()).then(|| Term::tuple(vec![atom("code_change"), atom(dir), Term::list(mods)]))
 }

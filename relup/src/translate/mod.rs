@@ -2,6 +2,7 @@
 //! instructions of a relup, as `systools_rc:translate_scripts/4` does.
 
 mod depend;
+mod rows;
 mod syntax;
 
 use std::borrow::Cow;
@@ -39,9 +40,7 @@ pub(crate) fn translate(
     let after = application_instrs(after, appls, pre_appls)?;
     let after: Vec<Term> = after.into_iter().map(add_module_to_load).collect();
     let (new_loc, after) = depend::translate_dependent(mode, after, appls)?;
-    let mut before = before;
-    before.extend(new_loc);
-    let before = merge_load_object_code(before)?;
+    let before = merge_load_object_code(before, &new_loc)?;
     Ok(sort_emulator_restart(mode, before, after))
 }
 
@@ -289,71 +288,192 @@ fn add_module_to_load(i: Term) -> Term {
     }
 }
 
-/// One `load_object_code` per application, at its first occurrence; a
-/// module named several times keeps its last position.
-fn merge_load_object_code(before: Vec<Term>) -> Res<Vec<Term>> {
-    let (locs, rest): (Vec<Term>, Vec<Term>) = before
-        .into_iter()
-        .partition(|i| is_instr(i, "load_object_code"));
-    // (app, vsn, mods) per instruction
-    type Spec<'a> = (&'a Term, &'a Term, Cow<'a, [Term]>);
-    let specs: Vec<Spec> = locs
-        .iter()
-        .filter_map(|i| match i.as_tuple()?.get(1)?.as_tuple()? {
-            [app, vsn, mods, ..] => Some((app, vsn, atoms_of(mods))),
+/// A module a dependency instruction loads: `{load_object_code, {App,
+/// Vsn, [Module]}}` before the merge, kept as references to the release
+/// (the merge builds one term per application).
+pub(crate) struct LoadRef<'l> {
+    app: &'l str,
+    vsn: &'l str,
+    module: Term,
+}
+
+/// One `load_object_code` spec: written in an appup, or needed by a
+/// dependency instruction.
+enum Spec<'a> {
+    Written {
+        app: &'a Term,
+        vsn: &'a Term,
+        mods: Cow<'a, [Term]>,
+    },
+    Needed(&'a LoadRef<'a>),
+}
+
+/// An application: an atom (as `check_op` requires) or, should one get
+/// through, any other term, found by order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AppKey<'a> {
+    Atom(&'a str),
+    Other(&'a Term),
+}
+
+/// A version: a term written in an appup or an application's own.
+#[derive(Clone, Copy)]
+enum Vsn<'a> {
+    Written(&'a Term),
+    Release(&'a str),
+}
+
+impl<'a> Spec<'a> {
+    fn written(i: &'a Term) -> Option<Spec<'a>> {
+        match i.as_tuple()?.get(1)?.as_tuple()? {
+            [app, vsn, mods, ..] => Some(Spec::Written {
+                app,
+                vsn,
+                mods: atoms_of(mods),
+            }),
             _ => None,
-        })
-        .collect();
-    // (app, vsn of its first spec, its specs)
-    let mut groups: Vec<(&Term, &Term, Vec<&Spec>)> = Vec::new();
-    // applications are atoms (`check_op`); any other term is found by order
-    let mut by_atom: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut by_term: BTreeMap<&Term, usize> = BTreeMap::new();
-    for spec @ (app, vsn, _) in &specs {
-        let found = match app.as_atom() {
-            Some(a) => by_atom.get(a),
-            None => by_term.get(app),
-        };
-        match found.and_then(|&g| groups.get_mut(g)) {
-            Some(group) => group.2.push(spec),
-            None => {
-                match app.as_atom() {
-                    Some(a) => by_atom.insert(a, groups.len()),
-                    None => by_term.insert(app, groups.len()),
-                };
-                groups.push((app, vsn, vec![spec]));
+        }
+    }
+
+    fn app(&self) -> AppKey<'a> {
+        match self {
+            Spec::Written { app, .. } => match app.as_atom() {
+                Some(a) => AppKey::Atom(a),
+                None => AppKey::Other(app),
+            },
+            Spec::Needed(r) => AppKey::Atom(r.app),
+        }
+    }
+
+    fn vsn(&self) -> Vsn<'a> {
+        match self {
+            Spec::Written { vsn, .. } => Vsn::Written(vsn),
+            Spec::Needed(r) => Vsn::Release(r.vsn),
+        }
+    }
+
+    fn mods(&self) -> &[Term] {
+        match self {
+            Spec::Written { mods, .. } => mods,
+            Spec::Needed(r) => std::slice::from_ref(&r.module),
+        }
+    }
+}
+
+impl AppKey<'_> {
+    fn to_term(self) -> Term {
+        match self {
+            AppKey::Atom(a) => atom(a),
+            AppKey::Other(t) => t.clone(),
+        }
+    }
+}
+
+impl Vsn<'_> {
+    fn to_term(self) -> Term {
+        match self {
+            Vsn::Written(t) => t.clone(),
+            Vsn::Release(s) => Term::string(s),
+        }
+    }
+
+    /// `=:=`
+    fn same(self, other: Vsn) -> bool {
+        match (self, other) {
+            (Vsn::Written(a), Vsn::Written(b)) => same_term(a, b),
+            (Vsn::Release(a), Vsn::Release(b)) => a == b,
+            (Vsn::Written(t), Vsn::Release(s)) | (Vsn::Release(s), Vsn::Written(t)) => {
+                *t == Term::string(s)
             }
         }
     }
-    let mut out = Vec::with_capacity(groups.len() + rest.len());
-    for (app, vsn, members) in &groups {
-        if let Some(other) = members.iter().rev().find(|s| !same_term(s.1, vsn)) {
+}
+
+/// One `load_object_code` per application, at its first occurrence; a
+/// module named several times keeps its last position. The specs are the
+/// ones written in `before`, then `needed`.
+fn merge_load_object_code(before: Vec<Term>, needed: &[LoadRef]) -> Res<Vec<Term>> {
+    let (locs, rest): (Vec<Term>, Vec<Term>) = before
+        .into_iter()
+        .partition(|i| is_instr(i, "load_object_code"));
+    let specs: Vec<Spec> = locs
+        .iter()
+        .filter_map(Spec::written)
+        .chain(needed.iter().map(Spec::Needed))
+        .collect();
+    let (group_of, firsts) = group_by_app(&specs);
+    let members = rows::Rows::from_pairs(firsts.len(), group_of.into_iter().zip(0..));
+    let mut out = Vec::with_capacity(firsts.len() + rest.len());
+    for (g, &first) in firsts.iter().enumerate() {
+        let group: Vec<&Spec> = members
+            .row(g)
+            .iter()
+            .filter_map(|&s| specs.get(s))
+            .collect();
+        let Some(first) = specs.get(first) else {
+            continue;
+        };
+        let vsn = first.vsn();
+        if let Some(other) = group.iter().rev().find(|s| !s.vsn().same(vsn)) {
             return Err(TranslateError::ConflictingVersions {
-                app: app.as_atom().unwrap_or_default().to_owned(),
-                vsn1: (*vsn).clone(),
-                vsn2: other.1.clone(),
+                app: match first.app() {
+                    AppKey::Atom(a) => a.to_owned(),
+                    AppKey::Other(_) => String::new(),
+                },
+                vsn1: vsn.to_term(),
+                vsn2: other.vsn().to_term(),
             });
         }
-        // union(A, B) = [a in A, a not in B] ++ B, folded from the right:
-        // collected back to front, then reversed
-        let mut merged_rev: Vec<&Term> = Vec::new();
-        let mut seen: BTreeSet<&Term> = BTreeSet::new();
-        for spec in members.iter().rev() {
-            let fresh_from = merged_rev.len();
-            merged_rev.extend(spec.2.iter().rev().filter(|m| !seen.contains(*m)));
-            if let Some(fresh) = merged_rev.get(fresh_from..) {
-                seen.extend(fresh.iter().copied());
-            }
-        }
         let spec = Term::tuple(vec![
-            (*app).clone(),
-            (*vsn).clone(),
-            Term::list(merged_rev.into_iter().rev().cloned().collect()),
+            first.app().to_term(),
+            vsn.to_term(),
+            Term::list(union_of(&group)),
         ]);
         out.push(Term::tuple(vec![atom("load_object_code"), spec]));
     }
     out.extend(rest);
     Ok(out)
+}
+
+/// The group (application) of each spec, numbered by first occurrence, and
+/// each group's first spec.
+fn group_by_app(specs: &[Spec]) -> (Vec<usize>, Vec<usize>) {
+    let mut by_atom: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut by_term: BTreeMap<&Term, usize> = BTreeMap::new();
+    let mut firsts = Vec::new();
+    let mut group_of = Vec::with_capacity(specs.len());
+    for (n, spec) in specs.iter().enumerate() {
+        let next = firsts.len();
+        let g = match spec.app() {
+            AppKey::Atom(a) => *by_atom.entry(a).or_insert(next),
+            AppKey::Other(t) => *by_term.entry(t).or_insert(next),
+        };
+        if g == next {
+            firsts.push(n);
+        }
+        group_of.push(g);
+    }
+    (group_of, firsts)
+}
+
+/// The modules of an application's specs: `union(A, B) = [a in A, a not in
+/// B] ++ B` folded from the right.
+fn union_of(group: &[&Spec]) -> Vec<Term> {
+    // the modules of dependency instructions are distinct (`muldef_module`)
+    if group.iter().all(|s| matches!(s, Spec::Needed(_))) {
+        return group.iter().flat_map(|s| s.mods()).cloned().collect();
+    }
+    // collected back to front, then reversed
+    let mut merged_rev: Vec<&Term> = Vec::new();
+    let mut seen: BTreeSet<&Term> = BTreeSet::new();
+    for spec in group.iter().rev() {
+        let fresh_from = merged_rev.len();
+        merged_rev.extend(spec.mods().iter().rev().filter(|m| !seen.contains(*m)));
+        if let Some(fresh) = merged_rev.get(fresh_from..) {
+            seen.extend(fresh.iter().copied());
+        }
+    }
+    merged_rev.into_iter().rev().cloned().collect()
 }
 
 /// `a =:= b`, quickly for the usual atoms and string literals.
