@@ -19,7 +19,7 @@ pub(crate) trait Output: Sized {
     fn list(items: Vec<Self>, tail: Option<Self>) -> Self;
     fn tuple(items: Vec<Self>) -> Self;
     fn map(entries: Vec<(Self, Self)>) -> Self;
-    fn binary(bytes: Vec<u8>) -> Self;
+    fn binary(bytes: &[u8]) -> Self;
     /// Whether strings need their text (false: only checked).
     const BUILD: bool;
 }
@@ -49,8 +49,8 @@ impl Output for Term {
     fn map(entries: Vec<(Self, Self)>) -> Self {
         Term::Map(normalize_map(entries))
     }
-    fn binary(bytes: Vec<u8>) -> Self {
-        Term::Bitstring(Bitstring::from_bytes(bytes))
+    fn binary(bytes: &[u8]) -> Self {
+        Term::Bitstring(Bitstring::from_slice(bytes))
     }
     const BUILD: bool = true;
 }
@@ -63,7 +63,7 @@ impl Output for () {
     fn list(_: Vec<Self>, _: Option<Self>) -> Self {}
     fn tuple(_: Vec<Self>) -> Self {}
     fn map(_: Vec<(Self, Self)>) -> Self {}
-    fn binary(_: Vec<u8>) -> Self {}
+    fn binary(_: &[u8]) -> Self {}
     const BUILD: bool = false;
 }
 
@@ -674,24 +674,22 @@ impl<'a, O: Output> Fast<'a, O> {
     fn binary(&mut self) -> Option<O> {
         self.pos += 2;
         self.skip_ws()?;
+        if self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
+            self.pos += 2;
+            return Some(O::binary(&[]));
+        }
+        if let Some(text) = self.plain_binary_text() {
+            return Some(O::binary(text));
+        }
         let mut bytes = Vec::new();
         // Counted separately so that validation needs no buffer.
         let mut len = 0usize;
-        if self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
-            self.pos += 2;
-            return Some(O::binary(bytes));
-        }
         loop {
             match self.peek()? {
                 b'"' => loop {
                     if O::BUILD {
                         let part = self.quoted(b'"')?;
-                        if bytes.is_empty() && part.is_ascii() {
-                            // The common `<<"text">>`: the string's buffer is the binary.
-                            bytes = part.into_bytes();
-                        } else {
-                            bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
-                        }
+                        bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
                         len = bytes.len();
                     } else {
                         let start = self.pos;
@@ -728,11 +726,35 @@ impl<'a, O: Output> Fast<'a, O> {
                     if len > self.max_binary_bytes {
                         return None;
                     }
-                    return Some(O::binary(bytes));
+                    return Some(O::binary(&bytes));
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// The common `<<"text">>` (one ASCII string without escapes) read in
+    /// place, its bytes borrowed from the input: no buffer at all. `None`
+    /// (position unchanged) for any other binary.
+    fn plain_binary_text(&mut self) -> Option<&'a [u8]> {
+        let s: &'a [u8] = self.s;
+        let start = self
+            .pos
+            .checked_add(1)
+            .filter(|_| self.peek() == Some(b'"'))?;
+        let end = start + memchr::memchr2(b'"', b'\\', s.get(start..)?)?;
+        let text = s.get(start..end)?;
+        if s.get(end) != Some(&b'"') || !text.is_ascii() || text.len() > self.max_binary_bytes {
+            return None;
+        }
+        let before = self.pos;
+        self.pos = end + 1;
+        if self.skip_ws().is_some() && self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
+            self.pos += 2;
+            return Some(text);
+        }
+        self.pos = before;
+        None
     }
 
     /// `$c` for a printable ASCII `c`, or one of the letter escapes.

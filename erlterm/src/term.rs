@@ -173,20 +173,124 @@ impl fmt::Debug for Integer {
 /// A bitstring: whole bytes followed by 0..=7 trailing bits.
 ///
 /// A binary is a bitstring whose bit length is a multiple of 8.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct Bitstring {
+    bytes: Storage,
+}
+
+/// Bytes this short are stored inside the term: most binaries in config
+/// files are short names, and a heap allocation each was a tenth of the
+/// time spent building terms. 21 keeps `Bitstring` at 24 bytes (with the
+/// length, the trailing-bit count and the variant tag) and so `Term` at 32.
+const INLINE_BYTES: usize = 21;
+
+/// The bytes, and the number of meaningful bits in the last one (0 = all 8
+/// bits, i.e. a binary), kept in each variant so that they share the tag's
+/// word.
+#[derive(Clone)]
+enum Storage {
+    Inline {
+        len: u8,
+        trailing_bits: u8,
+        buf: [u8; INLINE_BYTES],
+    },
     // A boxed slice, not a `Vec`: it keeps `Term` at 32 bytes.
-    bytes: Box<[u8]>,
-    /// Number of meaningful bits in the last byte (0 = all 8 bits, i.e. a binary).
-    trailing_bits: u8,
+    Heap {
+        trailing_bits: u8,
+        bytes: Box<[u8]>,
+    },
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage::from_slice(&[], 0)
+    }
+}
+
+impl Storage {
+    fn new(bytes: Vec<u8>, trailing_bits: u8) -> Self {
+        if bytes.len() <= INLINE_BYTES {
+            Storage::from_slice(&bytes, trailing_bits)
+        } else {
+            Storage::Heap {
+                trailing_bits,
+                bytes: bytes.into_boxed_slice(),
+            }
+        }
+    }
+
+    fn from_slice(bytes: &[u8], trailing_bits: u8) -> Self {
+        if bytes.len() <= INLINE_BYTES {
+            let mut buf = [0; INLINE_BYTES];
+            buf.iter_mut().zip(bytes).for_each(|(d, s)| *d = *s);
+            Storage::Inline {
+                len: bytes.len() as u8,
+                trailing_bits,
+                buf,
+            }
+        } else {
+            Storage::Heap {
+                trailing_bits,
+                bytes: bytes.into(),
+            }
+        }
+    }
+
+    fn trailing_bits(&self) -> u8 {
+        match self {
+            Storage::Inline { trailing_bits, .. } | Storage::Heap { trailing_bits, .. } => {
+                *trailing_bits
+            }
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Storage::Inline { len, buf, .. } => buf.get(..usize::from(*len)).unwrap_or(buf),
+            Storage::Heap { bytes, .. } => bytes,
+        }
+    }
+}
+
+impl std::ops::Deref for Storage {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Bitstring {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes.trailing_bits() == other.bytes.trailing_bits() && self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Bitstring {}
+
+impl std::hash::Hash for Bitstring {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+        self.bytes.trailing_bits().hash(state);
+    }
 }
 
 impl Bitstring {
+    /// A binary holding a copy of `bytes` (short ones need no allocation).
+    ///
+    /// ```
+    /// let b = erlterm::Bitstring::from_slice(b"abc");
+    /// assert_eq!((b.bytes(), b.bit_len()), (&b"abc"[..], 24));
+    /// ```
+    pub fn from_slice(bytes: &[u8]) -> Self {
+        Bitstring {
+            bytes: Storage::from_slice(bytes, 0),
+        }
+    }
+
     /// A binary made of whole bytes.
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
         Bitstring {
-            bytes: bytes.into_boxed_slice(),
-            trailing_bits: 0,
+            bytes: Storage::new(bytes, 0),
         }
     }
 
@@ -207,8 +311,7 @@ impl Bitstring {
             }
         }
         Some(Bitstring {
-            bytes: bytes.into_boxed_slice(),
-            trailing_bits: rest,
+            bytes: Storage::new(bytes, rest),
         })
     }
 
@@ -220,16 +323,17 @@ impl Bitstring {
 
     /// Total length in bits.
     pub fn bit_len(&self) -> u64 {
-        if self.trailing_bits == 0 {
+        let trailing_bits = self.bytes.trailing_bits();
+        if trailing_bits == 0 {
             self.bytes.len() as u64 * 8
         } else {
-            (self.bytes.len() as u64 - 1) * 8 + u64::from(self.trailing_bits)
+            (self.bytes.len() as u64 - 1) * 8 + u64::from(trailing_bits)
         }
     }
 
     /// Whether the bit length is a multiple of 8.
     pub fn is_binary(&self) -> bool {
-        self.trailing_bits == 0
+        self.bytes.trailing_bits() == 0
     }
 
     /// The bytes as UTF-8 text, if this is a binary holding valid UTF-8.
@@ -887,7 +991,7 @@ mod tests {
     #[test]
     fn term_stays_small() {
         assert!(
-            std::mem::size_of::<Term>() <= 32,
+            std::mem::size_of::<Term>() <= 32 && std::mem::size_of::<Bitstring>() <= 24,
             "{}",
             std::mem::size_of::<Term>()
         );
