@@ -211,20 +211,44 @@ fn word_at(s: &[u8], pos: usize) -> Option<u64> {
 #[inline]
 fn name_end(s: &[u8], mut pos: usize) -> usize {
     while let Some(word) = word_at(s, pos) {
-        let ascii = !word & splat(0x80);
-        // Keep non-ASCII bytes out of the range tests (they end the run).
-        let w = word & splat(0x7F);
-        let name = bytes_in(w, b'0', b'9')
-            | bytes_in(w, b'@', b'Z')
-            | bytes_in(w, b'_', b'_')
-            | bytes_in(w, b'a', b'z');
-        let stop = !(name & ascii) & splat(0x80);
+        let stop = non_name_bytes(word);
         if stop != 0 {
             return pos + (stop.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
     while s.get(pos).is_some_and(|&b| is_name_byte(b)) {
+        pos += 1;
+    }
+    pos
+}
+
+/// High bit of each byte of `word` set where the byte is not a name byte
+/// (`[A-Za-z0-9_@]`); non-ASCII bytes count as not name bytes.
+#[inline]
+fn non_name_bytes(word: u64) -> u64 {
+    let ascii = !word & splat(0x80);
+    // Keep non-ASCII bytes out of the range tests.
+    let w = word & splat(0x7F);
+    let name = bytes_in(w, b'0', b'9')
+        | bytes_in(w, b'@', b'Z')
+        | bytes_in(w, b'_', b'_')
+        | bytes_in(w, b'a', b'z');
+    !(name & ascii) & splat(0x80)
+}
+
+/// The end of a run of ASCII digits starting at `pos`, eight bytes at a time.
+#[inline]
+fn digit_end(s: &[u8], mut pos: usize) -> usize {
+    while let Some(word) = word_at(s, pos) {
+        let digits = bytes_in(word & splat(0x7F), b'0', b'9') & !word;
+        let stop = !digits & splat(0x80);
+        if stop != 0 {
+            return pos + (stop.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while s.get(pos).is_some_and(u8::is_ascii_digit) {
         pos += 1;
     }
     pos
@@ -379,8 +403,8 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         loop {
+            self.pos = digit_end(self.s, self.pos);
             match self.peek() {
-                Some(b'0'..=b'9') => self.pos += 1,
                 Some(b'_') if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
                     seps = true;
                     self.pos += 1;
@@ -558,7 +582,9 @@ impl<'a, O: Output> Fast<'a, O> {
     /// sized vector at the end), a long one moves to its own vector.
     #[inline]
     fn push_item(&mut self, base: usize, spill: &mut Vec<O>, item: O) {
-        if !spill.is_empty() {
+        if !O::BUILD {
+            // Validation keeps no elements.
+        } else if !spill.is_empty() {
             spill.push(item);
         } else if self.stack.len() - base < SPILL_AFTER {
             self.stack.push(item);
@@ -580,6 +606,9 @@ impl<'a, O: Output> Fast<'a, O> {
 
     /// The elements pushed since `base`, in an exactly sized vector.
     fn take_from(&mut self, base: usize) -> Vec<O> {
+        if !O::BUILD {
+            return Vec::new();
+        }
         let mut items = Vec::with_capacity(self.stack.len().saturating_sub(base));
         items.extend(self.stack.drain(base..));
         items
@@ -631,7 +660,9 @@ impl<'a, O: Output> Fast<'a, O> {
             self.pos += 2;
             self.skip_ws()?;
             let v = self.term(depth + 1)?;
-            if spill.is_empty() && self.stack.len() - base < 2 * SPILL_AFTER {
+            if !O::BUILD {
+                // Validation keeps no entries.
+            } else if spill.is_empty() && self.stack.len() - base < 2 * SPILL_AFTER {
                 self.stack.push(k);
                 self.stack.push(v);
             } else {
@@ -662,6 +693,9 @@ impl<'a, O: Output> Fast<'a, O> {
 
     /// The keys and values pushed since `base`, paired.
     fn pairs_from(&mut self, base: usize) -> Vec<(O, O)> {
+        if !O::BUILD {
+            return Vec::new();
+        }
         let mut flat = self.stack.drain(base..);
         let mut entries = Vec::with_capacity(flat.len() / 2);
         while let (Some(k), Some(v)) = (flat.next(), flat.next()) {
@@ -838,10 +872,10 @@ mod tests {
     }
 
     #[test]
-    fn name_end_agrees_with_the_byte_table() {
+    fn word_scans_agree_with_byte_loops() {
         let mut rng = 0x2545_F491_4F6C_DD1Du64;
         for _ in 0..20_000 {
-            let len = (rng % 24) as usize;
+            let len = (rng % 40) as usize;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
                     rng ^= rng << 13;
@@ -850,7 +884,7 @@ mod tests {
                     // Mostly name bytes, sometimes anything.
                     match rng % 8 {
                         0 => (rng >> 8) as u8,
-                        _ => b"aZ09_@x"[(rng >> 8) as usize % 7],
+                        _ => b"aZ09_@x5"[(rng >> 8) as usize % 8],
                     }
                 })
                 .collect();
@@ -861,12 +895,19 @@ mod tests {
                         .position(|&b| !is_name_byte(b))
                         .unwrap_or(bytes.len() - start);
                 assert_eq!(name_end(&bytes, start), want, "{bytes:?} from {start}");
+                let digits = bytes[start..]
+                    .iter()
+                    .position(|b| !b.is_ascii_digit())
+                    .unwrap_or(bytes.len() - start);
+                assert_eq!(digit_end(&bytes, start), start + digits, "{bytes:?}");
             }
         }
         for b in 0..=255u8 {
-            let word = [b; 9];
-            let want = if is_name_byte(b) { 9 } else { 0 };
+            let word = [b; 17];
+            let want = if is_name_byte(b) { 17 } else { 0 };
             assert_eq!(name_end(&word, 0), want, "byte {b:#x}");
+            let want = if b.is_ascii_digit() { 17 } else { 0 };
+            assert_eq!(digit_end(&word, 0), want, "byte {b:#x}");
         }
     }
 
