@@ -1,7 +1,7 @@
 //! A small fast hasher (the Fx hash of rustc) for maps keyed by module and
 //! application names: the inputs are local files, not adversarial.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Fx hash state.
@@ -56,10 +56,12 @@ impl Hasher for FxHasher {
 /// A `HashMap` with the Fx hash.
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// A `HashSet` with the Fx hash.
+pub(crate) type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
     use std::hash::BuildHasher;
 
     /// Application names differing only in their digits spread over the

@@ -1,7 +1,7 @@
 //! `systools:make_relup/4`: the up and down scripts between a top release
 //! and its base releases.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use appup::Direction;
@@ -9,7 +9,9 @@ use erlterm::Term;
 
 use crate::app::Application;
 use crate::error::{Error, Warning};
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::input::LoadedRelease;
+use crate::release::Release;
 use crate::relup::{Relup, RelupEntry};
 use crate::translate::translate;
 
@@ -139,26 +141,26 @@ fn dir_name(dir: Direction) -> &'static str {
 }
 
 /// One `{Vsn, Descr, Instructions}`; warnings are pushed oldest first.
-fn one_entry(
+fn one_entry<'a>(
     dir: Direction,
-    top: &LoadedRelease,
-    base: &BaseRelease,
+    top: &'a LoadedRelease,
+    base: &'a BaseRelease,
     opts: Options,
     warnings: &mut Vec<Warning>,
 ) -> Result<RelupEntry, Error> {
     let b = &base.release;
     check_sasl(b)?;
-    let base_vsns: HashMap<&str, &str> = b
+    let base_vsns: FxHashMap<&str, &str> = b
         .release
         .apps
         .iter()
         .rev()
         .map(|a| (a.name.as_str(), a.vsn.as_str()))
         .collect();
-    let mut scripts: Vec<Vec<Term>> = Vec::new();
-    for app in &top.apps {
+    let mut scripts: Vec<Cow<[Term]>> = Vec::new();
+    for (i, app) in top.apps.iter().enumerate() {
         match base_vsns.get(app.name.as_str()) {
-            Some(&bv) if bv != app.vsn => scripts.push(appup_script(dir, top, app, bv, warnings)?),
+            Some(&bv) if bv != app.vsn => scripts.push(appup_script(dir, top, i, bv, warnings)?),
             _ => {}
         }
     }
@@ -166,44 +168,43 @@ fn one_entry(
         Direction::Up => (&b.release, &top.release),
         Direction::Down => (&top.release, &b.release),
     };
-    let from_names: std::collections::HashSet<&str> =
-        from.apps.iter().map(|a| a.name.as_str()).collect();
-    let to_names: std::collections::HashSet<&str> =
-        to.apps.iter().map(|a| a.name.as_str()).collect();
-    let added: Vec<Vec<Term>> = to
+    let names = |rel: &'a Release| -> FxHashSet<&'a str> {
+        rel.apps.iter().map(|a| a.name.as_str()).collect()
+    };
+    let (from_names, to_names) = (names(from), names(to));
+    let added = to
         .apps
         .iter()
         .filter(|a| !from_names.contains(a.name.as_str()))
         .map(|a| {
-            vec![Term::tuple(vec![
+            Cow::Owned(vec![Term::tuple(vec![
                 Term::atom("add_application"),
                 Term::atom(&a.name),
                 Term::atom(a.start_type.name()),
-            ])]
-        })
-        .collect();
+            ])])
+        });
     let removed = from
         .apps
         .iter()
         .filter(|a| !to_names.contains(a.name.as_str()))
         .map(|a| {
-            vec![Term::tuple(vec![
+            Cow::Owned(vec![Term::tuple(vec![
                 Term::atom("remove_application"),
                 Term::atom(&a.name),
-            ])]
+            ])])
         });
-    let mut all = added;
+    let mut all: Vec<Cow<[Term]>> = added.collect();
     all.append(&mut scripts);
     all.extend(removed);
     if top.release.erts_vsn != b.release.erts_vsn {
-        all.insert(0, vec![Term::atom("restart_new_emulator")]);
+        all.insert(0, Cow::Owned(vec![Term::atom("restart_new_emulator")]));
         warnings.push(Warning::ErtsVsnChanged {
             top: (top.release.name.clone(), top.release.erts_vsn.clone()),
             base: (b.release.name.clone(), b.release.erts_vsn.clone()),
         });
     }
     if opts.restart_emulator {
-        all.push(vec![Term::atom("restart_emulator")]);
+        all.push(Cow::Owned(vec![Term::atom("restart_emulator")]));
     }
     let (appls, pre_appls): (&[Application], &[Application]) = match dir {
         Direction::Up => (&top.apps, &b.apps),
@@ -224,19 +225,23 @@ fn one_entry(
     })
 }
 
-/// The appup script of `app` for its base version `base_vsn`.
-fn appup_script(
+/// The appup script of `top.apps[i]` for its base version `base_vsn`,
+/// borrowed from the appup.
+fn appup_script<'t>(
     dir: Direction,
-    top: &LoadedRelease,
-    app: &Application,
+    top: &'t LoadedRelease,
+    i: usize,
     base_vsn: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<Term>, Error> {
-    let appup = top.appup(app)?;
+) -> Result<Cow<'t, [Term]>, Error> {
+    let appup = top.appup_at(i)?;
+    let Some(app) = top.apps.get(i) else {
+        return Ok(Cow::Borrowed(&[]));
+    };
     let path = || top.appup_path(app);
     let items = appup.as_tuple().unwrap_or(&[]);
     if let Some(vsn) = items.first() {
-        if vsn.as_string().as_deref() != Some(app.vsn.as_str()) {
+        if !is_string(vsn, &app.vsn) {
             warnings.push(Warning::BadVsn {
                 appup_vsn: vsn.clone(),
                 app_vsn: app.vsn.clone(),
@@ -254,8 +259,8 @@ fn appup_script(
         path: path(),
         message: e.to_string(),
     };
-    match appup::find_instructions_ref(&appup, base_vsn, dir).map_err(crash)? {
-        Some(instrs) => Ok(instrs.into_owned()),
+    match appup::find_instructions_ref(appup, base_vsn, dir).map_err(crash)? {
+        Some(instrs) => Ok(instrs),
         None => Err(Error::NoRelup {
             path: path(),
             app: app.name.clone(),
@@ -263,6 +268,15 @@ fn appup_script(
             base_vsn: base_vsn.to_owned(),
             direction: dir_name(dir),
         }),
+    }
+}
+
+/// Whether `t` is the string `s` (without building a string for the usual
+/// string literal).
+fn is_string(t: &Term, s: &str) -> bool {
+    match t {
+        Term::String(text) => text == s,
+        other => other.as_string().as_deref() == Some(s),
     }
 }
 

@@ -9,12 +9,13 @@ pub mod tree;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use erlterm::Term;
 
 use crate::app::Application;
 use crate::error::{AppError, Error, ReleaseError};
+use crate::fxhash::FxHashMap;
 use crate::release::Release;
 use crate::start_order;
 use tree::join;
@@ -244,35 +245,40 @@ pub struct LoadedRelease {
     pub apps: Vec<Application>,
     appups: AppupSource,
     trees: HashMap<String, Arc<Tree>>,
-    /// Appups already read, by application (name, dir): each file is read
-    /// and parsed at most once, when it is first needed.
-    appup_cache: AppupCache,
+    /// Appups already read, one slot per application of `apps`: each file
+    /// is read and parsed at most once, when it is first needed, and
+    /// shared by every direction and base release.
+    appups_read: AppupSlots,
 }
 
 /// The outcome of reading one appup: its term, or the problem reported.
 type AppupRead = Result<Arc<Term>, String>;
 
-/// Memoized appup reads (shared by every direction and base release).
-#[derive(Default)]
-struct AppupCache(std::sync::Mutex<HashMap<(String, String), AppupRead>>);
+/// Memoized appup reads, by position in `LoadedRelease::apps`.
+#[derive(Clone, Default)]
+struct AppupSlots {
+    slots: Vec<OnceLock<AppupRead>>,
+    /// Application name → position (the first of that name).
+    by_name: FxHashMap<String, usize>,
+}
 
-impl AppupCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), AppupRead>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+impl AppupSlots {
+    fn new(apps: &[Application]) -> AppupSlots {
+        let mut by_name = FxHashMap::default();
+        for (i, a) in apps.iter().enumerate().rev() {
+            by_name.insert(a.name.clone(), i);
+        }
+        AppupSlots {
+            slots: apps.iter().map(|_| OnceLock::new()).collect(),
+            by_name,
+        }
     }
 }
 
-impl Clone for AppupCache {
-    fn clone(&self) -> Self {
-        AppupCache(std::sync::Mutex::new(self.lock().clone()))
-    }
-}
-
-impl std::fmt::Debug for AppupCache {
+impl std::fmt::Debug for AppupSlots {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AppupCache({} read)", self.lock().len())
+        let read = self.slots.iter().filter(|s| s.get().is_some()).count();
+        write!(f, "AppupSlots({read} read)")
     }
 }
 
@@ -315,10 +321,10 @@ impl LoadedRelease {
         Ok(LoadedRelease {
             file,
             release,
+            appups_read: AppupSlots::new(&apps),
             apps,
             appups: AppupSource::Trees,
             trees,
-            appup_cache: AppupCache::default(),
         })
     }
 
@@ -355,10 +361,10 @@ impl LoadedRelease {
         Ok(LoadedRelease {
             file: file.to_owned(),
             release,
+            appups_read: AppupSlots::new(&apps),
             apps,
             appups: AppupSource::Memory(appups),
             trees: HashMap::new(),
-            appup_cache: AppupCache::default(),
         })
     }
 
@@ -379,20 +385,43 @@ impl LoadedRelease {
     /// `app`'s appup term, shared: read and parsed the first time it is
     /// asked for, then remembered (errors included).
     pub fn appup(&self, app: &Application) -> Result<Arc<Term>, Error> {
-        let key = (app.name.clone(), app.dir.clone());
-        let cached = self.appup_cache.lock().get(&key).cloned();
-        let result = match cached {
-            Some(r) => r,
-            None => {
-                let r = self.read_appup_uncached(app);
-                self.appup_cache.lock().insert(key, r.clone());
-                r
-            }
+        let remembered = self
+            .appups_read
+            .by_name
+            .get(&app.name)
+            .filter(|&&i| self.apps.get(i).is_some_and(|a| a.dir == app.dir))
+            .and_then(|&i| self.appup_read(i));
+        let result = match remembered {
+            Some(read) => read.clone(),
+            // not one of this release's applications: read, not remembered
+            None => self.read_appup_uncached(app),
         };
         result.map_err(|problem| Error::AppupFile {
             path: self.appup_path(app),
             problem,
         })
+    }
+
+    /// The appup of `apps[i]`, borrowed from the release (read the first
+    /// time it is asked for).
+    pub(crate) fn appup_at(&self, i: usize) -> Result<&Term, Error> {
+        match (self.appup_read(i), self.apps.get(i)) {
+            (Some(Ok(term)), _) => Ok(term),
+            (Some(Err(problem)), Some(app)) => Err(Error::AppupFile {
+                path: self.appup_path(app),
+                problem: problem.clone(),
+            }),
+            _ => Err(Error::Input {
+                path: self.file.clone(),
+                message: format!("no application number {i}"),
+            }),
+        }
+    }
+
+    fn appup_read(&self, i: usize) -> Option<&AppupRead> {
+        let slot = self.appups_read.slots.get(i)?;
+        let app = self.apps.get(i)?;
+        Some(slot.get_or_init(|| self.read_appup_uncached(app)))
     }
 
     fn read_appup_uncached(&self, app: &Application) -> AppupRead {

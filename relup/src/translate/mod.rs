@@ -22,7 +22,7 @@ type Res<T> = Result<T, TranslateError>;
 /// list. `appls` is the release moved to, `pre_appls` the release moved from.
 pub(crate) fn translate(
     mode: Direction,
-    scripts: Vec<Vec<Term>>,
+    scripts: Vec<Cow<[Term]>>,
     appls: &[Application],
     pre_appls: &[Application],
 ) -> Res<Vec<Term>> {
@@ -53,10 +53,10 @@ fn is_ponr(t: &Term) -> bool {
 }
 
 /// Splits every script at its `point_of_no_return` and concatenates the parts.
-fn merge_scripts(scripts: Vec<Vec<Term>>) -> Res<(Vec<Term>, Vec<Term>)> {
+fn merge_scripts(scripts: Vec<Cow<[Term]>>) -> Res<(Vec<Term>, Vec<Term>)> {
     let mut before = Vec::new();
     let mut after = Vec::new();
-    for script in scripts {
+    for script in &scripts {
         let script = syntax::expand_script(script);
         let (b, a) = split_script(script)?;
         before.extend(b);

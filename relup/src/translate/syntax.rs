@@ -33,20 +33,17 @@ fn is_tuple(t: &Term) -> bool {
 }
 
 /// Expands one appup script: short forms get their defaults, nested lists
-/// are spliced in (unexpanded).
-pub(crate) fn expand_script(script: Vec<Term>) -> Vec<Term> {
+/// are spliced in (unexpanded). The script is borrowed from its appup.
+pub(crate) fn expand_script(script: &[Term]) -> Vec<Term> {
     let mut out = Vec::with_capacity(script.len());
     for i in script {
-        if let Some(e) = expand(&i) {
+        if let Some(e) = expand(i) {
             out.push(e);
             continue;
         }
-        match i {
-            Term::List(nested) => out.extend(nested),
-            other => match other.to_list() {
-                Some(nested) => out.extend(nested),
-                None => out.push(other),
-            },
+        match i.to_list() {
+            Some(nested) => out.extend(nested),
+            None => out.push(i.clone()),
         }
     }
     out
