@@ -379,11 +379,10 @@ impl<'a, O: Output> Fast<'a, O> {
         if self.peek().is_some_and(|b| b >= 0x80) {
             return None;
         }
-        let name = self.src.get(start..self.pos)?;
+        let len = self.pos - start;
         let reserved = match word_at(self.s, start) {
             // The name's bytes masked out of the word: no per-byte loop.
             Some(word) => {
-                let len = name.len();
                 let packed = if len <= 7 {
                     word & ((1u64 << (8 * len)) - 1)
                 } else {
@@ -391,12 +390,17 @@ impl<'a, O: Output> Fast<'a, O> {
                 };
                 is_reserved_packed(packed)
             }
-            None => is_reserved(name.as_bytes()),
+            None => is_reserved(self.s.get(start..self.pos)?),
         };
-        if name.len() > 255 || reserved {
+        if len > 255 || reserved {
             return None;
         }
-        Some(O::atom(name))
+        if O::BUILD {
+            // Name bytes are ASCII, so these are character boundaries.
+            Some(O::atom(self.src.get(start..self.pos)?))
+        } else {
+            Some(O::atom(""))
+        }
     }
 
     /// Digits with single `_` separators between digits.
