@@ -1,32 +1,43 @@
 #!/usr/bin/env python3
 """Summarizes `cargo bench -p erlrel-benches --bench parse` output: the
-middle estimate of each benchmark in MB/s and the ratios against serde_json
-measured in the same run.  Usage: cargo bench ... | python3 benches/summarize.py"""
+middle time estimate of each benchmark, as MB/s of its own input (each
+benchmark id ends with its input's size in bytes) and as ratios against
+serde_json measured in the same run, both per byte (MB/s / MB/s) and per
+document (serde_json's time for the equivalent JSON document / erlterm's
+time for the Erlang one).  Usage: cargo bench ... | python3 benches/summarize.py"""
 import re
 import sys
 
+UNITS = {"ps": 1e-12, "ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
 name = None
-results = {}
+results = {}  # group -> bench -> (seconds, bytes)
 for line in sys.stdin:
-    m = re.match(r"^(\S+/\S+)(?:\s+time:.*)?$", line.strip())
-    if m and not line.startswith(" ") and "/" in m.group(1) and not line.startswith("Benchmarking"):
-        name = m.group(1)
-    t = re.search(r"thrpt:\s+\[\S+ \S+ (\S+) (\S+)", line)
-    if t and name and "%" not in line:
-        value, unit = float(t.group(1)), t.group(2)
-        mb = value * (1.048576 if unit == "MiB/s" else 1.048576 / 1024 if unit == "KiB/s" else 1.048576 * 1024)
-        results[name] = mb
+    text = line.strip()
+    m = re.match(r"^([A-Za-z0-9_]+)/([A-Za-z0-9_]+)/(\d+)\b", text)
+    if m and not line.startswith(" "):
+        name = (m.group(1), m.group(2), int(m.group(3)))
+    t = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+) ", text)
+    if t and name and "%" not in text:
+        seconds = float(t.group(1)) * UNITS[t.group(2)]
+        group, bench, size = name
+        results.setdefault(group, {})[bench] = (seconds, size)
+        name = None
 
-groups = {}
-for key, mb in results.items():
-    parts = key.split("/")
-    groups.setdefault(parts[0], {})[parts[1]] = mb
+def mb_s(r):
+    return r[1] / 1e6 / r[0] if r else None
 
-print("| input | erlterm Term | erlterm validate | serde_json Value | serde_json IgnoredAny | Term / Value | validate / IgnoredAny |")
-print("|---|---|---|---|---|---|---|")
-for g, r in groups.items():
+fmt = lambda x: f"{x:.0f} MB/s" if x else "-"
+ratio = lambda a, b: f"{a / b:.2f}x" if a and b else "-"
+
+print("| input | erlterm Term | erlterm validate | serde_json Value | serde_json IgnoredAny "
+      "| Term / Value (MB/s) | validate / IgnoredAny (MB/s) "
+      "| Term / Value (per document) | validate / IgnoredAny (per document) |")
+print("|---|---|---|---|---|---|---|---|---|")
+for g, r in results.items():
     term, val = r.get("erlterm_term"), r.get("erlterm_validate")
     value, ign = r.get("serde_json_value"), r.get("serde_json_ignored")
-    fmt = lambda x: f"{x:.0f} MB/s" if x else "-"
-    ratio = lambda a, b: f"{a / b:.2f}x" if a and b else "-"
-    print(f"| {g} | {fmt(term)} | {fmt(val)} | {fmt(value)} | {fmt(ign)} | {ratio(term, value)} | {ratio(val, ign)} |")
+    per_doc = lambda ours, theirs: ratio(theirs[0], ours[0]) if ours and theirs else "-"
+    print(f"| {g} | {fmt(mb_s(term))} | {fmt(mb_s(val))} | {fmt(mb_s(value))} | {fmt(mb_s(ign))} "
+          f"| {ratio(mb_s(term), mb_s(value))} | {ratio(mb_s(val), mb_s(ign))} "
+          f"| {per_doc(term, value)} | {per_doc(val, ign)} |")

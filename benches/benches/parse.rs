@@ -59,7 +59,7 @@ fn corpus(c: &mut Criterion) {
     let mut g = c.benchmark_group("corpus");
     g.sample_size(20);
     g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("erlterm_term", |b| {
+    g.bench_function(BenchmarkId::new("erlterm_term", bytes), |b| {
         b.iter(|| {
             files
                 .iter()
@@ -67,7 +67,7 @@ fn corpus(c: &mut Criterion) {
                 .count()
         })
     });
-    g.bench_function("erlterm_validate", |b| {
+    g.bench_function(BenchmarkId::new("erlterm_validate", bytes), |b| {
         b.iter(|| {
             files
                 .iter()
