@@ -26,19 +26,13 @@ pub(crate) fn translate(
     appls: &[Application],
     pre_appls: &[Application],
 ) -> Res<Vec<Term>> {
-    let (before, after) = merge_scripts(scripts)?;
-    for i in before
-        .iter()
-        .chain(std::iter::once(&atom("point_of_no_return")))
-        .chain(&after)
-    {
-        syntax::check_op(i)?;
-    }
-    let before: Vec<Term> = before.into_iter().map(normalize).collect();
-    let after: Vec<Term> = after.into_iter().map(normalize).collect();
-    check_script(&before, &after)?;
-    let after = application_instrs(after, appls, pre_appls)?;
-    let after: Vec<Term> = after.into_iter().map(add_module_to_load).collect();
+    let (before, after) = merge_scripts(&scripts)?;
+    let has_app_instrs = check_script(&before, &after)?;
+    let after = if has_app_instrs {
+        application_instrs(after, appls, pre_appls)?
+    } else {
+        after
+    };
     let (new_loc, after) = depend::translate_dependent(mode, after, appls)?;
     let before = merge_load_object_code(before, &new_loc)?;
     Ok(sort_emulator_restart(mode, before, after))
@@ -52,17 +46,34 @@ fn is_ponr(t: &Term) -> bool {
     t.as_atom() == Some("point_of_no_return")
 }
 
-/// Splits every script at its `point_of_no_return` and concatenates the parts.
-fn merge_scripts(scripts: Vec<Cow<[Term]>>) -> Res<(Vec<Term>, Vec<Term>)> {
+/// Splits every script at its `point_of_no_return` and concatenates the
+/// parts. Each instruction is checked (`check_op`) and normalized as it is
+/// moved, while it is still in cache; a `check_op` failure is reported after
+/// every script is split, the first one of `before` first, as OTP checks
+/// the merged script.
+fn merge_scripts(scripts: &[Cow<[Term]>]) -> Res<(Vec<Term>, Vec<Term>)> {
     let mut before = Vec::new();
     let mut after = Vec::new();
-    for script in &scripts {
-        let script = syntax::expand_script(script);
-        let (b, a) = split_script(script)?;
-        before.extend(b);
-        after.extend(a);
+    let (mut bad_before, mut bad_after) = (None, None);
+    for script in scripts {
+        let (b, a) = split_script(syntax::expand_script(script))?;
+        for i in b {
+            if bad_before.is_none() {
+                bad_before = syntax::check_op(&i).err();
+            }
+            before.push(normalize(i));
+        }
+        for i in a {
+            if bad_after.is_none() {
+                bad_after = syntax::check_op(&i).err();
+            }
+            after.push(add_module_to_load(normalize(i)));
+        }
     }
-    Ok((before, after))
+    match bad_before.or(bad_after) {
+        Some(bad) => Err(bad),
+        None => Ok((before, after)),
+    }
 }
 
 fn split_script(script: Vec<Term>) -> Res<(Vec<Term>, Vec<Term>)> {
@@ -119,8 +130,9 @@ fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
     a.iter().filter(|x| !b.contains(x)).cloned().collect()
 }
 
-/// Consistency of low-level instructions written in appups.
-fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
+/// Consistency of low-level instructions written in appups, in one scan of
+/// each list; also tells whether `after` has application instructions.
+fn check_script(before: &[Term], after: &[Term]) -> Res<bool> {
     let mut objects: BTreeSet<Term> = BTreeSet::new();
     for i in before {
         if let Some([_, spec]) = i.as_tuple().filter(|_| is_instr(i, "load_object_code")) {
@@ -129,31 +141,45 @@ fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
             }
         }
     }
+    let mut no_object = None;
+    let (mut suspended, mut resumed) = (Vec::new(), Vec::new());
+    let (mut start, mut stop) = (Vec::new(), Vec::new());
+    let mut has_app_instrs = false;
     for i in after {
-        if let (true, Some([_, spec])) = (is_instr(i, "load"), i.as_tuple()) {
-            if let Some([m, _, _]) = spec.as_tuple() {
-                if !objects.contains(m) {
-                    return Err(TranslateError::NoObjectCode(m.clone()));
+        let Some([tg, arg]) = i.as_tuple() else {
+            has_app_instrs |= is_app_instr(i);
+            continue;
+        };
+        let (to, list) = match tg.as_atom() {
+            Some("load") => {
+                if let (None, Some([m, _, _])) = (&no_object, arg.as_tuple()) {
+                    if !objects.contains(m) {
+                        no_object = Some(m.clone());
+                    }
                 }
+                continue;
             }
-        }
+            Some("suspend") => (&mut suspended, elems(arg)),
+            Some("resume") => (&mut resumed, elems(arg)),
+            Some("start") => (&mut start, elems(arg)),
+            Some("stop") => (&mut stop, elems(arg)),
+            _ => {
+                has_app_instrs |= is_app_instr(i);
+                continue;
+            }
+        };
+        to.extend(list.into_iter().flat_map(Cow::into_owned));
     }
-    let collect = |name: &str| -> Vec<Term> {
-        after
-            .iter()
-            .filter(|i| is_instr(i, name))
-            .filter_map(|i| i.as_tuple().and_then(|t| t.get(1)).and_then(elems))
-            .flat_map(Cow::into_owned)
-            .collect()
-    };
-    let suspended: Vec<Term> = collect("suspend")
+    if let Some(m) = no_object {
+        return Err(TranslateError::NoObjectCode(m));
+    }
+    let suspended: Vec<Term> = suspended
         .into_iter()
         .map(|x| match x.as_tuple() {
             Some([m, _]) => m.clone(),
             _ => x,
         })
         .collect();
-    let resumed = collect("resume");
     let d = difference(&suspended, &resumed);
     if !d.is_empty() {
         return Err(TranslateError::SuspendedNotResumed(d));
@@ -162,7 +188,6 @@ fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
     if !d.is_empty() {
         return Err(TranslateError::ResumedNotSuspended(d));
     }
-    let (start, stop) = (collect("start"), collect("stop"));
     let d = difference(&start, &stop);
     if !d.is_empty() {
         return Err(TranslateError::StartNotStop(d));
@@ -171,7 +196,14 @@ fn check_script(before: &[Term], after: &[Term]) -> Res<()> {
     if !d.is_empty() {
         return Err(TranslateError::StopNotStart(d));
     }
-    Ok(())
+    Ok(has_app_instrs)
+}
+
+fn is_app_instr(i: &Term) -> bool {
+    matches!(
+        tag(i),
+        Some("add_application" | "remove_application" | "restart_application")
+    )
 }
 
 fn apply(m: &str, f: &str, args: Vec<Term>) -> Term {
@@ -207,9 +239,10 @@ fn stop_and_remove(app: &Term, mods: Vec<Term>) -> Vec<Term> {
     out
 }
 
+/// `{add_module, Mod, []}` for each module, as the `load_module` it becomes.
 fn add_modules(mods: Vec<Term>) -> impl Iterator<Item = Term> {
     mods.into_iter()
-        .map(|m| Term::tuple(vec![atom("add_module"), m, Term::nil()]))
+        .map(|m| add_module_to_load(Term::tuple(vec![atom("add_module"), m, Term::nil()])))
 }
 
 /// Applications by name; the first of each name, as a search from the
@@ -228,15 +261,6 @@ fn application_instrs(
     appls: &[Application],
     pre_appls: &[Application],
 ) -> Res<Vec<Term>> {
-    let is_app_instr = |i: &Term| {
-        matches!(
-            tag(i),
-            Some("add_application" | "remove_application" | "restart_application")
-        )
-    };
-    if !after.iter().any(is_app_instr) {
-        return Ok(after);
-    }
     let (post_index, pre_index) = (index_apps(appls), index_apps(pre_appls));
     let mut out = Vec::with_capacity(after.len());
     for i in after {
@@ -507,4 +531,30 @@ fn sort_emulator_restart(mode: Direction, mut before: Vec<Term>, after: Vec<Term
     before.push(atom("point_of_no_return"));
     before.extend(after);
     before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(text: &str) -> Cow<'static, [Term]> {
+        let term = erlterm::parse_str(text).unwrap_or_default().remove(0);
+        Cow::Owned(term.to_list().unwrap_or_default())
+    }
+
+    /// OTP checks the merged script: every script's part before its
+    /// `point_of_no_return`, then every part after.
+    #[test]
+    fn a_bad_instruction_before_is_reported_before_one_after() {
+        let scripts = vec![
+            script("[point_of_no_return, {load_module, m, bad, brutal_purge, []}]."),
+            script("[{apply, {m, f, not_a_list}}, point_of_no_return]."),
+        ];
+        let err = translate(Direction::Up, scripts, &[], &[]).err();
+        let want = TranslateError::Syntax {
+            field: "bad_args_list",
+            value: Term::atom("not_a_list"),
+        };
+        assert_eq!(err, Some(want));
+    }
 }
