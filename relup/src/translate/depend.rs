@@ -123,11 +123,12 @@ fn module_name(t: &Term) -> &str {
 }
 
 fn dependency_graph(after: &[Term]) -> Res<Graph<'_>> {
+    // sized for a script of dependency instructions only: no rehashing
     let mut graph = Graph {
-        pos: Vec::new(),
-        instrs: Vec::new(),
+        pos: Vec::with_capacity(after.len()),
+        instrs: Vec::with_capacity(after.len()),
         edges: Rows::default(),
-        index: FxHashMap::default(),
+        index: FxHashMap::with_capacity_and_hasher(after.len(), Default::default()),
     };
     for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
         let items = i.as_tuple().unwrap_or(&[]);
