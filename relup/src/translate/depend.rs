@@ -122,14 +122,19 @@ fn module_name(t: &Term) -> &str {
     t.as_atom().unwrap_or_default()
 }
 
+/// The graph in one pass over `after`: an edge to a module whose
+/// instruction comes later is filled in at the end (OTP reports
+/// `muldef_module` before `undef_module`, and the first of each in order).
 fn dependency_graph(after: &[Term]) -> Res<Graph<'_>> {
     // sized for a script of dependency instructions only: no rehashing
     let mut graph = Graph {
         pos: Vec::with_capacity(after.len()),
         instrs: Vec::with_capacity(after.len()),
-        edges: Rows::default(),
+        edges: Rows::with_capacity(after.len(), after.len()),
         index: FxHashMap::with_capacity_and_hasher(after.len(), Default::default()),
     };
+    // (edge slot, module) of each edge to a module not seen yet
+    let mut forward: Vec<(usize, String)> = Vec::new();
     for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
         let items = i.as_tuple().unwrap_or(&[]);
         let m = items.get(1).map(module_name).unwrap_or_default();
@@ -138,21 +143,26 @@ fn dependency_graph(after: &[Term]) -> Res<Graph<'_>> {
         }
         graph.pos.push(pos);
         graph.instrs.push(i);
-    }
-    let mut edges = Rows::with_capacity(graph.instrs.len(), graph.instrs.len());
-    for i in &graph.instrs {
-        let items = i.as_tuple().unwrap_or(&[]);
         for target in items.last().and_then(elems).unwrap_or_default().iter() {
             let name = module_name(target);
-            let &to = graph
-                .index
-                .get(name)
-                .ok_or_else(|| TranslateError::UndefModule(name.to_owned()))?;
-            edges.push_item(to);
+            let to = match graph.index.get(name) {
+                Some(&to) => to,
+                None => {
+                    forward.push((graph.edges.items_len(), name.to_owned()));
+                    usize::MAX
+                }
+            };
+            graph.edges.push_item(to);
         }
-        edges.end_row();
+        graph.edges.end_row();
     }
-    graph.edges = edges;
+    for (slot, name) in forward {
+        let &to = graph
+            .index
+            .get(name.as_str())
+            .ok_or(TranslateError::UndefModule(name))?;
+        graph.edges.set_item(slot, to);
+    }
     Ok(graph)
 }
 

@@ -26,9 +26,8 @@ pub(crate) fn translate(
     appls: &[Application],
     pre_appls: &[Application],
 ) -> Res<Vec<Term>> {
-    let (before, after) = merge_scripts(&scripts)?;
-    let has_app_instrs = check_script(&before, &after)?;
-    let after = if has_app_instrs {
+    let (before, after, facts) = merge_scripts(&scripts)?;
+    let after = if check_script(facts)? {
         application_instrs(after, appls, pre_appls)?
     } else {
         after
@@ -47,13 +46,14 @@ fn is_ponr(t: &Term) -> bool {
 }
 
 /// Splits every script at its `point_of_no_return` and concatenates the
-/// parts. Each instruction is checked (`check_op`) and normalized as it is
-/// moved, while it is still in cache; a `check_op` failure is reported after
-/// every script is split, the first one of `before` first, as OTP checks
-/// the merged script.
-fn merge_scripts(scripts: &[Cow<[Term]>]) -> Res<(Vec<Term>, Vec<Term>)> {
+/// parts. Each instruction is checked (`check_op`), normalized and noted
+/// for `check_script` as it is moved, while it is still in cache; a
+/// `check_op` failure is reported after every script is split, the first
+/// one of `before` first, as OTP checks the merged script.
+fn merge_scripts(scripts: &[Cow<[Term]>]) -> Res<(Vec<Term>, Vec<Term>, Facts)> {
     let mut before = Vec::new();
     let mut after = Vec::new();
+    let mut facts = Facts::default();
     let (mut bad_before, mut bad_after) = (None, None);
     for script in scripts {
         let (b, a) = split_script(syntax::expand_script(script))?;
@@ -61,18 +61,22 @@ fn merge_scripts(scripts: &[Cow<[Term]>]) -> Res<(Vec<Term>, Vec<Term>)> {
             if bad_before.is_none() {
                 bad_before = syntax::check_op(&i).err();
             }
-            before.push(normalize(i));
+            let i = normalize(i);
+            facts.note_before(&i);
+            before.push(i);
         }
         for i in a {
             if bad_after.is_none() {
                 bad_after = syntax::check_op(&i).err();
             }
-            after.push(add_module_to_load(normalize(i)));
+            let i = add_module_to_load(normalize(i));
+            facts.note_after(&i);
+            after.push(i);
         }
     }
     match bad_before.or(bad_after) {
         Some(bad) => Err(bad),
-        None => Ok((before, after)),
+        None => Ok((before, after, facts)),
     }
 }
 
@@ -130,73 +134,87 @@ fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
     a.iter().filter(|x| !b.contains(x)).cloned().collect()
 }
 
-/// Consistency of low-level instructions written in appups, in one scan of
-/// each list; also tells whether `after` has application instructions.
-fn check_script(before: &[Term], after: &[Term]) -> Res<bool> {
-    let mut objects: BTreeSet<Term> = BTreeSet::new();
-    for i in before {
+/// What `check_script` looks at in the merged script.
+#[derive(Default)]
+struct Facts {
+    /// The modules of every `load_object_code` before the point of no return.
+    objects: BTreeSet<Term>,
+    /// The modules of the `load` instructions after it, in order.
+    loaded: Vec<Term>,
+    suspended: Vec<Term>,
+    resumed: Vec<Term>,
+    started: Vec<Term>,
+    stopped: Vec<Term>,
+    /// Whether there is an `add_application`, `remove_application` or
+    /// `restart_application`.
+    has_app_instrs: bool,
+}
+
+impl Facts {
+    fn note_before(&mut self, i: &Term) {
         if let Some([_, spec]) = i.as_tuple().filter(|_| is_instr(i, "load_object_code")) {
             if let Some([_, _, mods]) = spec.as_tuple() {
-                objects.extend(atoms_of(mods).iter().cloned());
+                self.objects.extend(atoms_of(mods).iter().cloned());
             }
         }
     }
-    let mut no_object = None;
-    let (mut suspended, mut resumed) = (Vec::new(), Vec::new());
-    let (mut start, mut stop) = (Vec::new(), Vec::new());
-    let mut has_app_instrs = false;
-    for i in after {
+
+    fn note_after(&mut self, i: &Term) {
         let Some([tg, arg]) = i.as_tuple() else {
-            has_app_instrs |= is_app_instr(i);
-            continue;
+            self.has_app_instrs |= is_app_instr(i);
+            return;
         };
-        let (to, list) = match tg.as_atom() {
+        let list = match tg.as_atom() {
             Some("load") => {
-                if let (None, Some([m, _, _])) = (&no_object, arg.as_tuple()) {
-                    if !objects.contains(m) {
-                        no_object = Some(m.clone());
-                    }
+                if let Some([m, _, _]) = arg.as_tuple() {
+                    self.loaded.push(m.clone());
                 }
-                continue;
+                return;
             }
-            Some("suspend") => (&mut suspended, elems(arg)),
-            Some("resume") => (&mut resumed, elems(arg)),
-            Some("start") => (&mut start, elems(arg)),
-            Some("stop") => (&mut stop, elems(arg)),
+            Some("suspend") => &mut self.suspended,
+            Some("resume") => &mut self.resumed,
+            Some("start") => &mut self.started,
+            Some("stop") => &mut self.stopped,
             _ => {
-                has_app_instrs |= is_app_instr(i);
-                continue;
+                self.has_app_instrs |= is_app_instr(i);
+                return;
             }
         };
-        to.extend(list.into_iter().flat_map(Cow::into_owned));
+        list.extend(elems(arg).into_iter().flat_map(Cow::into_owned));
     }
-    if let Some(m) = no_object {
-        return Err(TranslateError::NoObjectCode(m));
+}
+
+/// Consistency of low-level instructions written in appups; also tells
+/// whether there are application instructions to translate.
+fn check_script(facts: Facts) -> Res<bool> {
+    if let Some(m) = facts.loaded.iter().find(|m| !facts.objects.contains(m)) {
+        return Err(TranslateError::NoObjectCode(m.clone()));
     }
-    let suspended: Vec<Term> = suspended
+    let suspended: Vec<Term> = facts
+        .suspended
         .into_iter()
         .map(|x| match x.as_tuple() {
             Some([m, _]) => m.clone(),
             _ => x,
         })
         .collect();
-    let d = difference(&suspended, &resumed);
+    let d = difference(&suspended, &facts.resumed);
     if !d.is_empty() {
         return Err(TranslateError::SuspendedNotResumed(d));
     }
-    let d = difference(&resumed, &suspended);
+    let d = difference(&facts.resumed, &suspended);
     if !d.is_empty() {
         return Err(TranslateError::ResumedNotSuspended(d));
     }
-    let d = difference(&start, &stop);
+    let d = difference(&facts.started, &facts.stopped);
     if !d.is_empty() {
         return Err(TranslateError::StartNotStop(d));
     }
-    let d = difference(&stop, &start);
+    let d = difference(&facts.stopped, &facts.started);
     if !d.is_empty() {
         return Err(TranslateError::StopNotStart(d));
     }
-    Ok(has_app_instrs)
+    Ok(facts.has_app_instrs)
 }
 
 fn is_app_instr(i: &Term) -> bool {
@@ -466,16 +484,21 @@ fn group_by_app(specs: &[Spec]) -> (Vec<usize>, Vec<usize>) {
     let mut by_term: BTreeMap<&Term, usize> = BTreeMap::new();
     let mut firsts = Vec::new();
     let mut group_of = Vec::with_capacity(specs.len());
+    // a group's modules mostly come one after the other: no lookup for those
+    let mut last: Option<(AppKey, usize)> = None;
     for (n, spec) in specs.iter().enumerate() {
+        let app = spec.app();
         let next = firsts.len();
-        let g = match spec.app() {
-            AppKey::Atom(a) => *by_atom.entry(a).or_insert(next),
-            AppKey::Other(t) => *by_term.entry(t).or_insert(next),
+        let g = match (last, app) {
+            (Some((k, g)), _) if k == app => g,
+            (_, AppKey::Atom(a)) => *by_atom.entry(a).or_insert(next),
+            (_, AppKey::Other(t)) => *by_term.entry(t).or_insert(next),
         };
         if g == next {
             firsts.push(n);
         }
         group_of.push(g);
+        last = Some((app, g));
     }
     (group_of, firsts)
 }

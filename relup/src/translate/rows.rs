@@ -57,6 +57,18 @@ impl Rows {
         self.items.push(item);
     }
 
+    /// The number of items pushed so far: the slot of the next one.
+    pub(super) fn items_len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Replaces the item in `slot` (nothing if there is no such slot).
+    pub(super) fn set_item(&mut self, slot: usize, item: usize) {
+        if let Some(x) = self.items.get_mut(slot) {
+            *x = item;
+        }
+    }
+
     /// Ends the row being pushed.
     pub(super) fn end_row(&mut self) {
         self.start.push(self.items.len());
@@ -90,8 +102,10 @@ mod tests {
         rows.push_item(4);
         rows.end_row();
         rows.push_item(5);
-        rows.push_item(6);
+        assert_eq!(rows.items_len(), 2);
+        rows.push_item(0);
         rows.end_row();
+        rows.set_item(2, 6);
         assert_eq!(rows.row(1), [5, 6]);
     }
 }
