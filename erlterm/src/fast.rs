@@ -851,6 +851,31 @@ mod tests {
     }
 
     #[test]
+    fn binaries_read_in_place_or_built_agree_with_the_full_parser() {
+        for src in [
+            "<<\"abc\">>.",
+            "<< \"abc\" >>.",
+            "<<\"\">>.",
+            "<<\"a\" \"b\">>.",
+            "<<\"a\", 1, \"b\">>.",
+            "<<\"a\\nb\">>.",
+            "<<\"é\">>.",
+            "<<\"0123456789012345678901234\">>.",
+            "[<<\"x\">>, <<\"y\"\n>>].",
+            "<<1, 2, 300>>.",
+        ] {
+            let fast = fast(src);
+            let full = crate::parse_full(src).ok();
+            assert!(fast.is_some(), "{src}");
+            assert_eq!(fast, full, "{src}");
+        }
+        // Not a plain binary: the in-place reader must leave it to the rest.
+        for src in ["<<\"a\":8>>.", "<<\"a\"/utf8>>.", "<<\"a\"."] {
+            assert!(fast(src).is_none(), "{src}");
+        }
+    }
+
+    #[test]
     fn gives_up_on_unusual_or_wrong_input() {
         for src in [
             "16#ff.",
