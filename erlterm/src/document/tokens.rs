@@ -108,7 +108,28 @@ struct Lexeme {
 /// Every token of a text that scans, with the whitespace and comments
 /// between them, for lossless reading of files that are not (all) terms.
 ///
-/// See the [module documentation](self) for an example.
+/// ```
+/// use erlterm::document::{TokenKind, Tokens};
+/// let src = "%% appup\n{\"1.1\", [{\"1.0\", [{load_module, M}]}], % up\n [] }.\n";
+/// let toks = Tokens::parse(src).unwrap();
+/// assert_eq!(toks.to_string(), src);
+///
+/// let first = toks.get(0).unwrap();
+/// assert_eq!((first.kind, first.text, first.leading), (TokenKind::Punct, "{", "%% appup\n"));
+/// let var = toks.iter().find(|t| t.kind == TokenKind::Var).unwrap();
+/// assert_eq!((var.text, var.span.line, var.span.column), ("M", 2, 33));
+/// assert_eq!(toks.iter().last().unwrap().kind, TokenKind::Dot);
+/// assert_eq!(toks.trailing(), "\n");
+///
+/// let comments: Vec<&str> = toks.comments().map(|c| c.text).collect();
+/// assert_eq!(comments, ["%% appup", "% up"]);
+///
+/// // Not a term (a variable), but it scans:
+/// assert!(erlterm::parse_str(src).is_err());
+/// // Scan errors are the parser's own:
+/// let e = Tokens::parse("{a, \"open}.").unwrap_err();
+/// assert_eq!(e, erlterm::parse_str("{a, \"open}.").unwrap_err());
+/// ```
 #[derive(Clone, Debug)]
 pub struct Tokens {
     text: String,

@@ -104,7 +104,7 @@
 //! | struct | proplist `[{key, V}]` ([`StructStyle::Map`]: `#{key => V}`) | a map with atom keys; a bare atom `key` in a proplist means `{key, true}` |
 //! | maps (`HashMap`, `BTreeMap`) | map `#{K => V}` | a proplist `[{K, V}]` |
 //! | [`Atom`](crate::Atom) | atom | |
-//! | [`Term`](crate::Term) | the term itself | any term |
+//! | [`Term`] | the term itself | any term |
 //!
 //! Proplists follow `proplists:get_value/2`: the first occurrence of a key
 //! wins; in a written map `#{a => 1, a => 2}` the last one does, as in OTP.
@@ -124,7 +124,7 @@
 //! # Errors
 //!
 //! A [`Error`] names the path to the culprit and, when the input was text
-//! or a [`Node`](crate::Node), its position: list and tuple indices count
+//! or a [`Node`], its position: list and tuple indices count
 //! from 0 (`pools[2]`), struct fields and atom keys follow a dot.
 //!
 //! ```
