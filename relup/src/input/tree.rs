@@ -1,6 +1,7 @@
 //! A read-only file tree: a folder on disk or a tarball held in memory.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::path::Path;
 
 /// Where release files are read from. Paths are `/`-separated strings.
@@ -49,12 +50,18 @@ impl Tree {
                 } else {
                     format!("{dir}/")
                 };
-                let children = files.keys().chain(dirs.iter()).filter_map(|p| {
-                    let rest = p.strip_prefix(prefix.as_str())?;
-                    (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_owned())
-                });
-                let set: BTreeSet<String> = children.collect();
-                set.into_iter().collect()
+                let mut names = BTreeSet::new();
+                let first_file = |from: &str| {
+                    let mut after = files.range::<str, _>(at_or_after(from));
+                    after.next().map(|(path, _)| path.as_str())
+                };
+                let first_dir = |from: &str| {
+                    let mut after = dirs.range::<str, _>(at_or_after(from));
+                    after.next().map(String::as_str)
+                };
+                children(&prefix, first_file, &mut names);
+                children(&prefix, first_dir, &mut names);
+                names.into_iter().collect()
             }
         }
     }
@@ -79,6 +86,41 @@ impl Tree {
     }
 }
 
+/// The paths from `from` on.
+fn at_or_after(from: &str) -> (Bound<&str>, Bound<&str>) {
+    (Bound::Included(from), Bound::Unbounded)
+}
+
+/// Adds to `names` the entries directly under `prefix` among sorted paths,
+/// `first_from(p)` being the first path at or after `p`. A tarball holds
+/// its whole tree in one map: each child's subtree is skipped with one
+/// seek, so listing a folder does not read the paths under it.
+fn children<'a>(
+    prefix: &str,
+    first_from: impl Fn(&str) -> Option<&'a str>,
+    names: &mut BTreeSet<String>,
+) {
+    let mut from = prefix.to_owned();
+    while let Some(path) = first_from(&from) {
+        let Some(rest) = path.strip_prefix(prefix) else {
+            break;
+        };
+        match rest.split_once('/') {
+            // every path from `prefix/child/` to `prefix/child0` is under `child`
+            Some((child, _)) if !child.is_empty() => {
+                names.insert(child.to_owned());
+                from = format!("{prefix}{child}0");
+            }
+            _ => {
+                if !rest.is_empty() && !rest.contains('/') {
+                    names.insert(rest.to_owned());
+                }
+                from = format!("{path}\0");
+            }
+        }
+    }
+}
+
 /// `a/./b//c/` → `a/b/c`.
 pub(crate) fn normalise(path: &str) -> String {
     path.split('/')
@@ -95,5 +137,34 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
         format!("{dir}{name}")
     } else {
         format!("{dir}/{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Direct children only, past names that sort between a folder and
+    /// its contents (`a-1`, `a.app` come between `a` and `a/b`).
+    #[test]
+    fn memory_folders_list_their_children() {
+        let paths = ["a", "a-1", "a.app", "a/b", "a/c/d", "a0", "ab/c", "b/a/x"];
+        let files = paths.iter().map(|p| (p.to_string(), Vec::new())).collect();
+        let dirs = ["a", "a/c", "ab", "b", "b/a", "e"]
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let tree = Tree::Memory {
+            origin: "t.tar".into(),
+            files,
+            dirs,
+        };
+        let list = |d: &str| tree.list_dir(d).join(" ");
+        assert_eq!(list(""), "a a-1 a.app a0 ab b e");
+        assert_eq!(list("a"), "b c");
+        assert_eq!(list("a/c"), "d");
+        assert_eq!(list("b"), "a");
+        assert_eq!(list("e"), "");
+        assert_eq!(list("x"), "");
     }
 }
