@@ -11,6 +11,7 @@ use std::collections::BinaryHeap;
 use appup::Direction;
 
 use crate::fxhash::FxHashMap;
+use compact_str::CompactString;
 use erlterm::Term;
 
 use super::rows::Rows;
@@ -29,8 +30,10 @@ struct Graph<'a> {
     instrs: Vec<&'a Term>,
     /// The instructions each one depends on.
     edges: Rows,
-    /// Module name → instruction.
-    index: FxHashMap<&'a str, usize>,
+    /// Module name → instruction. The names are copied (inline up to 24
+    /// bytes): comparing a key does not read its instruction again, which
+    /// at 10^5 instructions is a cache miss per lookup.
+    index: FxHashMap<CompactString, usize>,
 }
 
 /// The lowered groups, in the order of their first instructions.
@@ -138,7 +141,7 @@ fn dependency_graph(after: &[Term]) -> Res<Graph<'_>> {
     for (pos, i) in after.iter().enumerate().filter(|(_, i)| is_dep(i)) {
         let items = i.as_tuple().unwrap_or(&[]);
         let m = items.get(1).map(module_name).unwrap_or_default();
-        if graph.index.insert(m, graph.pos.len()).is_some() {
+        if graph.index.insert(m.into(), graph.pos.len()).is_some() {
             return Err(TranslateError::MuldefModule(m.to_owned()));
         }
         graph.pos.push(pos);
