@@ -103,6 +103,16 @@ pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
     }
 }
 
+/// `text` as bytes in `encoding`. For latin-1 every character must be at
+/// most U+00FF (true of decoded latin-1 files and of the documents' edits,
+/// which escape anything above).
+pub(crate) fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
+    match encoding {
+        Encoding::Utf8 => text.as_bytes().to_vec(),
+        Encoding::Latin1 => text.chars().map(|c| c as u8).collect(),
+    }
+}
+
 /// The text that spans of [`crate::parse_bytes_nodes`] and errors of
 /// [`crate::parse_bytes`] refer to, for rendering diagnostics: the file
 /// decoded with its detected encoding (invalid UTF-8 replaced after the

@@ -126,11 +126,7 @@ impl Document {
 
     /// The file's bytes, in its encoding.
     pub fn to_bytes(&self) -> Vec<u8> {
-        match self.encoding {
-            Encoding::Utf8 => self.text.as_bytes().to_vec(),
-            // Edits escape characters above U+00FF, so each fits a byte.
-            Encoding::Latin1 => self.text.chars().map(|c| c as u8).collect(),
-        }
+        encoding::encode(&self.text, self.encoding)
     }
 
     /// The encoding the file is written in.

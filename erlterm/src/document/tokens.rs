@@ -243,11 +243,7 @@ impl Tokens {
     /// The file's bytes, in its encoding: the input of
     /// [`Tokens::parse_bytes`] exactly.
     pub fn to_bytes(&self) -> Vec<u8> {
-        match self.encoding {
-            Encoding::Utf8 => self.text.as_bytes().to_vec(),
-            // Decoded latin-1: every character is one byte.
-            Encoding::Latin1 => self.text.chars().map(|c| c as u8).collect(),
-        }
+        encoding::encode(&self.text, self.encoding)
     }
 
     /// The encoding the text was read with.
