@@ -1,19 +1,39 @@
-//! Quick throughput check between criterion runs:
-//! `throughput FILE.config FILE.json [ROUNDS]` prints MB/s of erlterm
-//! (`Term`, validate) and serde_json (`Value`, `IgnoredAny`), best of ROUNDS.
-//! With `ONLY=term|validate|value|ignored`, only that loop runs (for profiling).
+//! Paired throughput check: `throughput FILE FILE.json [ROUNDS]` times
+//! erlterm (`Term`, validate) and serde_json (`Value`, `IgnoredAny`) in
+//! interleaved rounds, one parse of each per round in a rotating order, and
+//! prints the median MB/s of each and the median of the per-round ratios.
+//!
+//! Why paired: on the shared 2-core machines the speed of the same code
+//! swings by up to 40% for seconds at a time (other tenants on the host),
+//! so two benchmarks timed seconds apart, as criterion does, can land in
+//! different regimes. Within one round the contenders run milliseconds
+//! apart and see the same machine; the median of the round ratios is
+//! stable across runs where the ratio of criterion estimates is not.
+//!
+//! With `ONLY=term|validate|value|ignored`, only that loop runs (for
+//! profiling), and the best MB/s of the rounds is printed.
 
 use serde::de::IgnoredAny;
 use std::time::Instant;
 
-fn best_mb_s(bytes: usize, rounds: usize, f: &dyn Fn() -> bool) -> f64 {
-    let mut best = f64::INFINITY;
-    for _ in 0..rounds {
-        let t = Instant::now();
-        assert!(f(), "input rejected");
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    bytes as f64 / 1e6 / best
+const CONTENDERS: [&str; 4] = ["term", "value", "validate", "ignored"];
+
+fn time(f: &dyn Fn() -> bool) -> f64 {
+    let t = Instant::now();
+    assert!(f(), "input rejected");
+    t.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The 25th and 75th percentiles.
+fn quartiles(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |q: usize| v.get(v.len() * q / 4).copied().unwrap_or(f64::NAN);
+    (at(1), at(3))
 }
 
 fn main() {
@@ -22,32 +42,54 @@ fn main() {
         eprintln!("usage: throughput FILE FILE.json [ROUNDS]");
         std::process::exit(2);
     };
-    let rounds = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(10);
+    let rounds: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(50);
     let (Ok(erl), Ok(json)) = (std::fs::read_to_string(erl), std::fs::read_to_string(json)) else {
         eprintln!("cannot read the input files");
         std::process::exit(2);
     };
-    // `ONLY=term|validate|value|ignored` runs one loop alone (for profiling).
-    let only = std::env::var("ONLY").ok();
-    let runs = |name: &str| only.as_deref().map_or(true, |o| o == name);
-    let speed = |name: &str, bytes: usize, f: &dyn Fn() -> bool| {
-        if runs(name) {
-            best_mb_s(bytes, rounds, f)
-        } else {
-            f64::NAN
+    let parse = |name: &str| -> bool {
+        match name {
+            "term" => erlterm::parse_str(&erl).is_ok(),
+            "validate" => erlterm::validate(&erl).is_ok(),
+            "value" => serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+            _ => serde_json::from_str::<IgnoredAny>(&json).is_ok(),
         }
     };
-    let term = speed("term", erl.len(), &|| erlterm::parse_str(&erl).is_ok());
-    let validate = speed("validate", erl.len(), &|| erlterm::validate(&erl).is_ok());
-    let value = speed("value", json.len(), &|| {
-        serde_json::from_str::<serde_json::Value>(&json).is_ok()
-    });
-    let ignored = speed("ignored", json.len(), &|| {
-        serde_json::from_str::<IgnoredAny>(&json).is_ok()
-    });
-    println!(
-        "term {term:.0} MB/s  value {value:.0} MB/s  ratio {:.2}x | validate {validate:.0} MB/s  ignored {ignored:.0} MB/s  ratio {:.2}x",
-        term / value,
-        validate / ignored
-    );
+    let bytes = |name: &str| if matches!(name, "term" | "validate") { erl.len() } else { json.len() };
+    let mb_s = |name: &str, seconds: f64| bytes(name) as f64 / 1e6 / seconds;
+
+    if let Ok(only) = std::env::var("ONLY") {
+        let best = (0..rounds).map(|_| time(&|| parse(&only))).fold(f64::INFINITY, f64::min);
+        println!("{only} {:.0} MB/s (best of {rounds})", mb_s(&only, best));
+        return;
+    }
+
+    // times[c][r]: contender c in round r; the order rotates every round.
+    let mut times = vec![Vec::with_capacity(rounds); CONTENDERS.len()];
+    for r in 0..rounds {
+        for k in 0..CONTENDERS.len() {
+            let c = (r + k) % CONTENDERS.len();
+            let t = time(&|| parse(CONTENDERS[c]));
+            if let Some(slot) = times.get_mut(c) {
+                slot.push(t);
+            }
+        }
+    }
+    let per_round = |ours: usize, theirs: usize| -> Vec<f64> {
+        times[theirs].iter().zip(&times[ours]).map(|(t, o)| t / o).collect()
+    };
+    for (c, name) in CONTENDERS.iter().enumerate() {
+        print!("{name} {:.0} MB/s  ", mb_s(name, median(times[c].clone())));
+    }
+    println!("(medians of {rounds} rounds)");
+    let size_ratio = erl.len() as f64 / json.len() as f64;
+    for (label, ours, theirs) in [("Term / Value", 0, 1), ("validate / IgnoredAny", 2, 3)] {
+        let ratios = per_round(ours, theirs);
+        let (q1, q3) = quartiles(ratios.clone());
+        let doc = median(ratios);
+        println!(
+            "{label}: per document {doc:.2}x (quartiles {q1:.2}-{q3:.2}), per byte {:.2}x",
+            doc * size_ratio
+        );
+    }
 }
