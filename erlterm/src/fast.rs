@@ -300,10 +300,14 @@ impl<'a, O: Output> Fast<'a, O> {
         while let Some(b) = self.peek() {
             match b {
                 0..=b' ' => self.pos += 1,
-                b'%' => match memchr_newline(self.s.get(self.pos..)?) {
-                    Some(n) => self.pos += n + 1,
-                    None => self.pos = self.s.len(),
-                },
+                b'%' => {
+                    let rest = self.s.get(self.pos..)?;
+                    let n = memchr_newline(rest).unwrap_or(rest.len());
+                    if has_noncharacter(rest.get(..n)?) {
+                        return None;
+                    }
+                    self.pos = (self.pos + n + 1).min(self.s.len());
+                }
                 0x80.. => return None,
                 _ => break,
             }
@@ -479,7 +483,11 @@ impl<'a, O: Output> Fast<'a, O> {
         loop {
             // Jump to the closing quote or the next escape.
             self.pos += memchr::memchr2(quote, b'\\', self.s.get(self.pos..)?)?;
-            out.push_str(self.src.get(run..self.pos)?);
+            let text = self.src.get(run..self.pos)?;
+            if has_noncharacter(text.as_bytes()) {
+                return None;
+            }
+            out.push_str(text);
             if self.peek()? == quote {
                 self.pos += 1;
                 return Some(out);
@@ -515,7 +523,12 @@ impl<'a, O: Output> Fast<'a, O> {
     fn skip_quoted(&mut self, quote: u8) -> Option<()> {
         self.pos += 1;
         loop {
-            self.pos += memchr::memchr2(quote, b'\\', self.s.get(self.pos..)?)?;
+            let run = self.s.get(self.pos..)?;
+            let n = memchr::memchr2(quote, b'\\', run)?;
+            if has_noncharacter(run.get(..n)?) {
+                return None;
+            }
+            self.pos += n;
             if self.peek()? == quote {
                 self.pos += 1;
                 return Some(());
@@ -805,6 +818,13 @@ impl<'a, O: Output> Fast<'a, O> {
         self.pos += 2;
         Some(O::int(v))
     }
+}
+
+/// Whether `text` holds U+FFFE or U+FFFF, which OTP rejects even in
+/// quotes and comments (the full parser reports them).
+#[inline]
+fn has_noncharacter(text: &[u8]) -> bool {
+    !text.is_ascii() && (0..text.len()).any(|i| crate::lexer::noncharacter_at(text, i))
 }
 
 fn memchr_newline(s: &[u8]) -> Option<usize> {

@@ -141,6 +141,13 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// An illegal character at `pos`, on the current line.
+    fn illegal_at(&self, pos: usize) -> Error {
+        let mut e = self.err(ErrorKind::IllegalCharacter, pos, self.line, self.col_at(pos));
+        e.span.end = (pos + 3).min(self.bytes.len()) as u32;
+        e
+    }
+
     /// The `invalid_unicode` error, raised when the scanner needs a character
     /// at the end of a poisoned text.
     fn poison(&self) -> Error {
@@ -207,6 +214,8 @@ impl<'a> Lexer<'a> {
                     }
                     if c & 0xC0 == 0x80 {
                         self.cont += 1;
+                    } else if noncharacter_at(bytes, self.pos) {
+                        return Err(self.illegal_at(self.pos));
                     }
                     self.pos += 1;
                 }
@@ -531,6 +540,7 @@ impl<'a> Lexer<'a> {
             's' => (32, 1),
             't' => (9, 1),
             'v' => (11, 1),
+            _ if is_noncharacter(c) => return Err(illegal(self)),
             _ => {
                 self.bump_char();
                 return Ok(Some(u32::from(c)));
@@ -566,6 +576,9 @@ impl<'a> Lexer<'a> {
                 self.newline(i);
             } else if c & 0xC0 == 0x80 {
                 self.cont += 1;
+            } else if noncharacter_at(bytes, i) {
+                self.pos = i;
+                return Err(self.illegal_at(i));
             }
             i += 1;
         }
@@ -595,6 +608,8 @@ impl<'a> Lexer<'a> {
                     Some(v) => out.push(char::from_u32(v).unwrap_or('\u{FFFD}')),
                     None => continue,
                 }
+            } else if noncharacter_at(bytes, self.pos) {
+                return Err(self.illegal_at(self.pos));
             } else if let Some(ch) = self.bump_char() {
                 out.push(ch);
             }
@@ -614,11 +629,26 @@ impl<'a> Lexer<'a> {
                 None => Err(self.err(ErrorKind::Char, start, line, col)),
             };
         }
+        if noncharacter_at(self.bytes, self.pos) {
+            return Err(self.illegal_at(self.pos));
+        }
         let c = self
             .bump_char()
             .ok_or_else(|| self.err(ErrorKind::Char, start, line, col))?;
         Ok(Tok::Char(u32::from(c)))
     }
+}
+
+/// U+FFFE and U+FFFF: valid UTF-8, but OTP's scanner (its `?UNICODE`
+/// guard) does not take them for characters, and rejects them anywhere,
+/// comments included.
+fn is_noncharacter(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether the UTF-8 bytes at `i` encode U+FFFE or U+FFFF.
+pub(crate) fn noncharacter_at(bytes: &[u8], i: usize) -> bool {
+    matches!(bytes.get(i..i + 3), Some([0xEF, 0xBF, 0xBE | 0xBF]))
 }
 
 fn single_punct(b: u8) -> Option<&'static str> {
