@@ -71,6 +71,8 @@ impl Output for () {
 pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>> {
     let mut p = Fast {
         stack: Vec::new(),
+        opens: Vec::new(),
+        frames: Vec::new(),
         s: src.as_bytes(),
         src,
         pos: 0,
@@ -88,7 +90,7 @@ pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>>
         if p.pos >= p.s.len() {
             return Some(out);
         }
-        out.push(p.term(0)?);
+        out.push(p.term()?);
         p.skip_ws()?;
         p.end_dot()?;
     }
@@ -266,11 +268,93 @@ fn digit_end(s: &[u8], mut pos: usize) -> usize {
 /// 1 MB file, and none with this bound).
 const SPILL_AFTER: usize = 32;
 
+/// What an open container reads next, after its current element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// An element of a list (then `,`, `|` or `]`).
+    List,
+    /// The tail of an improper list (then `]`).
+    Tail,
+    /// An element of a tuple (then `,` or `}`).
+    Tuple,
+    /// A map key (then `=>`).
+    Key,
+    /// A map value (then `,` or `}`).
+    Value,
+}
+
+/// A container being read. Its elements sit on the shared stack from
+/// `base` up, until there are `SPILL_AFTER` of them; then they move to
+/// `spill`, which grows on its own.
+struct Frame<O> {
+    base: usize,
+    spill: Vec<O>,
+}
+
+impl<O: Output> Frame<O> {
+    /// Adds an element (a key and a value count as two).
+    #[inline]
+    fn push(&mut self, stack: &mut Vec<O>, item: O) {
+        if !O::BUILD {
+            // Validation keeps no elements.
+        } else if !self.spill.is_empty() {
+            self.spill.push(item);
+        } else if stack.len() - self.base < SPILL_AFTER {
+            stack.push(item);
+        } else {
+            self.spill.reserve(SPILL_AFTER * 2);
+            self.spill.extend(stack.drain(self.base..));
+            self.spill.push(item);
+        }
+    }
+
+    /// The elements, in an exactly sized vector unless they spilled.
+    fn items(self, stack: &mut Vec<O>) -> Vec<O> {
+        if !O::BUILD {
+            return Vec::new();
+        }
+        if !self.spill.is_empty() {
+            return self.spill;
+        }
+        if self.base == 0 || self.base > stack.len() {
+            // `split_off(0)` would hand over the whole stack buffer (and a
+            // base above the top cannot happen: `split_off` would panic).
+            return stack.drain(self.base.min(stack.len())..).collect();
+        }
+        // One exact allocation and a `memcpy`.
+        stack.split_off(self.base)
+    }
+
+    /// The elements of a map as key-value pairs.
+    fn pairs(self, stack: &mut Vec<O>) -> Vec<(O, O)> {
+        if !O::BUILD {
+            Vec::new()
+        } else if self.spill.is_empty() {
+            pair_up(stack.drain(self.base..))
+        } else {
+            pair_up(self.spill.into_iter())
+        }
+    }
+}
+
+/// Keys and values, alternating, as pairs.
+fn pair_up<O>(mut flat: impl ExactSizeIterator<Item = O>) -> Vec<(O, O)> {
+    let mut pairs = Vec::with_capacity(flat.len() / 2);
+    while let (Some(k), Some(v)) = (flat.next(), flat.next()) {
+        pairs.push((k, v));
+    }
+    pairs
+}
+
 struct Fast<'a, O> {
     /// Finished elements of the containers being read, innermost last:
     /// each container takes its own elements off the top, so every
     /// element vector is allocated once, at its exact size.
     stack: Vec<O>,
+    /// What each container being read expects next, innermost last.
+    opens: Vec<Open>,
+    /// The elements of each container being read (kept when building).
+    frames: Vec<Frame<O>>,
     s: &'a [u8],
     src: &'a str,
     pos: usize,
@@ -340,12 +424,142 @@ impl<'a, O: Output> Fast<'a, O> {
         }
     }
 
-    fn term(&mut self, depth: usize) -> Option<O> {
-        if depth >= self.max_depth {
+    /// One term. Open containers are entries of `self.opens`, not calls: a
+    /// leaf costs no call and nesting no machine stack.
+    fn term(&mut self) -> Option<O> {
+        if self.max_depth == 0 {
             return None;
         }
+        'element: loop {
+            let mut done = match self.peek()? {
+                b'a'..=b'z' => self.bare_atom()?,
+                b'[' => {
+                    if self.open(1, b']', Open::List)? {
+                        continue 'element;
+                    }
+                    O::list(Vec::new(), None)
+                }
+                b'{' => {
+                    if self.open(1, b'}', Open::Tuple)? {
+                        continue 'element;
+                    }
+                    O::tuple(Vec::new())
+                }
+                b'#' if self.peek_at(1) == Some(b'{') => {
+                    if self.open(2, b'}', Open::Key)? {
+                        continue 'element;
+                    }
+                    O::map(Vec::new())
+                }
+                _ => self.leaf()?,
+            };
+            // Hand the finished term to the innermost open container, and
+            // close as many containers as the input closes.
+            loop {
+                let Some(&open) = self.opens.last() else {
+                    return Some(done);
+                };
+                if open == Open::Tail {
+                    self.skip_ws()?;
+                    self.expect(b']')?;
+                    let frame = self.close()?;
+                    done = O::list(frame.items(&mut self.stack), Some(done));
+                    continue;
+                }
+                if let (true, Some(frame)) = (O::BUILD, self.frames.last_mut()) {
+                    frame.push(&mut self.stack, done);
+                }
+                self.skip_ws()?;
+                let next = match self.peek()? {
+                    b',' if open != Open::Key => {
+                        if open == Open::Value {
+                            Open::Key
+                        } else {
+                            open
+                        }
+                    }
+                    b']' if open == Open::List => {
+                        self.pos += 1;
+                        let frame = self.close()?;
+                        done = O::list(frame.items(&mut self.stack), None);
+                        continue;
+                    }
+                    b'}' if open == Open::Tuple => {
+                        self.pos += 1;
+                        let frame = self.close()?;
+                        done = O::tuple(frame.items(&mut self.stack));
+                        continue;
+                    }
+                    b'}' if open == Open::Value => {
+                        self.pos += 1;
+                        let frame = self.close()?;
+                        done = O::map(frame.pairs(&mut self.stack));
+                        continue;
+                    }
+                    b'=' if open == Open::Key && self.peek_at(1) == Some(b'>') => {
+                        self.pos += 1;
+                        Open::Value
+                    }
+                    b'|' if open == Open::List && self.peek_at(1) != Some(b'|') => Open::Tail,
+                    _ => return None,
+                };
+                self.pos += 1;
+                self.skip_ws()?;
+                if next != open {
+                    if let Some(top) = self.opens.last_mut() {
+                        *top = next;
+                    }
+                }
+                continue 'element;
+            }
+        }
+    }
+
+    /// Consumes the opener (`opener_len` bytes) of a container closed by
+    /// `close`. If the container is empty, consumes the closer too and
+    /// gives `false`; otherwise opens a frame for its elements and gives
+    /// `true`. `None` when its elements would reach the depth limit (the
+    /// full parser then reports it).
+    #[inline]
+    fn open(&mut self, opener_len: usize, close: u8, open: Open) -> Option<bool> {
+        self.pos += opener_len;
+        self.skip_ws()?;
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Some(false);
+        }
+        if self.opens.len() + 1 >= self.max_depth {
+            return None;
+        }
+        self.opens.push(open);
+        if O::BUILD {
+            self.frames.push(Frame {
+                base: self.stack.len(),
+                spill: Vec::new(),
+            });
+        }
+        Some(true)
+    }
+
+    /// Closes the innermost container, giving its frame (an empty one when
+    /// validating: validation keeps no elements).
+    #[inline]
+    fn close(&mut self) -> Option<Frame<O>> {
+        self.opens.pop();
+        if O::BUILD {
+            self.frames.pop()
+        } else {
+            Some(Frame {
+                base: 0,
+                spill: Vec::new(),
+            })
+        }
+    }
+
+    /// A term that is not a container and not a bare atom.
+    #[inline]
+    fn leaf(&mut self) -> Option<O> {
         match self.peek()? {
-            b'a'..=b'z' => self.bare_atom(),
             b'\'' if O::BUILD => {
                 let name = self.quoted(b'\'')?;
                 (name.chars().count() <= 255).then(|| O::atom(&name))
@@ -363,13 +577,6 @@ impl<'a, O: Output> Fast<'a, O> {
                 self.number(true)
             }
             b'"' => self.strings(),
-            b'[' => self.list(depth),
-            b'{' => {
-                self.pos += 1;
-                let (items, _) = self.seq(b'}', false, depth)?;
-                Some(O::tuple(items))
-            }
-            b'#' if self.peek_at(1) == Some(b'{') => self.map(depth),
             b'<' if self.peek_at(1) == Some(b'<') => self.binary(),
             b'$' => self.char_literal(),
             _ => None,
@@ -379,23 +586,26 @@ impl<'a, O: Output> Fast<'a, O> {
     #[inline]
     fn bare_atom(&mut self) -> Option<O> {
         let start = self.pos;
-        self.pos = name_end(self.s, start + 1);
+        let (end, reserved) = match word_at(self.s, start) {
+            // A name shorter than eight bytes ends inside its first word,
+            // which also gives its packed form: no per-byte loop.
+            Some(word) if non_name_bytes(word) != 0 => {
+                let len = (non_name_bytes(word).trailing_zeros() / 8) as usize;
+                let packed = word & ((1u64 << (8 * len)) - 1);
+                (start + len, is_reserved_packed(packed))
+            }
+            // Reserved words are shorter than eight bytes.
+            Some(_) => (name_end(self.s, start + 8), false),
+            None => {
+                let end = name_end(self.s, start + 1);
+                (end, is_reserved(self.s.get(start..end)?))
+            }
+        };
+        self.pos = end;
         if self.peek().is_some_and(|b| b >= 0x80) {
             return None;
         }
-        let len = self.pos - start;
-        let reserved = match word_at(self.s, start) {
-            // The name's bytes masked out of the word: no per-byte loop.
-            Some(word) => {
-                let packed = if len <= 7 {
-                    word & ((1u64 << (8 * len)) - 1)
-                } else {
-                    0
-                };
-                is_reserved_packed(packed)
-            }
-            None => is_reserved(self.s.get(start..self.pos)?),
-        };
+        let len = end - start;
         if len > 255 || reserved {
             return None;
         }
@@ -434,17 +644,25 @@ impl<'a, O: Output> Fast<'a, O> {
             if matches!(self.peek(), Some(b'#' | b'_')) {
                 return None;
             }
-            let text = &self.src[start..self.pos];
-            if text.len() > self.max_integer_digits {
+            let len = self.pos - start;
+            if len > self.max_integer_digits {
                 return None;
             }
-            if !O::BUILD && !seps && text.len() <= 18 {
-                return Some(O::int(0));
-            }
-            let v: i64 = if seps {
-                text.replace('_', "").parse().ok()?
+            let v: i64 = if !seps && len <= 18 {
+                if !O::BUILD {
+                    return Some(O::int(0));
+                }
+                // At most 18 digits: no overflow, no need for `str::parse`.
+                self.s
+                    .get(start..self.pos)?
+                    .iter()
+                    .fold(0, |v, d| v * 10 + i64::from(d - b'0'))
             } else {
-                text.parse().ok()?
+                self.src
+                    .get(start..self.pos)?
+                    .replace('_', "")
+                    .parse()
+                    .ok()?
             };
             return Some(O::int(if negative { v.checked_neg()? } else { v }));
         }
@@ -559,152 +777,6 @@ impl<'a, O: Output> Fast<'a, O> {
                 return Some(O::string(text));
             }
         }
-    }
-
-    fn list(&mut self, depth: usize) -> Option<O> {
-        self.pos += 1;
-        let (items, tail) = self.seq(b']', true, depth)?;
-        Some(O::list(items, tail))
-    }
-
-    /// Adds an element to the container whose elements start at `base` on
-    /// the stack: small containers stay on the stack (and get an exactly
-    /// sized vector at the end), a long one moves to its own vector.
-    #[inline]
-    fn push_item(&mut self, base: usize, spill: &mut Vec<O>, item: O) {
-        if !O::BUILD {
-            // Validation keeps no elements.
-        } else if !spill.is_empty() {
-            spill.push(item);
-        } else if self.stack.len() - base < SPILL_AFTER {
-            self.stack.push(item);
-        } else {
-            spill.reserve(SPILL_AFTER * 2);
-            spill.extend(self.stack.drain(base..));
-            spill.push(item);
-        }
-    }
-
-    /// The elements of the container whose elements start at `base`.
-    fn finish(&mut self, base: usize, spill: Vec<O>) -> Vec<O> {
-        if spill.is_empty() {
-            self.take_from(base)
-        } else {
-            spill
-        }
-    }
-
-    /// The elements pushed since `base`, in an exactly sized vector.
-    fn take_from(&mut self, base: usize) -> Vec<O> {
-        if !O::BUILD {
-            return Vec::new();
-        }
-        let mut items = Vec::with_capacity(self.stack.len().saturating_sub(base));
-        items.extend(self.stack.drain(base..));
-        items
-    }
-
-    /// Comma-separated terms up to `close` (the opener is consumed); with
-    /// `tail_allowed` (a list), the last may be followed by `| Tail`.
-    // Inlined into its two callers: lists and tuples keep their own branch
-    // sites, which the predictor tells apart (measured: merged, they
-    // mispredicted a fifth more).
-    #[inline(always)]
-    fn seq(&mut self, close: u8, tail_allowed: bool, depth: usize) -> Option<(Vec<O>, Option<O>)> {
-        self.skip_ws()?;
-        if self.peek() == Some(close) {
-            self.pos += 1;
-            return Some((Vec::new(), None));
-        }
-        let base = self.stack.len();
-        let mut spill = Vec::new();
-        loop {
-            let item = self.term(depth + 1)?;
-            self.push_item(base, &mut spill, item);
-            self.skip_ws()?;
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.skip_ws()?;
-                }
-                c if c == close => {
-                    self.pos += 1;
-                    return Some((self.finish(base, spill), None));
-                }
-                b'|' if tail_allowed && self.peek_at(1) != Some(b'|') => {
-                    self.pos += 1;
-                    self.skip_ws()?;
-                    let tail = self.term(depth + 1)?;
-                    self.skip_ws()?;
-                    self.expect(close)?;
-                    return Some((self.finish(base, spill), Some(tail)));
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    fn map(&mut self, depth: usize) -> Option<O> {
-        self.pos += 2;
-        self.skip_ws()?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Some(O::map(Vec::new()));
-        }
-        // Keys and values alternate on the stack, up to the spill bound.
-        let base = self.stack.len();
-        let mut spill = Vec::new();
-        loop {
-            let k = self.term(depth + 1)?;
-            self.skip_ws()?;
-            if !(self.peek() == Some(b'=') && self.peek_at(1) == Some(b'>')) {
-                return None;
-            }
-            self.pos += 2;
-            self.skip_ws()?;
-            let v = self.term(depth + 1)?;
-            if !O::BUILD {
-                // Validation keeps no entries.
-            } else if spill.is_empty() && self.stack.len() - base < 2 * SPILL_AFTER {
-                self.stack.push(k);
-                self.stack.push(v);
-            } else {
-                if spill.is_empty() {
-                    spill = self.pairs_from(base);
-                }
-                spill.push((k, v));
-            }
-            self.skip_ws()?;
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.skip_ws()?;
-                }
-                b'}' => {
-                    self.pos += 1;
-                    let entries = if spill.is_empty() {
-                        self.pairs_from(base)
-                    } else {
-                        spill
-                    };
-                    return Some(O::map(entries));
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// The keys and values pushed since `base`, paired.
-    fn pairs_from(&mut self, base: usize) -> Vec<(O, O)> {
-        if !O::BUILD {
-            return Vec::new();
-        }
-        let mut flat = self.stack.drain(base..);
-        let mut entries = Vec::with_capacity(flat.len() / 2);
-        while let (Some(k), Some(v)) = (flat.next(), flat.next()) {
-            entries.push((k, v));
-        }
-        entries
     }
 
     /// `<<>>`, and binaries of untyped string and small-integer segments.
@@ -951,6 +1023,8 @@ mod tests {
         for w in RESERVED {
             assert!(fast(&format!("{w}.")).is_none(), "{w}");
             assert!(fast(&format!("{{a, {w}}}.")).is_none(), "{w}");
+            // Followed by eight bytes or more: read from one word of input.
+            assert!(fast(&format!("[{w}, padding].")).is_none(), "{w}");
         }
         for w in [
             "maybe",
@@ -962,6 +1036,8 @@ mod tests {
             "receiver",
         ] {
             assert_eq!(fast(&format!("{w}.")), Some(vec![Term::atom(w)]), "{w}");
+            let padded = Term::list(vec![Term::atom(w), Term::atom("padding")]);
+            assert_eq!(fast(&format!("[{w}, padding].")), Some(vec![padded]), "{w}");
         }
     }
 
