@@ -1,7 +1,9 @@
 //! Paired throughput check: `throughput FILE FILE.json [ROUNDS]` times
 //! erlterm (`Term`, validate) and serde_json (`Value`, `IgnoredAny`) in
-//! interleaved rounds, one parse of each per round in a rotating order, and
-//! prints the median MB/s of each and the median of the per-round ratios.
+//! interleaved rounds, and prints the median MB/s of each and the median of
+//! the per-round ratios. In a round each parser runs `REPS` times back to
+//! back (caches and branch predictors warm, as in criterion's loops) and
+//! keeps its fastest time; the order of the parsers rotates every round.
 //!
 //! Why paired: on the shared 2-core machines the speed of the same code
 //! swings by up to 40% for seconds at a time (other tenants on the host),
@@ -17,6 +19,9 @@ use serde::de::IgnoredAny;
 use std::time::Instant;
 
 const CONTENDERS: [&str; 4] = ["term", "value", "validate", "ignored"];
+
+/// Back-to-back parses per parser and round.
+const REPS: usize = 5;
 
 fn time(f: &dyn Fn() -> bool) -> f64 {
     let t = Instant::now();
@@ -42,7 +47,7 @@ fn main() {
         eprintln!("usage: throughput FILE FILE.json [ROUNDS]");
         std::process::exit(2);
     };
-    let rounds: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(50);
+    let rounds: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(40);
     let (Ok(erl), Ok(json)) = (std::fs::read_to_string(erl), std::fs::read_to_string(json)) else {
         eprintln!("cannot read the input files");
         std::process::exit(2);
@@ -55,11 +60,19 @@ fn main() {
             _ => serde_json::from_str::<IgnoredAny>(&json).is_ok(),
         }
     };
-    let bytes = |name: &str| if matches!(name, "term" | "validate") { erl.len() } else { json.len() };
+    let bytes = |name: &str| {
+        if matches!(name, "term" | "validate") {
+            erl.len()
+        } else {
+            json.len()
+        }
+    };
     let mb_s = |name: &str, seconds: f64| bytes(name) as f64 / 1e6 / seconds;
 
     if let Ok(only) = std::env::var("ONLY") {
-        let best = (0..rounds).map(|_| time(&|| parse(&only))).fold(f64::INFINITY, f64::min);
+        let best = (0..rounds)
+            .map(|_| time(&|| parse(&only)))
+            .fold(f64::INFINITY, f64::min);
         println!("{only} {:.0} MB/s (best of {rounds})", mb_s(&only, best));
         return;
     }
@@ -69,14 +82,20 @@ fn main() {
     for r in 0..rounds {
         for k in 0..CONTENDERS.len() {
             let c = (r + k) % CONTENDERS.len();
-            let t = time(&|| parse(CONTENDERS[c]));
+            let t = (0..REPS)
+                .map(|_| time(&|| parse(CONTENDERS[c])))
+                .fold(f64::INFINITY, f64::min);
             if let Some(slot) = times.get_mut(c) {
                 slot.push(t);
             }
         }
     }
     let per_round = |ours: usize, theirs: usize| -> Vec<f64> {
-        times[theirs].iter().zip(&times[ours]).map(|(t, o)| t / o).collect()
+        times[theirs]
+            .iter()
+            .zip(&times[ours])
+            .map(|(t, o)| t / o)
+            .collect()
     };
     for (c, name) in CONTENDERS.iter().enumerate() {
         print!("{name} {:.0} MB/s  ", mb_s(name, median(times[c].clone())));
