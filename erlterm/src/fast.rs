@@ -384,18 +384,25 @@ impl<'a, O: Output> Fast<'a, O> {
         while let Some(b) = self.peek() {
             match b {
                 0..=b' ' => self.pos += 1,
-                b'%' => {
-                    let rest = self.s.get(self.pos..)?;
-                    let n = memchr_newline(rest).unwrap_or(rest.len());
-                    if has_noncharacter(rest.get(..n)?) {
-                        return None;
-                    }
-                    self.pos = (self.pos + n + 1).min(self.s.len());
-                }
+                b'%' => self.skip_comment()?,
                 0x80.. => return None,
                 _ => break,
             }
         }
+        Some(())
+    }
+
+    /// Skips a comment up to its newline. Kept out of line: comments are
+    /// rare in large files, and inlined into `skip_ws` this made it too big
+    /// to be inlined itself.
+    #[inline(never)]
+    fn skip_comment(&mut self) -> Option<()> {
+        let rest = self.s.get(self.pos..)?;
+        let n = memchr_newline(rest).unwrap_or(rest.len());
+        if has_noncharacter(rest.get(..n)?) {
+            return None;
+        }
+        self.pos = (self.pos + n + 1).min(self.s.len());
         Some(())
     }
 
