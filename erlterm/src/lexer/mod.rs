@@ -143,7 +143,12 @@ impl<'a> Lexer<'a> {
 
     /// An illegal character at `pos`, on the current line.
     fn illegal_at(&self, pos: usize) -> Error {
-        let mut e = self.err(ErrorKind::IllegalCharacter, pos, self.line, self.col_at(pos));
+        let mut e = self.err(
+            ErrorKind::IllegalCharacter,
+            pos,
+            self.line,
+            self.col_at(pos),
+        );
         e.span.end = (pos + 3).min(self.bytes.len()) as u32;
         e
     }
