@@ -20,6 +20,8 @@ pub(crate) trait Output: Sized {
     fn tuple(items: Vec<Self>) -> Self;
     fn map(entries: Vec<(Self, Self)>) -> Self;
     fn binary(bytes: &[u8]) -> Self;
+    /// A bitstring of `bit_len` bits, the last byte partial.
+    fn bits(bytes: Vec<u8>, bit_len: u64) -> Option<Self>;
     /// Whether strings need their text (false: only checked).
     const BUILD: bool;
 }
@@ -52,6 +54,9 @@ impl Output for Term {
     fn binary(bytes: &[u8]) -> Self {
         Term::Bitstring(Bitstring::from_slice(bytes))
     }
+    fn bits(bytes: Vec<u8>, bit_len: u64) -> Option<Self> {
+        Bitstring::from_bits(bytes, bit_len).map(Term::Bitstring)
+    }
     const BUILD: bool = true;
 }
 
@@ -64,6 +69,9 @@ impl Output for () {
     fn tuple(_: Vec<Self>) -> Self {}
     fn map(_: Vec<(Self, Self)>) -> Self {}
     fn binary(_: &[u8]) -> Self {}
+    fn bits(_: Vec<u8>, _: u64) -> Option<Self> {
+        Some(())
+    }
     const BUILD: bool = false;
 }
 
@@ -438,6 +446,7 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         'element: loop {
+            // One dispatch on the first byte for every kind of term.
             let mut done = match self.peek()? {
                 b'a'..=b'z' => self.bare_atom()?,
                 b'[' => {
@@ -458,7 +467,16 @@ impl<'a, O: Output> Fast<'a, O> {
                     }
                     O::map(Vec::new())
                 }
-                _ => self.leaf()?,
+                b'0'..=b'9' => self.number(false)?,
+                b'"' => self.strings()?,
+                b'<' if self.peek_at(1) == Some(b'<') => self.binary()?,
+                b'\'' => self.quoted_atom()?,
+                b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
+                    self.pos += 1;
+                    self.number(true)?
+                }
+                b'$' => self.char_literal()?,
+                _ => return None,
             };
             // Hand the finished term to the innermost open container, and
             // close as many containers as the input closes.
@@ -563,31 +581,17 @@ impl<'a, O: Output> Fast<'a, O> {
         }
     }
 
-    /// A term that is not a container and not a bare atom.
-    #[inline]
-    fn leaf(&mut self) -> Option<O> {
-        match self.peek()? {
-            b'\'' if O::BUILD => {
-                let name = self.quoted(b'\'')?;
-                (name.chars().count() <= 255).then(|| O::atom(&name))
-            }
-            b'\'' => {
-                let start = self.pos + 1;
-                self.skip_quoted(b'\'')?;
-                let body = self.src.get(start..self.pos - 1)?;
-                // Escapes only shorten the text, so this bound is safe.
-                (body.chars().count() <= 255).then(|| O::atom(""))
-            }
-            b'0'..=b'9' => self.number(false),
-            b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
-                self.pos += 1;
-                self.number(true)
-            }
-            b'"' => self.strings(),
-            b'<' if self.peek_at(1) == Some(b'<') => self.binary(),
-            b'$' => self.char_literal(),
-            _ => None,
+    /// A quoted atom.
+    fn quoted_atom(&mut self) -> Option<O> {
+        if O::BUILD {
+            let name = self.quoted(b'\'')?;
+            return (name.chars().count() <= 255).then(|| O::atom(&name));
         }
+        let start = self.pos + 1;
+        self.skip_quoted(b'\'')?;
+        let body = self.src.get(start..self.pos - 1)?;
+        // Escapes only shorten the text, so this bound is safe.
+        (body.chars().count() <= 255).then(|| O::atom(""))
     }
 
     #[inline]
@@ -824,6 +828,11 @@ impl<'a, O: Output> Fast<'a, O> {
                         return None;
                     }
                     let v: u64 = self.src.get(start..self.pos)?.parse().ok()?;
+                    if self.peek() == Some(b':') {
+                        // `V:N` with N < 8 ends a canonically printed
+                        // bitstring; any other size goes to the full parser.
+                        return self.partial_byte_end(bytes, v);
+                    }
                     if O::BUILD {
                         bytes.push((v & 0xFF) as u8);
                     }
@@ -832,6 +841,9 @@ impl<'a, O: Output> Fast<'a, O> {
                 }
                 _ => return None,
             }
+            if len > self.max_binary_bytes {
+                return None;
+            }
             match self.peek()? {
                 b',' => {
                     self.pos += 1;
@@ -839,14 +851,31 @@ impl<'a, O: Output> Fast<'a, O> {
                 }
                 b'>' if self.peek_at(1) == Some(b'>') => {
                     self.pos += 2;
-                    if len > self.max_binary_bytes {
-                        return None;
-                    }
                     return Some(O::binary(&bytes));
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// The last segment `V:N` (N from 1 to 7, at `:`) of a bitstring whose
+    /// whole bytes are `bytes`, and the closing `>>`.
+    fn partial_byte_end(&mut self, mut bytes: Vec<u8>, v: u64) -> Option<O> {
+        let n = match self.peek_at(1)? {
+            d @ b'1'..=b'7' => d - b'0',
+            _ => return None,
+        };
+        self.pos += 2;
+        self.skip_ws()?;
+        if !(self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>')) {
+            return None;
+        }
+        self.pos += 2;
+        // The low N bits of V, in the high bits of the last byte.
+        let last = ((v & ((1 << n) - 1)) << (8 - n)) as u8;
+        bytes.push(last);
+        let bit_len = (bytes.len() as u64 - 1) * 8 + u64::from(n);
+        O::bits(bytes, bit_len)
     }
 
     /// The common `<<"text">>` (one ASCII string without escapes) read in
@@ -944,6 +973,11 @@ mod tests {
             "<<\"0123456789012345678901234\">>.",
             "[<<\"x\">>, <<\"y\"\n>>].",
             "<<1, 2, 300>>.",
+            // Canonical prints of bitstrings end with a partial byte.
+            "<<1:6>>.",
+            "<<1,2,3:4>>.",
+            "<<255,300:7 >>.",
+            "<<\"ab\",5:3>>.",
         ] {
             let fast = fast(src);
             let full = crate::parse_full(src).ok();
@@ -951,7 +985,15 @@ mod tests {
             assert_eq!(fast, full, "{src}");
         }
         // Not a plain binary: the in-place reader must leave it to the rest.
-        for src in ["<<\"a\":8>>.", "<<\"a\"/utf8>>.", "<<\"a\"."] {
+        for src in [
+            "<<\"a\":8>>.",
+            "<<\"a\"/utf8>>.",
+            "<<\"a\".",
+            "<<1:8>>.",
+            "<<1:0>>.",
+            "<<1:6, 2>>.",
+            "<<1:6/integer>>.",
+        ] {
             assert!(fast(src).is_none(), "{src}");
         }
     }
@@ -969,7 +1011,7 @@ mod tests {
             "'\\x41'.",
             "if.",
             "[a,].",
-            "<<1:4>>.",
+            "<<1:4/bits>>.",
             "{a",
             "-a.",
             "é.",
