@@ -24,7 +24,6 @@ struct Segment<'a> {
     value: SegValue<'a>,
     size: Option<Term>,
     types: Vec<(String, Option<BigInt>)>,
-    span: Span,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -465,7 +464,20 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
     fn binary_inner(&mut self) -> PResult<Result<(Bitstring, Span), Bad>> {
         let start = self.span();
         self.advance();
-        let mut segs: Vec<Segment<'a>> = Vec::new();
+        // Segments are evaluated as they are read, not kept: a binary of
+        // millions of segments needs no second copy of them. The first
+        // syntax error still wins over a bad segment, and a bad segment
+        // over an evaluation error, as when evaluating after parsing.
+        let mut ev = Eval {
+            w: BitWriter {
+                bytes: Vec::new(),
+                bits: 0,
+            },
+            max_bits: self.opts.max_binary_bits,
+            _o: std::marker::PhantomData,
+        };
+        let mut failed: Option<(EvalErr, Span)> = None;
+        let mut first = true;
         let mut bad: Option<Bad> = None;
         if !self.is(">>") {
             loop {
@@ -479,7 +491,7 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
                     self.advance();
                 }
                 let v = self.max()?;
-                if segs.is_empty() && prefix.is_none() && bad.is_none() && self.is("||") {
+                if first && prefix.is_none() && bad.is_none() && self.is("||") {
                     self.advance();
                     self.lc_exprs()?;
                     self.expect(">>")?;
@@ -533,21 +545,23 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
                         }
                     }
                 }
+                first = false;
                 let span = seg_start.to(self.prev_span());
+                let size = match size {
+                    None => Ok(None),
+                    Some(Ok(sz)) => Ok(Some(sz)),
+                    Some(Err(b)) => Err(b),
+                };
                 match (value, size) {
-                    (Ok(value), None) => segs.push(Segment {
-                        value,
-                        size: None,
-                        types,
-                        span,
-                    }),
-                    (Ok(value), Some(Ok(sz))) => segs.push(Segment {
-                        value,
-                        size: Some(sz),
-                        types,
-                        span,
-                    }),
-                    (Err(b), _) | (_, Some(Err(b))) => {
+                    (Ok(value), Ok(size)) => {
+                        if bad.is_none() && failed.is_none() {
+                            let seg = Segment { value, size, types };
+                            if let Err(e) = ev.segment(&seg) {
+                                failed = Some((e, span));
+                            }
+                        }
+                    }
+                    (Err(b), _) | (_, Err(b)) => {
                         bad.get_or_insert(b);
                     }
                 }
@@ -563,31 +577,21 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
         if let Some(b) = bad {
             return Ok(Err(b));
         }
-        let mut ev = Eval {
-            w: BitWriter {
-                bytes: Vec::new(),
-                bits: 0,
-            },
-            max_bits: self.opts.max_binary_bits,
-            _o: std::marker::PhantomData,
-        };
-        for seg in &segs {
-            match ev.segment(seg) {
-                Ok(()) => {}
-                Err(EvalErr::Bad) => {
-                    return Ok(Err((seg.span, "a binary segment that cannot be built")))
-                }
-                Err(EvalErr::Limit) => {
-                    return Err(Box::new(Error {
-                        kind: ErrorKind::Limit(format!(
-                            "binary larger than {} bits (ParseOptions::max_binary_bits)",
-                            self.opts.max_binary_bits
-                        )),
-                        span: seg.span,
-                        expected: None,
-                        help: None,
-                    }))
-                }
+        match failed {
+            None => {}
+            Some((EvalErr::Bad, span)) => {
+                return Ok(Err((span, "a binary segment that cannot be built")))
+            }
+            Some((EvalErr::Limit, span)) => {
+                return Err(Box::new(Error {
+                    kind: ErrorKind::Limit(format!(
+                        "binary larger than {} bits (ParseOptions::max_binary_bits)",
+                        self.opts.max_binary_bits
+                    )),
+                    span,
+                    expected: None,
+                    help: None,
+                }))
             }
         }
         let bits = ev.w.bits;
