@@ -446,7 +446,6 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         'element: loop {
-            // One dispatch on the first byte for every kind of term.
             let mut done = match self.peek()? {
                 b'a'..=b'z' => self.bare_atom()?,
                 b'[' => {
@@ -467,16 +466,7 @@ impl<'a, O: Output> Fast<'a, O> {
                     }
                     O::map(Vec::new())
                 }
-                b'0'..=b'9' => self.number(false)?,
-                b'"' => self.strings()?,
-                b'<' if self.peek_at(1) == Some(b'<') => self.binary()?,
-                b'\'' => self.quoted_atom()?,
-                b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
-                    self.pos += 1;
-                    self.number(true)?
-                }
-                b'$' => self.char_literal()?,
-                _ => return None,
+                _ => self.leaf()?,
             };
             // Hand the finished term to the innermost open container, and
             // close as many containers as the input closes.
@@ -581,17 +571,32 @@ impl<'a, O: Output> Fast<'a, O> {
         }
     }
 
-    /// A quoted atom.
-    fn quoted_atom(&mut self) -> Option<O> {
-        if O::BUILD {
-            let name = self.quoted(b'\'')?;
-            return (name.chars().count() <= 255).then(|| O::atom(&name));
+    /// A term that is not a container and not a bare atom. (A separate
+    /// dispatch: merged into the one of `term`, validation ran 3% slower.)
+    #[inline]
+    fn leaf(&mut self) -> Option<O> {
+        match self.peek()? {
+            b'\'' if O::BUILD => {
+                let name = self.quoted(b'\'')?;
+                (name.chars().count() <= 255).then(|| O::atom(&name))
+            }
+            b'\'' => {
+                let start = self.pos + 1;
+                self.skip_quoted(b'\'')?;
+                let body = self.src.get(start..self.pos - 1)?;
+                // Escapes only shorten the text, so this bound is safe.
+                (body.chars().count() <= 255).then(|| O::atom(""))
+            }
+            b'0'..=b'9' => self.number(false),
+            b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
+                self.pos += 1;
+                self.number(true)
+            }
+            b'"' => self.strings(),
+            b'<' if self.peek_at(1) == Some(b'<') => self.binary(),
+            b'$' => self.char_literal(),
+            _ => None,
         }
-        let start = self.pos + 1;
-        self.skip_quoted(b'\'')?;
-        let body = self.src.get(start..self.pos - 1)?;
-        // Escapes only shorten the text, so this bound is safe.
-        (body.chars().count() <= 255).then(|| O::atom(""))
     }
 
     #[inline]
@@ -791,6 +796,7 @@ impl<'a, O: Output> Fast<'a, O> {
     }
 
     /// `<<>>`, and binaries of untyped string and small-integer segments.
+    #[inline(never)]
     fn binary(&mut self) -> Option<O> {
         self.pos += 2;
         self.skip_ws()?;
@@ -860,6 +866,8 @@ impl<'a, O: Output> Fast<'a, O> {
 
     /// The last segment `V:N` (N from 1 to 7, at `:`) of a bitstring whose
     /// whole bytes are `bytes`, and the closing `>>`.
+    #[cold]
+    #[inline(never)]
     fn partial_byte_end(&mut self, mut bytes: Vec<u8>, v: u64) -> Option<O> {
         let n = match self.peek_at(1)? {
             d @ b'1'..=b'7' => d - b'0',
