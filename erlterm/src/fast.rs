@@ -251,6 +251,38 @@ fn non_name_bytes(word: u64) -> u64 {
     !(name & ascii) & splat(0x80)
 }
 
+/// High bit of each byte of `word` set at its zero bytes; exact for the
+/// lowest one (a borrow can only mark bytes above a zero byte).
+#[inline]
+const fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(splat(1)) & !word & splat(0x80)
+}
+
+/// The position of the first `quote` or `\` at or after `pos`, and whether
+/// all bytes before it are ASCII. Quoted texts are mostly short: their
+/// first 32 bytes are searched a word at a time, which also spots non-ASCII
+/// bytes, and longer ones with `memchr2`.
+#[inline]
+fn quote_or_escape(s: &[u8], pos: usize, quote: u8) -> Option<(usize, bool)> {
+    let mut at = pos;
+    while at - pos < 32 {
+        let Some(word) = word_at(s, at) else {
+            break;
+        };
+        let stops = zero_bytes(word ^ splat(quote)) | zero_bytes(word ^ splat(b'\\'));
+        let high = word & splat(0x80);
+        if stops != 0 && (high == 0 || stops.trailing_zeros() < high.trailing_zeros()) {
+            return Some((at + (stops.trailing_zeros() / 8) as usize, true));
+        }
+        if high != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let end = at + memchr::memchr2(quote, b'\\', s.get(at..)?)?;
+    Some((end, s.get(at..end)?.is_ascii()))
+}
+
 /// The end of a run of ASCII digits starting at `pos`, eight bytes at a time.
 #[inline]
 fn digit_end(s: &[u8], mut pos: usize) -> usize {
@@ -708,6 +740,18 @@ impl<'a, O: Output> Fast<'a, O> {
         Some(O::float(if negative { -v } else { v }))
     }
 
+    /// Where the run of quoted text from `pos` ends: at the next `quote`
+    /// or `\`. `None` if there is neither, or if the run holds U+FFFE or
+    /// U+FFFF (the full parser reports them).
+    #[inline]
+    fn text_run_end(&self, pos: usize, quote: u8) -> Option<usize> {
+        let (end, ascii) = quote_or_escape(self.s, pos, quote)?;
+        if !ascii && has_noncharacter(self.s.get(pos..end)?) {
+            return None;
+        }
+        Some(end)
+    }
+
     /// A quoted atom or string body, with the common escapes; `None` on
     /// escapes left to the full parser (octal, `\x`, `\^`).
     fn quoted(&mut self, quote: u8) -> Option<String> {
@@ -716,12 +760,8 @@ impl<'a, O: Output> Fast<'a, O> {
         let mut run = self.pos;
         loop {
             // Jump to the closing quote or the next escape.
-            self.pos += memchr::memchr2(quote, b'\\', self.s.get(self.pos..)?)?;
-            let text = self.src.get(run..self.pos)?;
-            if has_noncharacter(text.as_bytes()) {
-                return None;
-            }
-            out.push_str(text);
+            self.pos = self.text_run_end(self.pos, quote)?;
+            out.push_str(self.src.get(run..self.pos)?);
             if self.peek()? == quote {
                 self.pos += 1;
                 return Some(out);
@@ -757,12 +797,7 @@ impl<'a, O: Output> Fast<'a, O> {
     fn skip_quoted(&mut self, quote: u8) -> Option<()> {
         self.pos += 1;
         loop {
-            let run = self.s.get(self.pos..)?;
-            let n = memchr::memchr2(quote, b'\\', run)?;
-            if has_noncharacter(run.get(..n)?) {
-                return None;
-            }
-            self.pos += n;
+            self.pos = self.text_run_end(self.pos, quote)?;
             if self.peek()? == quote {
                 self.pos += 1;
                 return Some(());
@@ -895,9 +930,9 @@ impl<'a, O: Output> Fast<'a, O> {
             .pos
             .checked_add(1)
             .filter(|_| self.peek() == Some(b'"'))?;
-        let end = start + memchr::memchr2(b'"', b'\\', s.get(start..)?)?;
+        let (end, ascii) = quote_or_escape(s, start, b'"')?;
         let text = s.get(start..end)?;
-        if s.get(end) != Some(&b'"') || !text.is_ascii() || text.len() > self.max_binary_bytes {
+        if s.get(end) != Some(&b'"') || !ascii || text.len() > self.max_binary_bytes {
             return None;
         }
         let before = self.pos;
@@ -1072,6 +1107,36 @@ mod tests {
             assert_eq!(name_end(&word, 0), want, "byte {b:#x}");
             let want = if b.is_ascii_digit() { 17 } else { 0 };
             assert_eq!(digit_end(&word, 0), want, "byte {b:#x}");
+        }
+    }
+
+    #[test]
+    fn quote_search_agrees_with_a_byte_loop() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let len = (rng % 80) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    // Mostly plain text, sometimes a quote, a backslash
+                    // or a non-ASCII byte.
+                    match rng % 16 {
+                        0 => b'"',
+                        1 => b'\\',
+                        2 => 0x80 | (rng >> 8) as u8,
+                        _ => b"ab/-.0 9_"[(rng >> 8) as usize % 9],
+                    }
+                })
+                .collect();
+            for start in 0..=bytes.len() {
+                let want = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\')
+                    .map(|n| (start + n, bytes[start..start + n].is_ascii()));
+                assert_eq!(quote_or_escape(&bytes, start, b'"'), want, "{bytes:?} from {start}");
+            }
         }
     }
 
