@@ -1135,7 +1135,11 @@ mod tests {
                     .iter()
                     .position(|&b| b == b'"' || b == b'\\')
                     .map(|n| (start + n, bytes[start..start + n].is_ascii()));
-                assert_eq!(quote_or_escape(&bytes, start, b'"'), want, "{bytes:?} from {start}");
+                assert_eq!(
+                    quote_or_escape(&bytes, start, b'"'),
+                    want,
+                    "{bytes:?} from {start}"
+                );
             }
         }
     }
