@@ -283,12 +283,18 @@ fn quote_or_escape(s: &[u8], pos: usize, quote: u8) -> Option<(usize, bool)> {
     Some((end, s.get(at..end)?.is_ascii()))
 }
 
+/// High bit of each byte of `word` set where the byte is not an ASCII digit.
+#[inline]
+const fn non_digit_bytes(word: u64) -> u64 {
+    let digits = bytes_in(word & splat(0x7F), b'0', b'9') & !word;
+    !digits & splat(0x80)
+}
+
 /// The end of a run of ASCII digits starting at `pos`, eight bytes at a time.
 #[inline]
 fn digit_end(s: &[u8], mut pos: usize) -> usize {
     while let Some(word) = word_at(s, pos) {
-        let digits = bytes_in(word & splat(0x7F), b'0', b'9') & !word;
-        let stop = !digits & splat(0x80);
+        let stop = non_digit_bytes(word);
         if stop != 0 {
             return pos + (stop.trailing_zeros() / 8) as usize;
         }
@@ -665,6 +671,55 @@ impl<'a, O: Output> Fast<'a, O> {
         }
     }
 
+    /// A number of at most seven bytes, `123` or `1.25`, read from one word
+    /// of input together with the byte after it: the common case, without
+    /// a second look at the input. `None` (nothing consumed) for anything
+    /// else, left to the general path.
+    #[inline]
+    fn short_number(&mut self, negative: bool) -> Option<O> {
+        let start = self.pos;
+        let word = word_at(self.s, start)?;
+        let stop = non_digit_bytes(word);
+        let len = (stop.trailing_zeros() / 8) as usize;
+        if len == 0 || len >= 7 || len > self.max_integer_digits {
+            return None;
+        }
+        let end = match (word >> (8 * len)) as u8 {
+            b'.' => {
+                // The fraction's digits, then anything but an exponent or
+                // a separator, all inside the word (the shift fills the top
+                // with zero bytes, which are not digits).
+                let fraction = word >> (8 * (len + 1));
+                let digits = (non_digit_bytes(fraction).trailing_zeros() / 8) as usize;
+                let end = len + 1 + digits;
+                if digits == 0 || end >= 8 {
+                    return None;
+                }
+                if matches!((word >> (8 * end)) as u8, b'e' | b'E' | b'_' | b'#') {
+                    return None;
+                }
+                end
+            }
+            // A based integer, or one with separators.
+            b'_' | b'#' => return None,
+            _ => len,
+        };
+        self.pos = start + end;
+        let text = self.s.get(start..start + end)?;
+        if end > len {
+            if !O::BUILD {
+                return Some(O::float(0.0));
+            }
+            let v: f64 = std::str::from_utf8(text).ok()?.parse().ok()?;
+            return Some(O::float(if negative { -v } else { v }));
+        }
+        if !O::BUILD {
+            return Some(O::int(0));
+        }
+        let v = text.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+        Some(O::int(if negative { -v } else { v }))
+    }
+
     /// Digits with single `_` separators between digits.
     fn digits(&mut self) -> Option<(usize, bool)> {
         let start = self.pos;
@@ -685,6 +740,9 @@ impl<'a, O: Output> Fast<'a, O> {
     }
 
     fn number(&mut self, negative: bool) -> Option<O> {
+        if let Some(n) = self.short_number(negative) {
+            return Some(n);
+        }
         let (start, mut seps) = self.digits()?;
         let is_float =
             self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit());
@@ -1108,6 +1166,50 @@ mod tests {
             let want = if b.is_ascii_digit() { 17 } else { 0 };
             assert_eq!(digit_end(&word, 0), want, "byte {b:#x}");
         }
+    }
+
+    #[test]
+    fn numbers_agree_with_the_full_parser() {
+        for n in [
+            "0",
+            "7",
+            "007",
+            "-1",
+            "1234567",
+            "12345678",
+            "123456789012",
+            "1.5",
+            "-0.25",
+            "12.345",
+            "1.234567",
+            "123.4567",
+            "1.5e3",
+            "1.5E-3",
+            "12.5_0",
+            "1_000",
+            "2#101",
+            "16#ff",
+            "1.",
+            "1.x",
+            "3.14159265358979",
+        ] {
+            for src in [
+                format!("{n}."),
+                format!("{n}.\n"),
+                format!("[{n}, x]."),
+                format!("{{a, {n}}}.\n"),
+                format!("[{n},\n {n}].\n"),
+            ] {
+                let full = crate::parse_full(&src).ok();
+                if let Some(fast) = fast(&src) {
+                    assert_eq!(Some(fast), full, "{src}");
+                }
+                let v = validate(&src, &ParseOptions::default());
+                assert!(v.is_none() || full.is_some(), "{src}");
+            }
+        }
+        // The common shapes stay on the fast path.
+        assert!(fast("[12, -3, 4.5, 123456, 0.001].").is_some());
     }
 
     #[test]
