@@ -341,9 +341,7 @@ impl<O: Output> Frame<O> {
     /// Adds an element (a key and a value count as two).
     #[inline]
     fn push(&mut self, stack: &mut Vec<O>, item: O) {
-        if !O::BUILD {
-            // Validation keeps no elements.
-        } else if !self.spill.is_empty() {
+        if !self.spill.is_empty() {
             self.spill.push(item);
         } else if stack.len() - self.base < SPILL_AFTER {
             stack.push(item);
@@ -519,8 +517,10 @@ impl<'a, O: Output> Fast<'a, O> {
                     done = O::list(frame.items(&mut self.stack), Some(done));
                     continue;
                 }
-                if let (true, Some(frame)) = (O::BUILD, self.frames.last_mut()) {
-                    frame.push(&mut self.stack, done);
+                if O::BUILD {
+                    if let Some(frame) = self.frames.last_mut() {
+                        frame.push(&mut self.stack, done);
+                    }
                 }
                 self.skip_ws()?;
                 let next = match self.peek()? {
