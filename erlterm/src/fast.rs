@@ -671,53 +671,38 @@ impl<'a, O: Output> Fast<'a, O> {
         }
     }
 
-    /// A number of at most seven bytes, `123` or `1.25`, read from one word
-    /// of input together with the byte after it: the common case, without
-    /// a second look at the input. `None` (nothing consumed) for anything
-    /// else, left to the general path.
+    /// The end of a number of at most seven bytes, `123` or `1.25`, found
+    /// in one word of input together with the byte after it (the common
+    /// case, without a second look at the input), and the length of its
+    /// integer part. `None` for anything else, left to the general path.
     #[inline]
-    fn short_number(&mut self, negative: bool) -> Option<O> {
-        let start = self.pos;
-        let word = word_at(self.s, start)?;
-        let stop = non_digit_bytes(word);
-        let len = (stop.trailing_zeros() / 8) as usize;
-        if len == 0 || len >= 7 || len > self.max_integer_digits {
+    fn short_number_end(&self) -> Option<(usize, usize)> {
+        let word = word_at(self.s, self.pos)?;
+        let int_digits = (non_digit_bytes(word).trailing_zeros() / 8) as usize;
+        if int_digits == 0 || int_digits >= 7 {
             return None;
         }
-        let end = match (word >> (8 * len)) as u8 {
+        let len = match (word >> (8 * int_digits)) as u8 {
             b'.' => {
                 // The fraction's digits, then anything but an exponent or
                 // a separator, all inside the word (the shift fills the top
                 // with zero bytes, which are not digits).
-                let fraction = word >> (8 * (len + 1));
+                let fraction = word >> (8 * (int_digits + 1));
                 let digits = (non_digit_bytes(fraction).trailing_zeros() / 8) as usize;
-                let end = len + 1 + digits;
-                if digits == 0 || end >= 8 {
+                let len = int_digits + 1 + digits;
+                if digits == 0 || len >= 8 {
                     return None;
                 }
-                if matches!((word >> (8 * end)) as u8, b'e' | b'E' | b'_' | b'#') {
+                if matches!((word >> (8 * len)) as u8, b'e' | b'E' | b'_' | b'#') {
                     return None;
                 }
-                end
+                len
             }
             // A based integer, or one with separators.
             b'_' | b'#' => return None,
-            _ => len,
+            _ => int_digits,
         };
-        self.pos = start + end;
-        let text = self.s.get(start..start + end)?;
-        if end > len {
-            if !O::BUILD {
-                return Some(O::float(0.0));
-            }
-            let v: f64 = std::str::from_utf8(text).ok()?.parse().ok()?;
-            return Some(O::float(if negative { -v } else { v }));
-        }
-        if !O::BUILD {
-            return Some(O::int(0));
-        }
-        let v = text.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
-        Some(O::int(if negative { -v } else { v }))
+        Some((self.pos + len, int_digits))
     }
 
     /// Digits with single `_` separators between digits.
@@ -740,8 +725,14 @@ impl<'a, O: Output> Fast<'a, O> {
     }
 
     fn number(&mut self, negative: bool) -> Option<O> {
-        if let Some(n) = self.short_number(negative) {
-            return Some(n);
+        let start = self.pos;
+        if let Some((end, int_digits)) = self.short_number_end() {
+            self.pos = end;
+            return if end - start > int_digits {
+                self.float_value(start, int_digits, false, negative)
+            } else {
+                self.int_value(start, false, negative)
+            };
         }
         let (start, mut seps) = self.digits()?;
         let is_float =
@@ -750,27 +741,7 @@ impl<'a, O: Output> Fast<'a, O> {
             if matches!(self.peek(), Some(b'#' | b'_')) {
                 return None;
             }
-            let len = self.pos - start;
-            if len > self.max_integer_digits {
-                return None;
-            }
-            let v: i64 = if !seps && len <= 18 {
-                if !O::BUILD {
-                    return Some(O::int(0));
-                }
-                // At most 18 digits: no overflow, no need for `str::parse`.
-                self.s
-                    .get(start..self.pos)?
-                    .iter()
-                    .fold(0, |v, d| v * 10 + i64::from(d - b'0'))
-            } else {
-                self.src
-                    .get(start..self.pos)?
-                    .replace('_', "")
-                    .parse()
-                    .ok()?
-            };
-            return Some(O::int(if negative { v.checked_neg()? } else { v }));
+            return self.int_value(start, seps, negative);
         }
         let int_digits = self.pos - start;
         self.pos += 1;
@@ -786,12 +757,51 @@ impl<'a, O: Output> Fast<'a, O> {
         if self.peek() == Some(b'_') || seps {
             return None;
         }
+        self.float_value(start, int_digits, exponent, negative)
+    }
+
+    /// The integer whose digits (with `_` separators if `seps`) run from
+    /// `start` to the current position.
+    #[inline]
+    fn int_value(&self, start: usize, seps: bool, negative: bool) -> Option<O> {
+        let len = self.pos - start;
+        if len > self.max_integer_digits {
+            return None;
+        }
+        let v: i64 = if !seps && len <= 18 {
+            if !O::BUILD {
+                return Some(O::int(0));
+            }
+            // At most 18 digits: no overflow, no need for `str::parse`.
+            self.s
+                .get(start..self.pos)?
+                .iter()
+                .fold(0, |v, d| v * 10 + i64::from(d - b'0'))
+        } else {
+            self.src
+                .get(start..self.pos)?
+                .replace('_', "")
+                .parse()
+                .ok()?
+        };
+        Some(O::int(if negative { v.checked_neg()? } else { v }))
+    }
+
+    /// The float written from `start` to the current position.
+    #[inline]
+    fn float_value(
+        &self,
+        start: usize,
+        int_digits: usize,
+        exponent: bool,
+        negative: bool,
+    ) -> Option<O> {
         // Without an exponent, fewer than 300 integer digits is always finite
         // (f64::MAX has 309): validation needs no conversion.
         if !O::BUILD && !exponent && int_digits < 300 {
             return Some(O::float(0.0));
         }
-        let v: f64 = self.src[start..self.pos].parse().ok()?;
+        let v: f64 = self.src.get(start..self.pos)?.parse().ok()?;
         if !v.is_finite() {
             return None;
         }
