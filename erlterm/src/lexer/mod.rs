@@ -545,7 +545,7 @@ impl<'a> Lexer<'a> {
             's' => (32, 1),
             't' => (9, 1),
             'v' => (11, 1),
-            _ if is_noncharacter(c) => return Err(illegal(self)),
+            _ if noncharacter_at(self.bytes, self.pos) => return Err(illegal(self)),
             _ => {
                 self.bump_char();
                 return Ok(Some(u32::from(c)));
@@ -644,14 +644,9 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// U+FFFE and U+FFFF: valid UTF-8, but OTP's scanner (its `?UNICODE`
-/// guard) does not take them for characters, and rejects them anywhere,
-/// comments included.
-fn is_noncharacter(c: char) -> bool {
-    matches!(c, '\u{FFFE}' | '\u{FFFF}')
-}
-
-/// Whether the UTF-8 bytes at `i` encode U+FFFE or U+FFFF.
+/// Whether the UTF-8 bytes at `i` encode U+FFFE or U+FFFF: valid UTF-8,
+/// but OTP's scanner (its `?UNICODE` guard) does not take them for
+/// characters, and rejects them anywhere, comments included.
 pub(crate) fn noncharacter_at(bytes: &[u8], i: usize) -> bool {
     matches!(bytes.get(i..i + 3), Some([0xEF, 0xBF, 0xBE | 0xBF]))
 }
