@@ -8,14 +8,14 @@
 //! with the same terms (checked by tests and by the conformance scripts).
 
 use crate::options::ParseOptions;
-use crate::term::{normalize_map, Atom, Bitstring, Integer, Term};
+use crate::term::{normalize_map, Atom, Bitstring, Integer, Term, Text};
 
 /// What the fast path produces: real terms, or nothing (validation only).
 pub(crate) trait Output: Sized {
     fn atom(name: &str) -> Self;
     fn int(v: i64) -> Self;
     fn float(v: f64) -> Self;
-    fn string(s: String) -> Self;
+    fn string(s: Text) -> Self;
     fn list(items: Vec<Self>, tail: Option<Self>) -> Self;
     fn tuple(items: Vec<Self>) -> Self;
     fn map(entries: Vec<(Self, Self)>) -> Self;
@@ -36,7 +36,7 @@ impl Output for Term {
     fn float(v: f64) -> Self {
         Term::Float(v)
     }
-    fn string(s: String) -> Self {
+    fn string(s: Text) -> Self {
         Term::String(s)
     }
     fn list(items: Vec<Self>, tail: Option<Self>) -> Self {
@@ -64,7 +64,7 @@ impl Output for () {
     fn atom(_: &str) -> Self {}
     fn int(_: i64) -> Self {}
     fn float(_: f64) -> Self {}
-    fn string(_: String) -> Self {}
+    fn string(_: Text) -> Self {}
     fn list(_: Vec<Self>, _: Option<Self>) -> Self {}
     fn tuple(_: Vec<Self>) -> Self {}
     fn map(_: Vec<(Self, Self)>) -> Self {}
@@ -615,7 +615,8 @@ impl<'a, O: Output> Fast<'a, O> {
     fn leaf(&mut self) -> Option<O> {
         match self.peek()? {
             b'\'' if O::BUILD => {
-                let name = self.quoted(b'\'')?;
+                let mut name = Text::default();
+                self.quoted(b'\'', &mut name)?;
                 (name.chars().count() <= 255).then(|| O::atom(&name))
             }
             b'\'' => {
@@ -820,11 +821,10 @@ impl<'a, O: Output> Fast<'a, O> {
         Some(end)
     }
 
-    /// A quoted atom or string body, with the common escapes; `None` on
-    /// escapes left to the full parser (octal, `\x`, `\^`).
-    fn quoted(&mut self, quote: u8) -> Option<String> {
+    /// A quoted atom or string body, with the common escapes, appended to
+    /// `out`; `None` on escapes left to the full parser (octal, `\x`, `\^`).
+    fn quoted(&mut self, quote: u8, out: &mut Text) -> Option<()> {
         self.pos += 1;
-        let mut out = String::new();
         let mut run = self.pos;
         loop {
             // Jump to the closing quote or the next escape.
@@ -832,7 +832,7 @@ impl<'a, O: Output> Fast<'a, O> {
             out.push_str(self.src.get(run..self.pos)?);
             if self.peek()? == quote {
                 self.pos += 1;
-                return Some(out);
+                return Some(());
             }
             let c = match self.peek_at(1)? {
                 b'n' => '\n',
@@ -879,15 +879,10 @@ impl<'a, O: Output> Fast<'a, O> {
 
     /// One or more adjacent string literals.
     fn strings(&mut self) -> Option<O> {
-        let mut text = String::new();
+        let mut text = Text::default();
         loop {
             if O::BUILD {
-                let part = self.quoted(b'"')?;
-                if text.is_empty() {
-                    text = part;
-                } else {
-                    text.push_str(&part);
-                }
+                self.quoted(b'"', &mut text)?;
             } else {
                 self.skip_string()?;
             }
@@ -917,7 +912,8 @@ impl<'a, O: Output> Fast<'a, O> {
             match self.peek()? {
                 b'"' => loop {
                     if O::BUILD {
-                        let part = self.quoted(b'"')?;
+                        let mut part = Text::default();
+                        self.quoted(b'"', &mut part)?;
                         bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
                         len = bytes.len();
                     } else {

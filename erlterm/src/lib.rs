@@ -95,7 +95,7 @@ pub use error::{Error, ErrorKind};
 pub use node::{Node, NodeKind};
 pub use options::ParseOptions;
 pub use span::Span;
-pub use term::{Atom, Bitstring, ExternalFun, Integer, Term};
+pub use term::{Atom, Bitstring, ExternalFun, Integer, Term, Text};
 
 use parser::build::{NoBuild, NodeBuild, TermBuild};
 

@@ -2,7 +2,7 @@
 //! positions (validation of typed models, serde errors, lints).
 
 use crate::span::Span;
-use crate::term::{Atom, Bitstring, ExternalFun, Integer, Term};
+use crate::term::{Atom, Bitstring, ExternalFun, Integer, Term, Text};
 
 /// A parsed term with the span of the text it came from.
 ///
@@ -31,7 +31,7 @@ pub enum NodeKind {
     /// A float.
     Float(f64),
     /// One or more adjacent string literals.
-    String(String),
+    String(Text),
     /// A list `[A, B | Tail]`; `[]` has no items and no tail.
     List(Vec<Node>, Option<Box<Node>>),
     /// A tuple.
@@ -99,7 +99,7 @@ impl Node {
     /// The text, if this is a string literal or a proper list of code points.
     pub fn as_string(&self) -> Option<String> {
         match &self.kind {
-            NodeKind::String(s) => Some(s.clone()),
+            NodeKind::String(s) => Some(s.to_string()),
             NodeKind::List(..) => self.to_term().as_string(),
             _ => None,
         }

@@ -53,6 +53,131 @@ impl AsRef<str> for Atom {
     }
 }
 
+/// The characters of a string literal ([`Term::String`]).
+///
+/// Texts of up to 24 bytes are stored inline, without an allocation: most
+/// strings in config files are short paths and names, and an allocation
+/// each was a twelfth of the time spent building a config file's terms.
+/// It reads as a `str` (through `Deref`) and converts from and to `String`.
+///
+/// ```
+/// use erlterm::{Term, Text};
+/// let t = &erlterm::parse_str(r#""/var/log"."#).unwrap()[0];
+/// let Term::String(text) = t else { panic!("a string") };
+/// assert_eq!(text, "/var/log");
+/// assert!(text.starts_with('/'));
+/// assert_eq!(Term::String(Text::from("ab")), Term::string("ab"));
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Text(CompactString);
+
+impl Text {
+    /// A text holding `s`.
+    pub fn new(s: &str) -> Self {
+        Text(CompactString::new(s))
+    }
+
+    /// The characters.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Appends `s` (adjacent string literals are one string).
+    pub fn push_str(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    /// Appends one character.
+    pub fn push(&mut self, c: char) {
+        self.0.push(c);
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::new(s)
+    }
+}
+
+/// Keeps `s`'s buffer when it is too long to be stored inline.
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(CompactString::from(s))
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Text {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        match s {
+            std::borrow::Cow::Borrowed(s) => Text::new(s),
+            std::borrow::Cow::Owned(s) => Text::from(s),
+        }
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        t.0.into_string()
+    }
+}
+
+impl FromIterator<char> for Text {
+    fn from_iter<I: IntoIterator<Item = char>>(iter: I) -> Self {
+        Text(iter.into_iter().collect())
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// Like `str`'s: the text in double quotes, with Rust's escapes.
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// The characters as they are (not as an Erlang literal).
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An integer of any size. Values that fit in `i64` are stored inline.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Integer(IntRepr);
@@ -434,7 +559,7 @@ pub enum Term {
     /// A float (never NaN or infinite when produced by the parser).
     Float(f64),
     /// A list written as a string literal. It equals the list of its code points.
-    String(String),
+    String(Text),
     /// A proper list `[A, B, ...]`; the empty list `[]` is `List(vec![])`.
     List(Vec<Term>),
     /// A list whose tail is not a list, `[A, B | Tail]` (build one with
@@ -463,7 +588,7 @@ impl Term {
 
     /// A string (a list of code points).
     pub fn string(s: &str) -> Term {
-        Term::String(s.to_owned())
+        Term::String(Text::new(s))
     }
 
     /// A proper list.
@@ -611,7 +736,7 @@ impl Term {
     /// would allow). Returns `None` otherwise.
     pub fn as_string(&self) -> Option<String> {
         match self {
-            Term::String(s) => Some(s.clone()),
+            Term::String(s) => Some(s.to_string()),
             Term::List(items) => items
                 .iter()
                 .map(|it| {
@@ -987,6 +1112,26 @@ impl From<Integer> for Term {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_reads_the_same_inline_or_on_the_heap() {
+        let short = "/var/lib/db/129.conf";
+        let long = "/var/lib/max_connections/149.conf";
+        for s in [short, long, "", "\u{10FFFF}é"] {
+            let t = Text::from(s.to_string());
+            assert_eq!((t.as_str(), t.len()), (s, s.len()));
+            assert_eq!(Text::new(s), t);
+            assert_eq!(String::from(t.clone()), s);
+            assert_eq!(t, s.chars().collect::<Text>());
+            assert_eq!(format!("{t:?}"), format!("{s:?}"));
+        }
+        // Adjacent literals grow a text past the inline size.
+        let terms = crate::parse_str(&format!("\"{short}\" \"{long}\".")).unwrap();
+        let Some(Term::String(joined)) = terms.first() else {
+            panic!("{terms:?}")
+        };
+        assert_eq!(*joined, format!("{short}{long}"));
+    }
 
     #[test]
     fn term_stays_small() {

@@ -413,7 +413,7 @@ fn goal(g: &Node) -> Result<AppGoal> {
         l.iter().map(|x| x.as_atom().map(str::to_string)).collect()
     };
     let vsn = |n: &Node| match &n.kind {
-        NodeKind::String(s) => Some(s.clone()),
+        NodeKind::String(s) => Some(s.to_string()),
         _ => None,
     };
     match rest {

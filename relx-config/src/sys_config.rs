@@ -133,7 +133,7 @@ fn rest_span(text: &str, end: usize) -> Span {
 fn entry(node: &Node) -> Result<Entry> {
     if let NodeKind::String(s) = &node.kind {
         return Ok(Entry::Include {
-            path: s.clone(),
+            path: s.to_string(),
             span: node.span,
         });
     }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::node::{Node, NodeKind};
 use crate::span::Span;
-use crate::term::{Atom, Bitstring, ExternalFun, Integer, Term};
+use crate::term::{Atom, Bitstring, ExternalFun, Integer, Term, Text};
 
 /// Receives normalised values bottom-up. One implementation per output
 /// shape lets the same grammar code serve [`Term`], [`Node`] and validation.
@@ -39,7 +39,7 @@ impl Build for TermBuild {
         Term::Float(v)
     }
     fn string(&mut self, s: Cow<'_, str>, _: Span) -> Term {
-        Term::String(s.into_owned())
+        Term::String(Text::from(s))
     }
     fn list(&mut self, items: Vec<Term>, tail: Option<Term>, _: Span) -> Term {
         match tail {
@@ -112,7 +112,7 @@ impl Build for NodeBuild {
         node(NodeKind::Float(v), sp)
     }
     fn string(&mut self, s: Cow<'_, str>, sp: Span) -> Node {
-        node(NodeKind::String(s.into_owned()), sp)
+        node(NodeKind::String(Text::from(s)), sp)
     }
     fn list(&mut self, items: Vec<Node>, tail: Option<Node>, sp: Span) -> Node {
         node(NodeKind::List(items, tail.map(Box::new)), sp)
