@@ -56,9 +56,9 @@ impl AsRef<str> for Atom {
 /// The characters of a string literal ([`Term::String`]).
 ///
 /// Texts of up to 24 bytes are stored inline, without an allocation: most
-/// strings in config files are short paths and names, and an allocation
-/// each was a twelfth of the time spent building a config file's terms.
-/// It reads as a `str` (through `Deref`) and converts from and to `String`.
+/// strings in config files are short paths and names, and storing them
+/// inline made building a config file's terms about 10% faster. A `Text`
+/// reads as a `str` (through `Deref`) and converts from and to `String`.
 ///
 /// ```
 /// use erlterm::{Term, Text};
