@@ -1134,23 +1134,33 @@ mod tests {
         }
     }
 
+    /// 20,000 pseudo-random byte strings shorter than `max_len` (xorshift
+    /// from `seed`), each byte chosen by `pick` from a fresh random word.
+    fn random_inputs(seed: u64, max_len: u64, pick: impl Fn(u64) -> u8) -> Vec<Vec<u8>> {
+        let mut rng = seed;
+        (0..20_000)
+            .map(|_| {
+                let len = (rng % max_len) as usize;
+                (0..len)
+                    .map(|_| {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        pick(rng)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     #[test]
     fn word_scans_agree_with_byte_loops() {
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..20_000 {
-            let len = (rng % 40) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    // Mostly name bytes, sometimes anything.
-                    match rng % 8 {
-                        0 => (rng >> 8) as u8,
-                        _ => b"aZ09_@x5"[(rng >> 8) as usize % 8],
-                    }
-                })
-                .collect();
+        // Mostly name bytes, sometimes anything.
+        let inputs = random_inputs(0x2545_F491_4F6C_DD1D, 40, |r| match r % 8 {
+            0 => (r >> 8) as u8,
+            _ => b"aZ09_@x5"[(r >> 8) as usize % 8],
+        });
+        for bytes in inputs {
             for start in 0..=bytes.len() {
                 let want = start
                     + bytes[start..]
@@ -1220,24 +1230,14 @@ mod tests {
 
     #[test]
     fn quote_search_agrees_with_a_byte_loop() {
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..20_000 {
-            let len = (rng % 80) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    // Mostly plain text, sometimes a quote, a backslash
-                    // or a non-ASCII byte.
-                    match rng % 16 {
-                        0 => b'"',
-                        1 => b'\\',
-                        2 => 0x80 | (rng >> 8) as u8,
-                        _ => b"ab/-.0 9_"[(rng >> 8) as usize % 9],
-                    }
-                })
-                .collect();
+        // Mostly plain text, sometimes a quote, a backslash or a non-ASCII byte.
+        let inputs = random_inputs(0x9E37_79B9_7F4A_7C15, 80, |r| match r % 16 {
+            0 => b'"',
+            1 => b'\\',
+            2 => 0x80 | (r >> 8) as u8,
+            _ => b"ab/-.0 9_"[(r >> 8) as usize % 9],
+        });
+        for bytes in inputs {
             for start in 0..=bytes.len() {
                 let want = bytes[start..]
                     .iter()
