@@ -104,6 +104,14 @@ impl VsnRegex {
                     construct: format!("translated pattern rejected: {other}"),
                 },
             })?;
+        if prefers_empty_iteration(&t.out) {
+            return Err(PatternError::Unsupported {
+                offset: 0,
+                construct: "a repeated group whose empty match comes before a non-empty \
+                            alternative (PCRE ends the loop on an empty iteration)"
+                    .into(),
+            });
+        }
         Ok(VsnRegex {
             regex,
             newline_sensitive: t.newline_sensitive,
@@ -167,6 +175,119 @@ impl VsnRegex {
             .regex
             .find(vsn)
             .is_some_and(|m| m.start() == 0 && m.end() == vsn.len()))
+    }
+}
+
+/// Whether some unbounded greedy repetition in the translated pattern can
+/// take an empty iteration before a non-empty one.
+///
+/// PCRE and the `regex` crate differ only there. When an iteration of
+/// `(X)*` matches the empty string, PCRE stops looping and goes on with
+/// what follows, at that point of its backtracking order. The `regex`
+/// crate drops that thread instead, and goes on only after every other way
+/// of matching `X`. `(\d?|\D+a)*` on `11aa7` is an example: PCRE's first
+/// match is `11`, the `regex` crate's is `11aa`. Both agree when every
+/// empty way of matching `X` comes after all of its non-empty ones, which
+/// [`Shape`] tracks (conservatively).
+fn prefers_empty_iteration(translated: &str) -> bool {
+    let Ok(hir) = regex_syntax::Parser::new().parse(translated) else {
+        return false; // The regex crate accepted it; this cannot happen.
+    };
+    let mut found = false;
+    Shape::of(&hir, &mut found);
+    found
+}
+
+/// The ways a sub-pattern can match, in PCRE's backtracking order.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Some way matches the empty string.
+    empty: bool,
+    /// Some way matches a non-empty string.
+    nonempty: bool,
+    /// No non-empty way comes after an empty one.
+    empty_last: bool,
+    /// At most one way matches the empty string.
+    one_empty: bool,
+}
+
+impl Shape {
+    const NONE: Shape = Shape {
+        empty: false,
+        nonempty: false,
+        empty_last: true,
+        one_empty: true,
+    };
+
+    /// The shape of `hir`; sets `found` on a repetition that
+    /// [`prefers_empty_iteration`] looks for.
+    fn of(hir: &regex_syntax::hir::Hir, found: &mut bool) -> Shape {
+        use regex_syntax::hir::HirKind;
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => Shape {
+                empty: true,
+                one_empty: true,
+                ..Shape::NONE
+            },
+            HirKind::Literal(_) | HirKind::Class(_) => Shape {
+                nonempty: hir.properties().minimum_len().is_some(),
+                ..Shape::NONE
+            },
+            HirKind::Capture(c) => Shape::of(&c.sub, found),
+            HirKind::Concat(parts) => parts.iter().fold(
+                Shape {
+                    empty: true,
+                    one_empty: true,
+                    ..Shape::NONE
+                },
+                |acc, part| acc.then(Shape::of(part, found)),
+            ),
+            HirKind::Alternation(alts) => {
+                let mut acc = Shape::NONE;
+                for alt in alts {
+                    let b = Shape::of(alt, found);
+                    acc = Shape {
+                        empty: acc.empty || b.empty,
+                        nonempty: acc.nonempty || b.nonempty,
+                        empty_last: acc.empty_last && b.empty_last && !(acc.empty && b.nonempty),
+                        one_empty: !(acc.empty && b.empty) && acc.one_empty && b.one_empty,
+                    };
+                }
+                acc
+            }
+            HirKind::Repetition(r) => {
+                let x = Shape::of(&r.sub, found);
+                let looping = r.max.map_or(true, |m| m > 1);
+                if r.max.is_none() && r.greedy && x.empty && x.nonempty && !x.empty_last {
+                    *found = true;
+                }
+                let empty = r.min == 0 || x.empty;
+                let nonempty = x.nonempty && r.max != Some(0);
+                Shape {
+                    empty,
+                    nonempty,
+                    // A greedy repetition tries more iterations first; a
+                    // lazy one tries fewer (the empty way) first.
+                    empty_last: !(empty && nonempty)
+                        || (r.greedy && x.empty_last && (!x.empty || !looping || x.one_empty)),
+                    one_empty: !x.empty,
+                }
+            }
+        }
+    }
+
+    /// `self` followed by `next`: ways in lexicographic order.
+    fn then(self, next: Shape) -> Shape {
+        let empty = self.empty && next.empty;
+        let nonempty = (self.nonempty && (next.empty || next.nonempty))
+            || (next.nonempty && (self.empty || self.nonempty));
+        Shape {
+            empty,
+            nonempty,
+            empty_last: !empty
+                || (self.empty_last && next.empty_last && (self.one_empty || !next.nonempty)),
+            one_empty: !empty || (self.one_empty && next.one_empty),
+        }
     }
 }
 
@@ -1090,6 +1211,50 @@ mod tests {
         assert_eq!(m(r"(?i)A", "a"), Ok(true));
         assert_eq!(m(r"1\.0-\x{e9}", "1.0-é"), Ok(true));
         assert_eq!(m("1\\.0-é", "1.0-é"), Ok(true));
+    }
+
+    /// The first alternative that matches wins even when a later one would
+    /// match more: regex-syntax 0.8.11 got both of these wrong.
+    #[test]
+    fn first_alternative_wins() {
+        assert_eq!(m(r"(\d.{0,}\d.|\d.*)?", "7x13x0"), Ok(false));
+        assert_eq!(m(r"(\d.{0,}\d.|\d.*)?", "7x13x"), Ok(true));
+        assert_eq!(m(r".*ab|.*.*", "abc"), Ok(false));
+        assert_eq!(m(r".*ab|.*.*", "ab"), Ok(true));
+    }
+
+    /// Loops whose body can match empty before it matches something are
+    /// refused; those where the empty way comes last agree with PCRE.
+    #[test]
+    fn empty_iterations() {
+        let refused = |p: &str| {
+            matches!(
+                VsnRegex::compile(p.as_bytes()),
+                Err(PatternError::Unsupported { .. })
+            )
+        };
+        for p in [
+            r"(\d?|10[a-cA]*[a-cA]|\D+a)*",
+            r"(?<n>-{0,}|0)+00",
+            r"(|a)*",
+            r"(a??)*",
+            r"(a?|b)+",
+            r"(?:(?:|x)y?)*",
+        ] {
+            assert!(refused(p), "{p} should be refused");
+        }
+        for p in [
+            r"(a|)*",
+            r"(a*)*",
+            r"(a?b?)*",
+            r"(\.[0-9]+)*",
+            r"(a|b?)*?",
+            r"(|a)?",
+        ] {
+            assert!(!refused(p), "{p} should be accepted");
+        }
+        assert_eq!(m(r"(a|)*", "aa"), Ok(true));
+        assert_eq!(m(r"(a?b?)*", "abba"), Ok(true));
     }
 
     #[test]
