@@ -439,7 +439,11 @@ impl Eval<'_> {
 impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
     /// Parses `<<...>>` at the current token and evaluates it. The outer
     /// `Err` is a syntax or limit error; the inner one means "bad term".
-    pub(super) fn binary_value(&mut self) -> PResult<Result<(Bitstring, Span), Bad>> {
+    /// With `comprehension`, `<<Expr || ...>>` is taken too.
+    pub(super) fn binary_value(
+        &mut self,
+        comprehension: bool,
+    ) -> PResult<Result<(Bitstring, Span), Bad>> {
         self.depth += 1;
         if self.depth > self.opts.max_depth {
             return Err(self.limit(format!(
@@ -447,7 +451,7 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
                 self.opts.max_depth
             )));
         }
-        let r = self.binary_inner();
+        let r = self.binary_inner(comprehension);
         self.depth -= 1;
         r
     }
@@ -461,7 +465,7 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
         })
     }
 
-    fn binary_inner(&mut self) -> PResult<Result<(Bitstring, Span), Bad>> {
+    fn binary_inner(&mut self, comprehension: bool) -> PResult<Result<(Bitstring, Span), Bad>> {
         let start = self.span();
         self.advance();
         // Segments are evaluated as they are read, not kept: a binary of
@@ -491,7 +495,7 @@ impl<'t, 'a, 'o> Parser<'t, 'a, 'o, TermBuild> {
                     self.advance();
                 }
                 let v = self.max()?;
-                if first && prefix.is_none() && bad.is_none() && self.is("||") {
+                if comprehension && first && prefix.is_none() && self.is("||") {
                     self.advance();
                     self.lc_exprs()?;
                     self.expect(">>")?;

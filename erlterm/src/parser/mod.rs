@@ -283,12 +283,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             _ => return Err(self.unexpected()),
         };
         self.advance();
-        self.expect("(")?;
-        let mut arity = 0;
-        if !self.is(")") {
-            arity = self.exprs()?;
-        }
-        self.expect(")")?;
+        let arity = self.pat_argument_list()?;
         self.clause_guard()?;
         self.expect("->")?;
         self.exprs()?;
@@ -471,6 +466,109 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         Ok(())
     }
 
+    // ----- patterns ----------------------------------------------------------
+    //
+    // Clause heads of funs, of `try ... catch` and of function clauses are
+    // `pat_expr`s in erl_parse.yrl: operators but `!`, `andalso`, `orelse`
+    // and `catch`; no calls, remote names, blocks or comprehensions; `#`
+    // only to open a map or record pattern, with nothing after it. Lists,
+    // tuples and binaries inside take full expressions again.
+
+    /// `'(' [pat_expr (',' pat_expr)*] ')'`; returns the arity.
+    fn pat_argument_list(&mut self) -> PResult<usize> {
+        self.expect("(")?;
+        let mut arity = 0;
+        if !self.is(")") {
+            loop {
+                self.pat_expr(0)?;
+                arity += 1;
+                if !self.is(",") {
+                    break;
+                }
+                self.advance();
+            }
+        }
+        self.expect(")")?;
+        Ok(arity)
+    }
+
+    fn pat_expr(&mut self, min: u16) -> PResult<()> {
+        self.enter()?;
+        let r = self.pat_expr_inner(min);
+        self.depth -= 1;
+        r
+    }
+
+    fn pat_expr_inner(&mut self, min: u16) -> PResult<()> {
+        self.pat_unary()?;
+        let mut nonassoc_prec: Option<u16> = None;
+        while let Some((prec, right, nonassoc)) = binop(self.peek()) {
+            let not_in_patterns =
+                matches!(self.peek(), Tok::Punct("!") | Tok::Kw("andalso" | "orelse"));
+            if prec < min || not_in_patterns {
+                break;
+            }
+            if nonassoc_prec == Some(prec) {
+                return Err(self.unexpected());
+            }
+            self.advance();
+            self.pat_expr(if right { prec } else { prec + 1 })?;
+            nonassoc_prec = nonassoc.then_some(prec);
+        }
+        Ok(())
+    }
+
+    fn pat_unary(&mut self) -> PResult<()> {
+        match self.peek() {
+            Tok::Punct("+" | "-") | Tok::Kw("bnot" | "not") => {
+                self.advance();
+                self.enter()?;
+                let r = self.pat_unary();
+                self.depth -= 1;
+                r
+            }
+            Tok::Punct("#") => {
+                let start = self.span();
+                self.advance();
+                match self.peek() {
+                    Tok::Punct("{") => self.map_tuple(start).map(drop),
+                    Tok::Atom(_) => {
+                        self.advance();
+                        if self.is(".") {
+                            self.advance();
+                            match self.peek() {
+                                Tok::Atom(_) => {
+                                    self.advance();
+                                    Ok(())
+                                }
+                                _ => Err(self.unexpected()),
+                            }
+                        } else {
+                            self.record_tuple()
+                        }
+                    }
+                    _ => Err(self.unexpected()),
+                }
+            }
+            Tok::Punct("(") => {
+                self.advance();
+                self.pat_expr(0)?;
+                self.expect(")").map(drop)
+            }
+            Tok::Punct("[") => self.list(false).map(drop),
+            Tok::Punct("<<") => self.binary(false).map(drop),
+            Tok::Atom(_)
+            | Tok::Var(_)
+            | Tok::Int(_)
+            | Tok::Char(_)
+            | Tok::BigInt(_)
+            | Tok::Float(_)
+            | Tok::Str(_)
+            | Tok::Punct("{") => self.max().map(drop),
+            _ => Err(self.unexpected()),
+        }
+    }
+
     /// `'{' [expr ('=>'|':=') expr (',' ...)*] '}'` (the `#` is consumed).
     fn map_tuple(&mut self, start: Span) -> PResult<Ex<'a, B::V>> {
         self.expect("{")?;
@@ -591,9 +689,9 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
                 }
                 Ok(Ex::Str(acc, sp.to(end)))
             }
-            Tok::Punct("[") => self.list(),
+            Tok::Punct("[") => self.list(true),
             Tok::Punct("{") => self.tuple(),
-            Tok::Punct("<<") => self.binary(),
+            Tok::Punct("<<") => self.binary(true),
             Tok::Punct("(") => {
                 self.advance();
                 let e = self.expr()?;
@@ -706,14 +804,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         if self.is_kw("catch") {
             self.advance();
             loop {
-                self.expr()?;
-                if self.is(":") {
-                    self.advance();
-                    match self.peek() {
-                        Tok::Var(_) => self.advance(),
-                        _ => return Err(self.unexpected()),
-                    }
-                }
+                self.try_clause_head()?;
                 self.clause_guard()?;
                 self.clause_body()?;
                 if !self.is(";") {
@@ -732,6 +823,75 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             return Err(self.unexpected());
         }
         self.expect_kw("end")
+    }
+
+    /// `Pattern`, `Class:Pattern` or `Class:Pattern:Stacktrace` after
+    /// `catch`, where the class is an atom or a variable.
+    fn try_clause_head(&mut self) -> PResult<()> {
+        if matches!(
+            (self.peek(), self.peek_at(1)),
+            (Tok::Atom(_) | Tok::Var(_), Tok::Punct(":"))
+        ) {
+            self.advance();
+            self.advance();
+            self.pat_expr(0)?;
+            if self.is(":") {
+                self.advance();
+                match self.peek() {
+                    Tok::Var(_) => self.advance(),
+                    _ => return Err(self.unexpected()),
+                }
+            }
+            Ok(())
+        } else {
+            self.pat_expr(0)
+        }
+    }
+
+    /// `fun [Name](Patterns) [when Guard] -> Body; ... end` after `fun`.
+    /// As erl_parse's `build_fun`, every clause must have the first one's
+    /// name (or none) and arity: a "head mismatch" at the first that does
+    /// not, once the whole fun has parsed.
+    fn fun_clauses(&mut self, start: Span) -> PResult<Ex<'a, B::V>> {
+        let mut head: Option<(Option<&'a str>, usize)> = None;
+        let mut mismatch: Option<Span> = None;
+        loop {
+            let clause = self.span();
+            let name = match self.peek() {
+                Tok::Var(v) => {
+                    self.advance();
+                    Some(*v)
+                }
+                _ => None,
+            };
+            let arity = self.pat_argument_list()?;
+            match head {
+                None => head = Some((name, arity)),
+                Some(first) if first != (name, arity) => {
+                    mismatch.get_or_insert(clause);
+                }
+                Some(_) => {}
+            }
+            self.clause_guard()?;
+            self.clause_body()?;
+            if !self.is(";") {
+                break;
+            }
+            self.advance();
+        }
+        self.expect_kw("end")?;
+        if let Some(sp) = mismatch {
+            return Err(Box::new(Error {
+                kind: ErrorKind::HeadMismatch,
+                span: sp,
+                expected: None,
+                help: Some(
+                    "the clauses of a fun take the same number of arguments (and the same name)"
+                        .into(),
+                ),
+            }));
+        }
+        Ok(Ex::Bad(start.to(self.prev_span()), "an anonymous fun"))
     }
 
     /// After `fun`: `fun M:F/A`, `fun F/A` or `fun (...) -> ... end`.
@@ -774,22 +934,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
                     _ => Ex::Bad(sp, "a fun reference with variables or an invalid arity"),
                 })
             }
-            (Tok::Punct("("), _) | (Tok::Var(_), Tok::Punct("(")) => {
-                loop {
-                    if let Tok::Var(_) = self.peek() {
-                        self.advance();
-                    }
-                    self.argument_list()?;
-                    self.clause_guard()?;
-                    self.clause_body()?;
-                    if !self.is(";") {
-                        break;
-                    }
-                    self.advance();
-                }
-                self.expect_kw("end")?;
-                Ok(Ex::Bad(start.to(self.prev_span()), "an anonymous fun"))
-            }
+            (Tok::Punct("("), _) | (Tok::Var(_), Tok::Punct("(")) => self.fun_clauses(start),
             (Tok::Atom(_) | Tok::Var(_), _) => {
                 // The name was fine; what follows it is not.
                 self.advance();
@@ -799,7 +944,8 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         }
     }
 
-    fn list(&mut self) -> PResult<Ex<'a, B::V>> {
+    /// `[...]`, or with `comprehension` also `[Expr || ...]`.
+    fn list(&mut self, comprehension: bool) -> PResult<Ex<'a, B::V>> {
         let start = self.span();
         self.advance();
         if self.is("]") {
@@ -808,7 +954,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             return Ok(Ex::Val(self.b.list(Vec::new(), None, sp), sp));
         }
         let first = self.expr()?;
-        if self.is("||") {
+        if comprehension && self.is("||") {
             self.advance();
             self.lc_exprs()?;
             self.expect("]")?;
@@ -874,7 +1020,11 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
 
     fn lc_exprs(&mut self) -> PResult<()> {
         loop {
+            let start = self.pos;
             self.expr()?;
+            if self.is("<=") && !self.is_bare_binary(start) {
+                return Err(self.unexpected());
+            }
             if self.is("<-") || self.is("<=") {
                 self.advance();
                 self.expr()?;
@@ -924,7 +1074,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
 
     /// `<<...>>`: parsed and evaluated with a term builder (segment values
     /// are needed), then handed to this parser's builder.
-    fn binary(&mut self) -> PResult<Ex<'a, B::V>> {
+    fn binary(&mut self, comprehension: bool) -> PResult<Ex<'a, B::V>> {
         let mut sub = Parser {
             toks: self.toks,
             pos: self.pos,
@@ -932,12 +1082,30 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             depth: self.depth,
             opts: self.opts,
         };
-        let r = sub.binary_value();
+        let r = sub.binary_value(comprehension);
         self.pos = sub.pos;
         match r? {
             Ok((bits, sp)) => Ok(Ex::Val(self.b.bits(bits, sp), sp)),
             Err((sp, w)) => Ok(Ex::Bad(sp, w)),
         }
+    }
+}
+
+impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
+    /// Whether the tokens from `start` to here are one `<<...>>` and nothing
+    /// else: the only left side erl_parse takes for a `<=` generator.
+    fn is_bare_binary(&self, start: usize) -> bool {
+        if !matches!(self.tok(start).tok, Tok::Punct("<<")) {
+            return false;
+        }
+        let mut sub = Parser {
+            toks: self.toks,
+            pos: start,
+            b: build::TermBuild,
+            depth: self.depth,
+            opts: self.opts,
+        };
+        sub.binary_value(false).is_ok() && sub.pos == self.pos
     }
 }
 
