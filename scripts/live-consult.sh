@@ -8,7 +8,9 @@ set -u
 SHARED=${SHARED:-../shared}
 ORACLE="$SHARED/oracle/consult.escript"
 N_RANDOM=${N_RANDOM:-3000}
-SEED=${SEED:-$RANDOM}
+# A fixed seed keeps CI reproducible (31676 once caught a parser bug);
+# scripts/soak.sh runs fresh seeds.
+SEED=${SEED:-31676}
 cargo build -q --release -p erlrel -p erlterm --example gen_terms || exit 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
