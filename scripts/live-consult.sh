@@ -8,7 +8,8 @@ set -u
 SHARED=${SHARED:-../shared}
 ORACLE="$SHARED/oracle/consult.escript"
 N_RANDOM=${N_RANDOM:-3000}
-# A fixed seed keeps CI reproducible (31676 once caught a parser bug);
+# A fixed seed keeps CI reproducible (the case seed 31676 once caught is in
+# erlterm/tests/consult/cases/pattern-random-seed-31676.txt);
 # scripts/soak.sh runs fresh seeds.
 SEED=${SEED:-31676}
 cargo build -q --release -p erlrel -p erlterm --example gen_terms || exit 2

@@ -4,7 +4,11 @@
 //! (N = 0..COUNT), each holding a few terms written in varied syntax
 //! (whitespace, comments, based integers, escapes, binaries, parentheses,
 //! unary signs). About one file in eight is mutated (a byte deleted,
-//! duplicated or replaced) to exercise error paths.
+//! duplicated or replaced) to exercise error paths. One term in four is an
+//! Erlang expression instead (calls, operators, funs, `case`, `try`,
+//! comprehensions, records, clause heads that may or may not be patterns),
+//! half of them with a token deleted, doubled or replaced: those are not
+//! terms, and what is compared is where and how OTP's parser rejects them.
 
 use std::fmt::Write;
 
@@ -188,6 +192,373 @@ fn term(r: &mut Rng, out: &mut String, depth: u32) {
     ws(r, out);
 }
 
+/// Tokens of a random Erlang expression, joined with spaces or newlines.
+struct Expr<'r> {
+    r: &'r mut Rng,
+    toks: Vec<String>,
+}
+
+const OPS: &[&str] = &[
+    "=", "!", "orelse", "andalso", "==", "/=", "=<", "<", ">=", ">", "=:=", "=/=", "++", "--", "+",
+    "-", "bor", "bxor", "bsl", "bsr", "or", "xor", "*", "/", "div", "rem", "band", "and",
+];
+const PAT_OPS: &[&str] = &[
+    "=", "==", "<", "++", "--", "+", "-", "*", "band", "!", "andalso",
+];
+const NOISE: &[&str] = &[
+    ",", ";", "->", "(", ")", "[", "]", "{", "}", "<<", ">>", "|", "||", "#", ".", ":", "::", "=",
+    "<-", "<=", "=>", ":=", "end", "of", "when", "fun", "catch", "after", "X", "a", "1",
+];
+
+impl Expr<'_> {
+    fn push(&mut self, t: &str) {
+        self.toks.push(t.to_string());
+    }
+
+    fn leaf(&mut self) {
+        let mut s = String::new();
+        match self.r.below(6) {
+            0 => atom(self.r, &mut s),
+            1 => number(self.r, &mut s),
+            2 => string(self.r, &mut s),
+            _ => s.push_str(self.r.pick(&["X", "_", "Foo", "_Y", "M", "F"])),
+        }
+        self.toks.push(s);
+    }
+
+    fn expr(&mut self, d: u32) {
+        if d == 0 {
+            return self.leaf();
+        }
+        match self.r.below(22) {
+            0..=2 => self.leaf(),
+            3 => {
+                self.expr(d - 1);
+                let op = self.r.pick(OPS);
+                self.push(op);
+                self.expr(d - 1);
+            }
+            4 => {
+                let op = self.r.pick(&["-", "+", "not", "bnot", "catch"]);
+                self.push(op);
+                self.expr(d - 1);
+            }
+            5 => {
+                match self.r.below(3) {
+                    0 => self.push("f"),
+                    1 => self.toks.extend(["m", ":", "f"].map(String::from)),
+                    _ => self.push("X"),
+                }
+                self.args(d - 1, false);
+            }
+            6 => {
+                self.push("fun");
+                let named = self.r.below(3) == 0;
+                self.clauses(d - 1, |e, d| {
+                    if named {
+                        e.push("F");
+                    }
+                    e.args(d, true);
+                });
+                self.push("end");
+            }
+            7 => match self.r.below(2) {
+                0 => self.toks.extend(["fun", "f", "/", "1"].map(String::from)),
+                _ => self
+                    .toks
+                    .extend(["fun", "m", ":", "f", "/", "2"].map(String::from)),
+            },
+            8 => {
+                self.push("case");
+                self.expr(d - 1);
+                self.push("of");
+                self.clauses(d - 1, |e, d| e.pat(d));
+                self.push("end");
+            }
+            9 => {
+                self.push("if");
+                self.clauses(d - 1, |e, d| e.exprs(d));
+                self.push("end");
+            }
+            10 => {
+                self.push("receive");
+                self.clauses(d - 1, |e, d| e.pat(d));
+                if self.r.below(2) == 0 {
+                    self.push("after");
+                    self.expr(d - 1);
+                    self.push("->");
+                    self.exprs(d - 1);
+                }
+                self.push("end");
+            }
+            11 => self.try_expr(d - 1),
+            12 => {
+                self.push("begin");
+                self.exprs(d - 1);
+                self.push("end");
+            }
+            13 | 14 => {
+                let (open, close) = if self.r.below(2) == 0 {
+                    ("[", "]")
+                } else {
+                    ("<<", ">>")
+                };
+                self.push(open);
+                self.expr(d - 1);
+                self.push("||");
+                self.quals(d - 1);
+                self.push(close);
+            }
+            15 => match self.r.below(4) {
+                0 => self.record(d - 1),
+                1 => {
+                    self.expr(d - 1);
+                    self.toks.extend(["#", "r", ".", "a"].map(String::from));
+                }
+                2 => self.toks.extend(["#", "r", ".", "a"].map(String::from)),
+                _ => {
+                    self.expr(d - 1);
+                    self.record(d - 1);
+                }
+            },
+            16 => {
+                if self.r.below(2) == 0 {
+                    self.expr(d - 1);
+                }
+                self.map(d - 1, false);
+            }
+            17 => self.seq(d - 1, "[", "]", false),
+            18 => self.seq(d - 1, "{", "}", false),
+            19 => self.bin(d - 1, false),
+            _ => {
+                self.push("(");
+                self.expr(d - 1);
+                self.push(")");
+            }
+        }
+    }
+
+    /// A clause head: a pattern, or now and then any expression.
+    fn pat(&mut self, d: u32) {
+        if d == 0 || self.r.below(10) == 0 {
+            return self.expr(d);
+        }
+        match self.r.below(10) {
+            0..=3 => self.leaf(),
+            4 => {
+                self.pat(d - 1);
+                let op = self.r.pick(PAT_OPS);
+                self.push(op);
+                self.pat(d - 1);
+            }
+            5 => self.seq(d - 1, "[", "]", true),
+            6 => self.seq(d - 1, "{", "}", true),
+            7 => self.map(d - 1, true),
+            8 => self.record(d - 1),
+            _ => self.bin(d - 1, true),
+        }
+    }
+
+    fn part(&mut self, d: u32, pattern: bool) {
+        if pattern {
+            self.pat(d)
+        } else {
+            self.expr(d)
+        }
+    }
+
+    fn exprs(&mut self, d: u32) {
+        for i in 0..1 + self.r.below(2) {
+            if i > 0 {
+                self.push(",");
+            }
+            self.expr(d);
+        }
+    }
+
+    fn args(&mut self, d: u32, pattern: bool) {
+        self.push("(");
+        for i in 0..self.r.below(3) {
+            if i > 0 {
+                self.push(",");
+            }
+            self.part(d, pattern);
+        }
+        self.push(")");
+    }
+
+    /// `Head [when Guard] -> Body; ...`
+    fn clauses(&mut self, d: u32, head: impl Fn(&mut Self, u32)) {
+        for i in 0..1 + self.r.below(3) {
+            if i > 0 {
+                self.push(";");
+            }
+            head(self, d);
+            if self.r.below(3) == 0 {
+                self.push("when");
+                self.exprs(d);
+            }
+            self.push("->");
+            self.exprs(d);
+        }
+    }
+
+    fn try_expr(&mut self, d: u32) {
+        self.push("try");
+        self.exprs(d);
+        if self.r.below(3) == 0 {
+            self.push("of");
+            self.clauses(d, |e, d| e.pat(d));
+        }
+        let catch = self.r.below(4) != 0;
+        if catch {
+            self.push("catch");
+            self.clauses(d, |e, d| {
+                if e.r.below(2) == 0 {
+                    let class = e.r.pick(&["error", "throw", "C", "_"]);
+                    e.push(class);
+                    e.push(":");
+                }
+                e.pat(d);
+                if e.r.below(4) == 0 {
+                    e.push(":");
+                    let st = e.r.pick(&["S", "_", "s"]);
+                    e.push(st);
+                }
+            });
+        }
+        if !catch || self.r.below(3) == 0 {
+            self.push("after");
+            self.exprs(d);
+        }
+        self.push("end");
+    }
+
+    fn quals(&mut self, d: u32) {
+        for i in 0..1 + self.r.below(2) {
+            if i > 0 {
+                self.push(",");
+            }
+            match self.r.below(3) {
+                0 => {
+                    self.pat(d);
+                    self.push("<-");
+                    self.expr(d);
+                }
+                1 => {
+                    self.bin(d, true);
+                    self.push("<=");
+                    self.expr(d);
+                }
+                _ => self.expr(d),
+            }
+        }
+    }
+
+    fn record(&mut self, d: u32) {
+        self.toks.extend(["#", "r", "{"].map(String::from));
+        for i in 0..self.r.below(3) {
+            if i > 0 {
+                self.push(",");
+            }
+            let f = self.r.pick(&["a", "b", "_"]);
+            self.push(f);
+            self.push("=");
+            self.expr(d);
+        }
+        self.push("}");
+    }
+
+    fn map(&mut self, d: u32, pattern: bool) {
+        self.toks.extend(["#", "{"].map(String::from));
+        for i in 0..self.r.below(3) {
+            if i > 0 {
+                self.push(",");
+            }
+            self.expr(d);
+            let op = if pattern || self.r.below(3) == 0 {
+                ":="
+            } else {
+                "=>"
+            };
+            self.push(op);
+            self.part(d, pattern);
+        }
+        self.push("}");
+    }
+
+    fn seq(&mut self, d: u32, open: &str, close: &str, pattern: bool) {
+        self.push(open);
+        let n = self.r.below(3);
+        for i in 0..n {
+            if i > 0 {
+                self.push(",");
+            }
+            self.part(d, pattern);
+        }
+        if open == "[" && n > 0 && self.r.below(3) == 0 {
+            self.push("|");
+            self.part(d, pattern);
+        }
+        self.push(close);
+    }
+
+    fn bin(&mut self, d: u32, pattern: bool) {
+        self.push("<<");
+        for i in 0..self.r.below(3) {
+            if i > 0 {
+                self.push(",");
+            }
+            self.part(d.min(1), pattern);
+            if self.r.below(2) == 0 {
+                self.push(":");
+                let size = self.r.pick(&["8", "N", "(4)"]);
+                self.push(size);
+            }
+            if self.r.below(3) == 0 {
+                self.push("/");
+                let ty = self.r.pick(&["binary", "little-integer", "utf8", "unit:8"]);
+                self.push(ty);
+            }
+        }
+        self.push(">>");
+    }
+
+    /// Deletes, doubles or replaces one token.
+    fn mutate(&mut self) {
+        if self.toks.is_empty() {
+            return;
+        }
+        let i = self.r.below(self.toks.len() as u64) as usize;
+        match self.r.below(3) {
+            0 => {
+                self.toks.remove(i);
+            }
+            1 => self.toks.insert(i, self.toks[i].clone()),
+            _ => self.toks[i] = self.r.pick(NOISE).to_string(),
+        }
+    }
+
+    fn write(self, out: &mut String) {
+        for t in &self.toks {
+            out.push_str(t);
+            out.push(if self.r.below(8) == 0 { '\n' } else { ' ' });
+        }
+    }
+}
+
+fn expression(r: &mut Rng, out: &mut String) {
+    let mut e = Expr {
+        r,
+        toks: Vec::new(),
+    };
+    e.expr(4);
+    if e.r.below(2) == 0 {
+        e.mutate();
+    }
+    e.write(out);
+}
+
 fn seq(r: &mut Rng, out: &mut String, depth: u32, open: &str, close: &str) {
     out.push_str(open);
     let n = r.below(5);
@@ -236,7 +607,11 @@ fn main() -> std::io::Result<()> {
     for n in 0..count {
         let mut out = String::new();
         for _ in 0..1 + r.below(3) {
-            term(&mut r, &mut out, 4);
+            if r.below(4) == 0 {
+                expression(&mut r, &mut out);
+            } else {
+                term(&mut r, &mut out, 4);
+            }
             out.push_str(".\n");
         }
         if r.below(8) == 0 {
