@@ -104,11 +104,16 @@ impl VsnRegex {
                     construct: format!("translated pattern rejected: {other}"),
                 },
             })?;
-        if prefers_empty_iteration(&t.out) {
+        if let Some(at) = empty_iteration_first(&t.out) {
+            let offset = t
+                .quantifiers
+                .iter()
+                .find(|&&(out, _)| out == at)
+                .map_or(0, |&(_, src)| src);
             return Err(PatternError::Unsupported {
-                offset: 0,
-                construct: "a repeated group whose empty match comes before a non-empty \
-                            alternative (PCRE ends the loop on an empty iteration)"
+                offset,
+                construct: "a repetition whose body can match the empty string before it \
+                            matches something (PCRE ends the loop on an empty iteration)"
                     .into(),
             });
         }
@@ -178,8 +183,9 @@ impl VsnRegex {
     }
 }
 
-/// Whether some unbounded greedy repetition in the translated pattern can
-/// take an empty iteration before a non-empty one.
+/// The offset, in the translated pattern, of the first unbounded greedy
+/// repetition whose body can take an empty iteration before a non-empty
+/// one.
 ///
 /// PCRE and the `regex` crate differ only there. When an iteration of
 /// `(X)*` matches the empty string, PCRE stops looping and goes on with
@@ -188,13 +194,15 @@ impl VsnRegex {
 /// of matching `X`. `(\d?|\D+a)*` on `11aa7` is an example: PCRE's first
 /// match is `11`, the `regex` crate's is `11aa`. Both agree when every
 /// empty way of matching `X` comes after all of its non-empty ones, which
-/// [`Shape`] tracks (conservatively).
-fn prefers_empty_iteration(translated: &str) -> bool {
-    let Ok(hir) = regex_syntax::Parser::new().parse(translated) else {
-        return false; // The regex crate accepted it; this cannot happen.
-    };
-    let mut found = false;
-    Shape::of(&hir, &mut found);
+/// [`Shape`] tracks (conservatively) on the syntax tree, before any
+/// simplification.
+fn empty_iteration_first(translated: &str) -> Option<usize> {
+    // The regex crate accepted the pattern, so it parses.
+    let ast = regex_syntax::ast::parse::Parser::new()
+        .parse(translated)
+        .ok()?;
+    let mut found = None;
+    Shape::of(&ast, &mut found);
     found
 }
 
@@ -212,66 +220,59 @@ struct Shape {
 }
 
 impl Shape {
+    /// No way at all (an alternation of nothing yet).
     const NONE: Shape = Shape {
         empty: false,
         nonempty: false,
         empty_last: true,
         one_empty: true,
     };
+    /// Exactly one way, matching the empty string.
+    const EMPTY: Shape = Shape {
+        empty: true,
+        one_empty: true,
+        ..Shape::NONE
+    };
+    /// One character.
+    const CHAR: Shape = Shape {
+        nonempty: true,
+        ..Shape::NONE
+    };
 
-    /// The shape of `hir`; sets `found` on a repetition that
-    /// [`prefers_empty_iteration`] looks for.
-    fn of(hir: &regex_syntax::hir::Hir, found: &mut bool) -> Shape {
-        use regex_syntax::hir::HirKind;
-        match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => Shape {
-                empty: true,
-                one_empty: true,
-                ..Shape::NONE
-            },
-            HirKind::Literal(_) | HirKind::Class(_) => Shape {
-                nonempty: hir.properties().minimum_len().is_some(),
-                ..Shape::NONE
-            },
-            HirKind::Capture(c) => Shape::of(&c.sub, found),
-            HirKind::Concat(parts) => parts.iter().fold(
-                Shape {
-                    empty: true,
-                    one_empty: true,
-                    ..Shape::NONE
-                },
-                |acc, part| acc.then(Shape::of(part, found)),
-            ),
-            HirKind::Alternation(alts) => {
-                let mut acc = Shape::NONE;
-                for alt in alts {
-                    let b = Shape::of(alt, found);
-                    acc = Shape {
-                        empty: acc.empty || b.empty,
-                        nonempty: acc.nonempty || b.nonempty,
-                        empty_last: acc.empty_last && b.empty_last && !(acc.empty && b.nonempty),
-                        one_empty: !(acc.empty && b.empty) && acc.one_empty && b.one_empty,
-                    };
+    /// The shape of `ast`; records in `found` the offset of the first
+    /// repetition that [`empty_iteration_first`] looks for.
+    fn of(ast: &regex_syntax::ast::Ast, found: &mut Option<usize>) -> Shape {
+        use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+        match ast {
+            Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Shape::EMPTY,
+            Ast::Literal(_)
+            | Ast::Dot(_)
+            | Ast::ClassUnicode(_)
+            | Ast::ClassPerl(_)
+            | Ast::ClassBracketed(_) => Shape::CHAR,
+            Ast::Group(g) => Shape::of(&g.ast, found),
+            Ast::Concat(c) => c
+                .asts
+                .iter()
+                .fold(Shape::EMPTY, |acc, part| acc.then(Shape::of(part, found))),
+            Ast::Alternation(a) => a
+                .asts
+                .iter()
+                .fold(Shape::NONE, |acc, alt| acc.or(Shape::of(alt, found))),
+            Ast::Repetition(r) => {
+                let x = Shape::of(&r.ast, found);
+                let (min, max) = match &r.op.kind {
+                    RepetitionKind::ZeroOrOne => (0, Some(1)),
+                    RepetitionKind::ZeroOrMore => (0, None),
+                    RepetitionKind::OneOrMore => (1, None),
+                    RepetitionKind::Range(RepetitionRange::Exactly(n)) => (*n, Some(*n)),
+                    RepetitionKind::Range(RepetitionRange::AtLeast(n)) => (*n, None),
+                    RepetitionKind::Range(RepetitionRange::Bounded(m, n)) => (*m, Some(*n)),
+                };
+                if max.is_none() && r.greedy && x.empty && x.nonempty && !x.empty_last {
+                    found.get_or_insert(r.op.span.start.offset);
                 }
-                acc
-            }
-            HirKind::Repetition(r) => {
-                let x = Shape::of(&r.sub, found);
-                let looping = r.max.map_or(true, |m| m > 1);
-                if r.max.is_none() && r.greedy && x.empty && x.nonempty && !x.empty_last {
-                    *found = true;
-                }
-                let empty = r.min == 0 || x.empty;
-                let nonempty = x.nonempty && r.max != Some(0);
-                Shape {
-                    empty,
-                    nonempty,
-                    // A greedy repetition tries more iterations first; a
-                    // lazy one tries fewer (the empty way) first.
-                    empty_last: !(empty && nonempty)
-                        || (r.greedy && x.empty_last && (!x.empty || !looping || x.one_empty)),
-                    one_empty: !x.empty,
-                }
+                x.repeated(min, max, r.greedy)
             }
         }
     }
@@ -287,6 +288,31 @@ impl Shape {
             empty_last: !empty
                 || (self.empty_last && next.empty_last && (self.one_empty || !next.nonempty)),
             one_empty: !empty || (self.one_empty && next.one_empty),
+        }
+    }
+
+    /// `self | next`: all of `self`'s ways, then all of `next`'s.
+    fn or(self, next: Shape) -> Shape {
+        Shape {
+            empty: self.empty || next.empty,
+            nonempty: self.nonempty || next.nonempty,
+            empty_last: self.empty_last && next.empty_last && !(self.empty && next.nonempty),
+            one_empty: self.one_empty && next.one_empty && !(self.empty && next.empty),
+        }
+    }
+
+    /// `self{min,max}`. A greedy repetition tries more iterations first,
+    /// a lazy one fewer (the empty way) first.
+    fn repeated(self, min: u32, max: Option<u32>, greedy: bool) -> Shape {
+        let empty = min == 0 || self.empty;
+        let nonempty = self.nonempty && max != Some(0);
+        let looping = max.map_or(true, |m| m > 1);
+        Shape {
+            empty,
+            nonempty,
+            empty_last: !(empty && nonempty)
+                || (greedy && self.empty_last && (!self.empty || !looping || self.one_empty)),
+            one_empty: !self.empty,
         }
     }
 }
@@ -475,6 +501,8 @@ struct Translator<'a> {
     /// Output offset and negation of a `\w`/`\W` just emitted.
     word_type: Option<(usize, bool)>,
     names: Vec<String>,
+    /// Where each quantifier went in `out`, and where it was in the pattern.
+    quantifiers: Vec<(usize, usize)>,
     _src: &'a str,
 }
 
@@ -492,6 +520,7 @@ impl<'a> Translator<'a> {
             word_boundary: false,
             word_type: None,
             names: Vec::new(),
+            quantifiers: Vec::new(),
             _src: src,
         }
     }
@@ -657,6 +686,7 @@ impl<'a> Translator<'a> {
                 return Ok(());
             }
         }
+        self.quantifiers.push((self.out.len(), at));
         self.out.push(c);
         self.quantifier_suffix()
     }
@@ -744,6 +774,7 @@ impl<'a> Translator<'a> {
                 return Ok(true);
             }
         }
+        self.quantifiers.push((self.out.len(), at));
         match max {
             Some(m) if m == min => self.out.push_str(&format!("{{{min}}}")),
             Some(m) => self.out.push_str(&format!("{{{min},{m}}}")),
@@ -1255,6 +1286,14 @@ mod tests {
         }
         assert_eq!(m(r"(a|)*", "aa"), Ok(true));
         assert_eq!(m(r"(a?b?)*", "abba"), Ok(true));
+        // The error points at the loop's quantifier in the pattern.
+        let offset = |p: &str| match VsnRegex::compile(p.as_bytes()) {
+            Err(PatternError::Unsupported { offset, .. }) => Some(offset),
+            _ => None,
+        };
+        assert_eq!(offset(r"1\.(\d?|\D+a)*"), Some(13));
+        assert_eq!(offset(r"x(?:(?:|x)y?){2,}z"), Some(13));
+        assert_eq!(offset(r"\w+(|a)+"), Some(7));
     }
 
     #[test]
