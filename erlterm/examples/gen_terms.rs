@@ -215,6 +215,16 @@ impl Expr<'_> {
         self.toks.push(t.to_string());
     }
 
+    /// `n` items written by `item`, with `sep` between them.
+    fn separated(&mut self, n: u64, sep: &str, mut item: impl FnMut(&mut Self)) {
+        for i in 0..n {
+            if i > 0 {
+                self.push(sep);
+            }
+            item(self);
+        }
+    }
+
     fn leaf(&mut self) {
         let mut s = String::new();
         match self.r.below(6) {
@@ -368,39 +378,33 @@ impl Expr<'_> {
     }
 
     fn exprs(&mut self, d: u32) {
-        for i in 0..1 + self.r.below(2) {
-            if i > 0 {
-                self.push(",");
-            }
-            self.expr(d);
-        }
+        let n = 1 + self.r.below(2);
+        self.separated(n, ",", |e| {
+            e.expr(d);
+        });
     }
 
     fn args(&mut self, d: u32, pattern: bool) {
         self.push("(");
-        for i in 0..self.r.below(3) {
-            if i > 0 {
-                self.push(",");
-            }
-            self.part(d, pattern);
-        }
+        let n = self.r.below(3);
+        self.separated(n, ",", |e| {
+            e.part(d, pattern);
+        });
         self.push(")");
     }
 
     /// `Head [when Guard] -> Body; ...`
     fn clauses(&mut self, d: u32, head: impl Fn(&mut Self, u32)) {
-        for i in 0..1 + self.r.below(3) {
-            if i > 0 {
-                self.push(";");
+        let n = 1 + self.r.below(3);
+        self.separated(n, ";", |e| {
+            head(e, d);
+            if e.r.below(3) == 0 {
+                e.push("when");
+                e.exprs(d);
             }
-            head(self, d);
-            if self.r.below(3) == 0 {
-                self.push("when");
-                self.exprs(d);
-            }
-            self.push("->");
-            self.exprs(d);
-        }
+            e.push("->");
+            e.exprs(d);
+        });
     }
 
     fn try_expr(&mut self, d: u32) {
@@ -435,67 +439,56 @@ impl Expr<'_> {
     }
 
     fn quals(&mut self, d: u32) {
-        for i in 0..1 + self.r.below(2) {
-            if i > 0 {
-                self.push(",");
+        let n = 1 + self.r.below(2);
+        self.separated(n, ",", |e| match e.r.below(3) {
+            0 => {
+                e.pat(d);
+                e.push("<-");
+                e.expr(d);
             }
-            match self.r.below(3) {
-                0 => {
-                    self.pat(d);
-                    self.push("<-");
-                    self.expr(d);
-                }
-                1 => {
-                    self.bin(d, true);
-                    self.push("<=");
-                    self.expr(d);
-                }
-                _ => self.expr(d),
+            1 => {
+                e.bin(d, true);
+                e.push("<=");
+                e.expr(d);
             }
-        }
+            _ => e.expr(d),
+        });
     }
 
     fn record(&mut self, d: u32) {
         self.toks.extend(["#", "r", "{"].map(String::from));
-        for i in 0..self.r.below(3) {
-            if i > 0 {
-                self.push(",");
-            }
-            let f = self.r.pick(&["a", "b", "_"]);
-            self.push(f);
-            self.push("=");
-            self.expr(d);
-        }
+        let n = self.r.below(3);
+        self.separated(n, ",", |e| {
+            let f = e.r.pick(&["a", "b", "_"]);
+            e.push(f);
+            e.push("=");
+            e.expr(d);
+        });
         self.push("}");
     }
 
     fn map(&mut self, d: u32, pattern: bool) {
         self.toks.extend(["#", "{"].map(String::from));
-        for i in 0..self.r.below(3) {
-            if i > 0 {
-                self.push(",");
-            }
-            self.expr(d);
-            let op = if pattern || self.r.below(3) == 0 {
+        let n = self.r.below(3);
+        self.separated(n, ",", |e| {
+            e.expr(d);
+            let op = if pattern || e.r.below(3) == 0 {
                 ":="
             } else {
                 "=>"
             };
-            self.push(op);
-            self.part(d, pattern);
-        }
+            e.push(op);
+            e.part(d, pattern);
+        });
         self.push("}");
     }
 
     fn seq(&mut self, d: u32, open: &str, close: &str, pattern: bool) {
         self.push(open);
         let n = self.r.below(3);
-        for i in 0..n {
-            if i > 0 {
-                self.push(",");
-            }
-            self.part(d, pattern);
-        }
+        self.separated(n, ",", |e| {
+            e.part(d, pattern);
+        });
         if open == "[" && n > 0 && self.r.below(3) == 0 {
             self.push("|");
             self.part(d, pattern);
@@ -505,22 +498,20 @@ impl Expr<'_> {
 
     fn bin(&mut self, d: u32, pattern: bool) {
         self.push("<<");
-        for i in 0..self.r.below(3) {
-            if i > 0 {
-                self.push(",");
+        let n = self.r.below(3);
+        self.separated(n, ",", |e| {
+            e.part(d.min(1), pattern);
+            if e.r.below(2) == 0 {
+                e.push(":");
+                let size = e.r.pick(&["8", "N", "(4)"]);
+                e.push(size);
             }
-            self.part(d.min(1), pattern);
-            if self.r.below(2) == 0 {
-                self.push(":");
-                let size = self.r.pick(&["8", "N", "(4)"]);
-                self.push(size);
+            if e.r.below(3) == 0 {
+                e.push("/");
+                let ty = e.r.pick(&["binary", "little-integer", "utf8", "unit:8"]);
+                e.push(ty);
             }
-            if self.r.below(3) == 0 {
-                self.push("/");
-                let ty = self.r.pick(&["binary", "little-integer", "utf8", "unit:8"]);
-                self.push(ty);
-            }
-        }
+        });
         self.push(">>");
     }
 
