@@ -503,6 +503,9 @@ struct Translator<'a> {
     names: Vec<String>,
     /// Where each quantifier went in `out`, and where it was in the pattern.
     quantifiers: Vec<(usize, usize)>,
+    /// Capturing groups opened so far (PCRE's `bracount`, which decides
+    /// whether `\12` is a back-reference or an octal escape).
+    captures: u32,
     _src: &'a str,
 }
 
@@ -521,6 +524,7 @@ impl<'a> Translator<'a> {
             word_type: None,
             names: Vec::new(),
             quantifiers: Vec::new(),
+            captures: 0,
             _src: src,
         }
     }
@@ -799,6 +803,7 @@ impl<'a> Translator<'a> {
             return self.unsupported(at, "backtracking control verb `(*...)`");
         }
         if self.peek() != Some('?') {
+            self.captures += 1;
             return self.open_group(at);
         }
         self.pos += 1;
@@ -873,6 +878,7 @@ impl<'a> Translator<'a> {
                     return self.invalid(at, "two named subpatterns have the same name");
                 }
                 self.names.push(name);
+                self.captures += 1;
                 return self.open_group(at);
             }
             name.push(c);
@@ -979,7 +985,7 @@ impl<'a> Translator<'a> {
             },
             '0' => self.octal(1, 2),
             '1'..='7' if in_class => self.octal(c as u32 - '0' as u32, 2),
-            '1'..='9' if !in_class => self.unsupported(at, "back-reference (`\\1`...)"),
+            '1'..='9' if !in_class => self.digits_escape(at, c),
             'L' | 'l' | 'U' | 'u' => self.invalid(at, "PCRE does not support \\L, \\l, \\U, \\u"),
             'p' | 'P' => self.unsupported(at, "Unicode property `\\p{...}`/`\\P{...}`"),
             'E' => Ok(Escape::Nothing),
@@ -990,7 +996,10 @@ impl<'a> Translator<'a> {
                 'b' => ch(8),
                 _ => ch(u32::from(c)),
             },
-            'N' if self.peek() == Some('{') => self.unsupported(at, "`\\N{...}`"),
+            // `\N{2}` repeats `\N`; `\N{name}` is Perl's, not PCRE's.
+            'N' if self.peek() == Some('{') && !self.counted_repeat_follows() => {
+                self.invalid(at, "PCRE does not support \\N{name}")
+            }
             'N' => st(negated(set(&[(10, 10)]))),
             'b' | 'B' => {
                 self.word_boundary = true;
@@ -1013,6 +1022,56 @@ impl<'a> Translator<'a> {
             'C' => self.unsupported(at, "`\\C` (single code unit)"),
             'g' | 'k' => self.unsupported(at, "back-reference (`\\g`, `\\k`)"),
             _ => ch(u32::from(c)),
+        }
+    }
+
+    /// `\` and a digit from 1 to 9 outside a class, as PCRE 8 reads it: the
+    /// whole decimal number is a back-reference if it is below 8 or no
+    /// larger than the number of capturing groups opened so far; otherwise
+    /// `\8` and `\9` are those digits, and `\1` to `\7` start an octal
+    /// escape of up to three digits (`\101` is `A`).
+    fn digits_escape(&mut self, at: usize, first: char) -> Result<Escape, PatternError> {
+        let after_first = self.pos;
+        let mut n = first.to_digit(10).unwrap_or(0);
+        while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
+            // PCRE's own overflow test, for a C `int`.
+            if n > i32::MAX as u32 / 10 - 1 {
+                return self.invalid(at, "number is too big");
+            }
+            self.pos += 1;
+            n = n * 10 + d;
+        }
+        if n < 8 || n <= self.captures {
+            return self.unsupported(at, "back-reference (`\\1`...)");
+        }
+        self.pos = after_first;
+        match first.to_digit(8) {
+            Some(d) => self.octal(d, 2),
+            None => Ok(Escape::Item(Item::Char(first))),
+        }
+    }
+
+    /// Whether a counted repeat (`{2}`, `{2,}`, `{2,3}`) starts after the
+    /// current `{`, by PCRE's `is_counted_repeat`.
+    fn counted_repeat_follows(&self) -> bool {
+        let mut i = 1;
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while self.peek_at(*i).is_some_and(|c| c.is_ascii_digit()) {
+                *i += 1;
+            }
+            *i > start
+        };
+        if !digits(&mut i) {
+            return false;
+        }
+        match self.peek_at(i) {
+            Some('}') => true,
+            Some(',') => {
+                i += 1;
+                self.peek_at(i) == Some('}') || (digits(&mut i) && self.peek_at(i) == Some('}'))
+            }
+            _ => false,
         }
     }
 
@@ -1252,6 +1311,30 @@ mod tests {
         assert_eq!(m(r"(\d.{0,}\d.|\d.*)?", "7x13x"), Ok(true));
         assert_eq!(m(r".*ab|.*.*", "abc"), Ok(false));
         assert_eq!(m(r".*ab|.*.*", "ab"), Ok(true));
+    }
+
+    /// PCRE 8's reading of `\` and digits, and of `\N{`, as OTP answered.
+    #[test]
+    fn digit_escapes_and_n_braces() {
+        assert_eq!(m(r"\101", "A"), Ok(true));
+        assert_eq!(m(r"\8", "8"), Ok(true));
+        assert_eq!(m(r"\18", "\u{1}8"), Ok(true));
+        assert_eq!(m(r"(a)\10", "a\u{8}"), Ok(true));
+        assert_eq!(m(r"\N{2}", "ab"), Ok(true));
+        assert!(matches!(
+            VsnRegex::compile(br"(a)\1"),
+            Err(PatternError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            VsnRegex::compile(br"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\10"),
+            Err(PatternError::Unsupported { .. })
+        ));
+        for crash in [&br"\N{x}"[..], br"\9999999999"] {
+            assert!(matches!(
+                VsnRegex::compile(crash),
+                Err(PatternError::Invalid { .. })
+            ));
+        }
     }
 
     /// Loops whose body can match empty before it matches something are
