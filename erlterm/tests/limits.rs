@@ -33,6 +33,29 @@ fn a_million_brackets_is_a_limit_error() {
     }
 }
 
+/// The same in clause heads, which are parsed as patterns.
+#[test]
+fn a_million_brackets_in_a_clause_head_is_a_limit_error() {
+    for (i, (head, unit)) in [
+        ("fun(", "("),
+        ("fun(", "- "),
+        ("fun(", "a = "),
+        ("try a catch ", "("),
+        ("a ; f(", "("),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let src = format!("{head}{}", unit.repeat(1_000_000));
+        let r = on_small_stack(move || match i % 3 {
+            0 => is_limit(erlterm::parse_str(&src)),
+            1 => erlterm::validate(&src).is_err(),
+            _ => erlterm::parse_nodes(&src).is_err(),
+        });
+        assert!(r, "{head}{unit}");
+    }
+}
+
 #[test]
 fn terms_at_the_depth_limit_parse_print_and_drop() {
     let depth = ParseOptions::default().max_depth;
