@@ -740,32 +740,9 @@ impl<'a> Translator<'a> {
         at: usize,
         word_type: Option<(usize, bool)>,
     ) -> Result<bool, PatternError> {
-        let start = self.pos;
-        let Some(min) = self.number() else {
+        let Some((min, max)) = self.counted_repeat() else {
             return Ok(false);
         };
-        let max = match self.peek() {
-            Some('}') => Some(min),
-            Some(',') => {
-                self.pos += 1;
-                if self.peek() == Some('}') {
-                    None
-                } else {
-                    match self.number() {
-                        Some(m) if self.peek() == Some('}') => Some(m),
-                        _ => {
-                            self.pos = start;
-                            return Ok(false);
-                        }
-                    }
-                }
-            }
-            _ => {
-                self.pos = start;
-                return Ok(false);
-            }
-        };
-        self.pos += 1; // '}'
         if min > MAX_REPEAT || max.is_some_and(|m| m > MAX_REPEAT) {
             return self.invalid(at, "number too big in {} quantifier");
         }
@@ -786,6 +763,28 @@ impl<'a> Translator<'a> {
         }
         self.quantifier_suffix()?;
         Ok(true)
+    }
+
+    /// After a `{`: `n}`, `n,}` or `n,m}` (PCRE's `is_counted_repeat`),
+    /// read through the `}`, as `(min, max)`. Anything else reads nothing.
+    fn counted_repeat(&mut self) -> Option<(u32, Option<u32>)> {
+        let start = self.pos;
+        let repeat = self.number().and_then(|min| match self.bump()? {
+            '}' => Some((min, Some(min))),
+            ',' if self.peek() == Some('}') => {
+                self.pos += 1;
+                Some((min, None))
+            }
+            ',' => {
+                let max = self.number()?;
+                (self.bump()? == '}').then_some((min, Some(max)))
+            }
+            _ => None,
+        });
+        if repeat.is_none() {
+            self.pos = start;
+        }
+        repeat
     }
 
     /// Decimal digits (saturating), or `None` if there are none.
@@ -1052,27 +1051,13 @@ impl<'a> Translator<'a> {
     }
 
     /// Whether a counted repeat (`{2}`, `{2,}`, `{2,3}`) starts after the
-    /// current `{`, by PCRE's `is_counted_repeat`.
-    fn counted_repeat_follows(&self) -> bool {
-        let mut i = 1;
-        let digits = |i: &mut usize| {
-            let start = *i;
-            while self.peek_at(*i).is_some_and(|c| c.is_ascii_digit()) {
-                *i += 1;
-            }
-            *i > start
-        };
-        if !digits(&mut i) {
-            return false;
-        }
-        match self.peek_at(i) {
-            Some('}') => true,
-            Some(',') => {
-                i += 1;
-                self.peek_at(i) == Some('}') || (digits(&mut i) && self.peek_at(i) == Some('}'))
-            }
-            _ => false,
-        }
+    /// current `{`.
+    fn counted_repeat_follows(&mut self) -> bool {
+        let start = self.pos;
+        self.pos += 1;
+        let follows = self.counted_repeat().is_some();
+        self.pos = start;
+        follows
     }
 
     fn code_point(&self, at: usize, v: u32) -> Result<char, PatternError> {
