@@ -421,16 +421,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
                         st = St::Map;
                     }
                     Tok::Atom(_) if st != St::Map => {
-                        self.advance();
-                        if self.is(".") {
-                            self.advance();
-                            match self.peek() {
-                                Tok::Atom(_) => self.advance(),
-                                _ => return Err(self.unexpected()),
-                            }
-                        } else {
-                            self.record_tuple()?;
-                        }
+                        self.record_after_hash()?;
                         cur = Some(Ex::Bad(start.to(self.prev_span()), "a record expression"));
                         st = St::Rec;
                     }
@@ -532,21 +523,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
                 self.advance();
                 match self.peek() {
                     Tok::Punct("{") => self.map_tuple(start).map(drop),
-                    Tok::Atom(_) => {
-                        self.advance();
-                        if self.is(".") {
-                            self.advance();
-                            match self.peek() {
-                                Tok::Atom(_) => {
-                                    self.advance();
-                                    Ok(())
-                                }
-                                _ => Err(self.unexpected()),
-                            }
-                        } else {
-                            self.record_tuple()
-                        }
-                    }
+                    Tok::Atom(_) => self.record_after_hash(),
                     _ => Err(self.unexpected()),
                 }
             }
@@ -613,6 +590,21 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             Some((s, w)) => Ex::Bad(s, w),
             None => Ex::Val(self.b.map(entries, sp), sp),
         })
+    }
+
+    /// `Name.Field` or `Name{...}` after a `#`, at the record name.
+    fn record_after_hash(&mut self) -> PResult<()> {
+        self.advance();
+        if self.is(".") {
+            self.advance();
+            match self.peek() {
+                Tok::Atom(_) => self.advance(),
+                _ => return Err(self.unexpected()),
+            }
+            Ok(())
+        } else {
+            self.record_tuple()
+        }
     }
 
     fn record_tuple(&mut self) -> PResult<()> {
@@ -1075,13 +1067,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
     /// `<<...>>`: parsed and evaluated with a term builder (segment values
     /// are needed), then handed to this parser's builder.
     fn binary(&mut self, comprehension: bool) -> PResult<Ex<'a, B::V>> {
-        let mut sub = Parser {
-            toks: self.toks,
-            pos: self.pos,
-            b: build::TermBuild,
-            depth: self.depth,
-            opts: self.opts,
-        };
+        let mut sub = self.term_parser_at(self.pos);
         let r = sub.binary_value(comprehension);
         self.pos = sub.pos;
         match r? {
@@ -1089,23 +1075,27 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             Err((sp, w)) => Ok(Ex::Bad(sp, w)),
         }
     }
-}
 
-impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
     /// Whether the tokens from `start` to here are one `<<...>>` and nothing
     /// else: the only left side erl_parse takes for a `<=` generator.
     fn is_bare_binary(&self, start: usize) -> bool {
         if !matches!(self.tok(start).tok, Tok::Punct("<<")) {
             return false;
         }
-        let mut sub = Parser {
+        let mut sub = self.term_parser_at(start);
+        sub.binary_value(false).is_ok() && sub.pos == self.pos
+    }
+
+    /// A parser over the same tokens, from `pos`, that builds plain terms
+    /// (binary segments need their values).
+    fn term_parser_at(&self, pos: usize) -> Parser<'t, 'a, 'o, build::TermBuild> {
+        Parser {
             toks: self.toks,
-            pos: start,
+            pos,
             b: build::TermBuild,
             depth: self.depth,
             opts: self.opts,
-        };
-        sub.binary_value(false).is_ok() && sub.pos == self.pos
+        }
     }
 }
 
