@@ -186,6 +186,17 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         e
     }
 
+    /// Consumes the current token if `wanted` accepts it (a name or a
+    /// number after a `:`, `.` or `/`); a syntax error before it otherwise.
+    fn expect_token(&mut self, wanted: impl Fn(&Tok<'a>) -> bool) -> PResult<()> {
+        if wanted(self.peek()) {
+            self.advance();
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
     fn expect_kw(&mut self, k: &str) -> PResult<()> {
         if self.is_kw(k) {
             self.advance();
@@ -597,11 +608,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         self.advance();
         if self.is(".") {
             self.advance();
-            match self.peek() {
-                Tok::Atom(_) => self.advance(),
-                _ => return Err(self.unexpected()),
-            }
-            Ok(())
+            self.expect_token(|t| matches!(t, Tok::Atom(_)))
         } else {
             self.record_tuple()
         }
@@ -611,10 +618,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         self.expect("{")?;
         if !self.is("}") {
             loop {
-                match self.peek() {
-                    Tok::Atom(_) | Tok::Var(_) => self.advance(),
-                    _ => return Err(self.unexpected()),
-                }
+                self.expect_token(|t| matches!(t, Tok::Atom(_) | Tok::Var(_)))?;
                 self.expect("=")?;
                 self.expr()?;
                 if self.is(",") {
@@ -829,10 +833,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             self.pat_expr(0)?;
             if self.is(":") {
                 self.advance();
-                match self.peek() {
-                    Tok::Var(_) => self.advance(),
-                    _ => return Err(self.unexpected()),
-                }
+                self.expect_token(|t| matches!(t, Tok::Var(_)))?;
             }
             Ok(())
         } else {
@@ -892,10 +893,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             (Tok::Atom(_), Tok::Punct("/")) => {
                 self.advance();
                 self.advance();
-                match self.peek() {
-                    Tok::Int(_) | Tok::BigInt(_) => self.advance(),
-                    _ => return Err(self.unexpected()),
-                }
+                self.expect_token(|t| matches!(t, Tok::Int(_) | Tok::BigInt(_)))?;
                 Ok(Ex::Bad(start.to(self.prev_span()), "a local fun reference"))
             }
             (Tok::Atom(_) | Tok::Var(_), Tok::Punct(":")) => {
