@@ -80,7 +80,8 @@ pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>>
     let mut p = Fast {
         stack: Vec::new(),
         opens: Vec::new(),
-        frames: Vec::new(),
+        bases: Vec::new(),
+        spills: Vec::new(),
         s: src.as_bytes(),
         src,
         pos: 0,
@@ -338,29 +339,18 @@ enum Open {
     Value,
 }
 
-/// A container being read. Its elements sit on the shared stack from
-/// `base` up, until there are `SPILL_AFTER` of them; then they move to
-/// `spill`, which grows on its own.
+/// Marks the base of an open container whose elements moved to their own
+/// vector (the last of `Fast::spills`).
+const SPILLED: usize = 1 << (usize::BITS - 1);
+
+/// A closed container's elements: on the shared stack from `base` up, or,
+/// if it had more than `SPILL_AFTER`, in `spill`.
 struct Frame<O> {
     base: usize,
     spill: Vec<O>,
 }
 
 impl<O: Output> Frame<O> {
-    /// Adds an element (a key and a value count as two).
-    #[inline]
-    fn push(&mut self, stack: &mut Vec<O>, item: O) {
-        if !self.spill.is_empty() {
-            self.spill.push(item);
-        } else if stack.len() - self.base < SPILL_AFTER {
-            stack.push(item);
-        } else {
-            self.spill.reserve(SPILL_AFTER * 2);
-            self.spill.extend(stack.drain(self.base..));
-            self.spill.push(item);
-        }
-    }
-
     /// The elements, in an exactly sized vector unless they spilled.
     fn items(self, stack: &mut Vec<O>) -> Vec<O> {
         if !O::BUILD {
@@ -406,8 +396,14 @@ struct Fast<'a, O> {
     stack: Vec<O>,
     /// What each container being read expects next, innermost last.
     opens: Vec<Open>,
-    /// The elements of each container being read (kept when building).
-    frames: Vec<Frame<O>>,
+    /// Where the elements of each container being read start on `stack`
+    /// (kept when building), `SPILLED` set once they moved to `spills`.
+    /// One word per container: a frame holding its spill vector was
+    /// written as words and copied as 16-byte halves, and that copy waited
+    /// on store-to-load forwarding at every container.
+    bases: Vec<usize>,
+    /// The elements of the open containers that outgrew the stack.
+    spills: Vec<Vec<O>>,
     s: &'a [u8],
     src: &'a str,
     pos: usize,
@@ -527,9 +523,7 @@ impl<'a, O: Output> Fast<'a, O> {
                     continue;
                 }
                 if O::BUILD {
-                    if let Some(frame) = self.frames.last_mut() {
-                        frame.push(&mut self.stack, done);
-                    }
+                    self.push_element(done);
                 }
                 self.skip_ws()?;
                 let next = match self.peek()? {
@@ -595,12 +589,39 @@ impl<'a, O: Output> Fast<'a, O> {
         }
         self.opens.push(open);
         if O::BUILD {
-            self.frames.push(Frame {
-                base: self.stack.len(),
-                spill: Vec::new(),
-            });
+            self.bases.push(self.stack.len());
         }
         Some(true)
+    }
+
+    /// Adds an element to the innermost container (a key and a value count
+    /// as two).
+    #[inline]
+    fn push_element(&mut self, item: O) {
+        let Some(&base) = self.bases.last() else {
+            return;
+        };
+        if base & SPILLED == 0 {
+            if self.stack.len() - base < SPILL_AFTER {
+                self.stack.push(item);
+                return;
+            }
+            self.spill_innermost();
+        }
+        if let Some(spill) = self.spills.last_mut() {
+            spill.push(item);
+        }
+    }
+
+    /// Moves the innermost container's elements to a vector of their own.
+    #[inline(never)]
+    fn spill_innermost(&mut self) {
+        if let Some(base) = self.bases.last_mut() {
+            let mut spill = Vec::with_capacity(SPILL_AFTER * 2);
+            spill.extend(self.stack.drain(*base..));
+            self.spills.push(spill);
+            *base |= SPILLED;
+        }
     }
 
     /// Closes the innermost container, giving its frame (an empty one when
@@ -609,7 +630,18 @@ impl<'a, O: Output> Fast<'a, O> {
     fn close(&mut self) -> Option<Frame<O>> {
         self.opens.pop();
         if O::BUILD {
-            self.frames.pop()
+            let base = self.bases.pop()?;
+            if base & SPILLED != 0 {
+                Some(Frame {
+                    base: 0,
+                    spill: self.spills.pop()?,
+                })
+            } else {
+                Some(Frame {
+                    base,
+                    spill: Vec::new(),
+                })
+            }
         } else {
             Some(Frame {
                 base: 0,
@@ -1074,6 +1106,37 @@ mod tests {
             full[0].to_string(),
             "printing agrees too"
         );
+    }
+
+    /// Containers longer than `SPILL_AFTER`, nested in each other and in
+    /// short ones, at several depths: every element lands in its own
+    /// container, in order.
+    #[test]
+    fn long_containers_at_any_depth_agree_with_the_full_parser() {
+        let seq =
+            |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>().join(", ");
+        let long_list = |n: usize| format!("[{}]", seq(n, &|i| i.to_string()));
+        let long_map = |n: usize| format!("#{{{}}}", seq(n, &|i| format!("k{i} => {i}")));
+        for src in [
+            long_list(SPILL_AFTER),
+            long_list(SPILL_AFTER + 1),
+            format!("{{{}}}", seq(70, &|i| format!("a{i}"))),
+            long_map(SPILL_AFTER),
+            long_map(40),
+            format!("[{} | {}]", seq(50, &|i| i.to_string()), long_list(40)),
+            format!("[{}]", seq(40, &|i| long_list(i))),
+            format!(
+                "[{{a, {}}}, {}, {{b, [x, {}]}}]",
+                long_list(33),
+                long_map(35),
+                format!("{{{}}}", seq(34, &|i| long_list(i % 3)))
+            ),
+        ] {
+            let src = format!("{src}.");
+            let fast = fast(&src);
+            assert!(fast.is_some(), "{src}");
+            assert_eq!(fast, crate::parse_full(&src).ok(), "{src}");
+        }
     }
 
     #[test]
