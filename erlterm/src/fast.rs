@@ -1126,10 +1126,10 @@ mod tests {
             format!("[{} | {}]", seq(50, &|i| i.to_string()), long_list(40)),
             format!("[{}]", seq(40, &|i| long_list(i))),
             format!(
-                "[{{a, {}}}, {}, {{b, [x, {}]}}]",
+                "[{{a, {}}}, {}, {{b, [x, {{{}}}]}}]",
                 long_list(33),
                 long_map(35),
-                format!("{{{}}}", seq(34, &|i| long_list(i % 3)))
+                seq(34, &|i| long_list(i % 3))
             ),
         ] {
             let src = format!("{src}.");
