@@ -27,33 +27,42 @@ pub(crate) trait Output: Sized {
 }
 
 impl Output for Term {
+    #[inline]
     fn atom(name: &str) -> Self {
         Term::Atom(Atom::new(name))
     }
+    #[inline]
     fn int(v: i64) -> Self {
         Term::Integer(Integer::from(v))
     }
+    #[inline]
     fn float(v: f64) -> Self {
         Term::Float(v)
     }
+    #[inline]
     fn string(s: Text) -> Self {
         Term::String(s)
     }
+    #[inline]
     fn list(items: Vec<Self>, tail: Option<Self>) -> Self {
         match tail {
             None => Term::List(items),
             Some(t) => Term::improper_list(items, t),
         }
     }
+    #[inline]
     fn tuple(items: Vec<Self>) -> Self {
         Term::Tuple(items)
     }
+    #[inline]
     fn map(entries: Vec<(Self, Self)>) -> Self {
         Term::Map(normalize_map(entries))
     }
+    #[inline]
     fn binary(bytes: &[u8]) -> Self {
         Term::Bitstring(Bitstring::from_slice(bytes))
     }
+    #[inline]
     fn bits(bytes: Vec<u8>, bit_len: u64) -> Option<Self> {
         Bitstring::from_bits(bytes, bit_len).map(Term::Bitstring)
     }

@@ -19,6 +19,7 @@ pub struct Atom(CompactString);
 impl Atom {
     /// Creates an atom from its text (no length check: the parser enforces
     /// the 255-character limit on input).
+    #[inline]
     pub fn new(name: &str) -> Self {
         Atom(CompactString::new(name))
     }
@@ -73,6 +74,7 @@ pub struct Text(CompactString);
 
 impl Text {
     /// A text holding `s`.
+    #[inline]
     pub fn new(s: &str) -> Self {
         Text(CompactString::new(s))
     }
@@ -83,11 +85,13 @@ impl Text {
     }
 
     /// Appends `s` (adjacent string literals are one string).
+    #[inline]
     pub fn push_str(&mut self, s: &str) {
         self.0.push_str(s);
     }
 
     /// Appends one character.
+    #[inline]
     pub fn push(&mut self, c: char) {
         self.0.push(c);
     }
@@ -406,6 +410,7 @@ impl Bitstring {
     /// let b = erlterm::Bitstring::from_slice(b"abc");
     /// assert_eq!((b.bytes(), b.bit_len()), (&b"abc"[..], 24));
     /// ```
+    #[inline]
     pub fn from_slice(bytes: &[u8]) -> Self {
         Bitstring {
             bytes: Storage::from_slice(bytes, 0),
