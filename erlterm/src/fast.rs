@@ -352,43 +352,6 @@ enum Open {
 /// vector (the last of `Fast::spills`).
 const SPILLED: usize = 1 << (usize::BITS - 1);
 
-/// A closed container's elements: on the shared stack from `base` up, or,
-/// if it had more than `SPILL_AFTER`, in `spill`.
-struct Frame<O> {
-    base: usize,
-    spill: Vec<O>,
-}
-
-impl<O: Output> Frame<O> {
-    /// The elements, in an exactly sized vector unless they spilled.
-    fn items(self, stack: &mut Vec<O>) -> Vec<O> {
-        if !O::BUILD {
-            return Vec::new();
-        }
-        if !self.spill.is_empty() {
-            return self.spill;
-        }
-        if self.base == 0 || self.base > stack.len() {
-            // `split_off(0)` would hand over the whole stack buffer (and a
-            // base above the top cannot happen: `split_off` would panic).
-            return stack.drain(self.base.min(stack.len())..).collect();
-        }
-        // One exact allocation and a `memcpy`.
-        stack.split_off(self.base)
-    }
-
-    /// The elements of a map as key-value pairs.
-    fn pairs(self, stack: &mut Vec<O>) -> Vec<(O, O)> {
-        if !O::BUILD {
-            Vec::new()
-        } else if self.spill.is_empty() {
-            pair_up(stack.drain(self.base..))
-        } else {
-            pair_up(self.spill.into_iter())
-        }
-    }
-}
-
 /// Keys and values, alternating, as pairs.
 fn pair_up<O>(mut flat: impl ExactSizeIterator<Item = O>) -> Vec<(O, O)> {
     let mut pairs = Vec::with_capacity(flat.len() / 2);
@@ -527,8 +490,7 @@ impl<'a, O: Output> Fast<'a, O> {
                 if open == Open::Tail {
                     self.skip_ws()?;
                     self.expect(b']')?;
-                    let frame = self.close()?;
-                    done = O::list(frame.items(&mut self.stack), Some(done));
+                    done = O::list(self.close()?, Some(done));
                     continue;
                 }
                 if O::BUILD {
@@ -545,20 +507,17 @@ impl<'a, O: Output> Fast<'a, O> {
                     }
                     b']' if open == Open::List => {
                         self.pos += 1;
-                        let frame = self.close()?;
-                        done = O::list(frame.items(&mut self.stack), None);
+                        done = O::list(self.close()?, None);
                         continue;
                     }
                     b'}' if open == Open::Tuple => {
                         self.pos += 1;
-                        let frame = self.close()?;
-                        done = O::tuple(frame.items(&mut self.stack));
+                        done = O::tuple(self.close()?);
                         continue;
                     }
                     b'}' if open == Open::Value => {
                         self.pos += 1;
-                        let frame = self.close()?;
-                        done = O::map(frame.pairs(&mut self.stack));
+                        done = O::map(self.close_map()?);
                         continue;
                     }
                     b'=' if open == Open::Key && self.peek_at(1) == Some(b'>') => {
@@ -633,30 +592,40 @@ impl<'a, O: Output> Fast<'a, O> {
         }
     }
 
-    /// Closes the innermost container, giving its frame (an empty one when
-    /// validating: validation keeps no elements).
+    /// Closes the innermost container, a list or a tuple, and gives its
+    /// elements, in an exactly sized vector unless they spilled (an empty
+    /// one when validating, which keeps no elements).
     #[inline]
-    fn close(&mut self) -> Option<Frame<O>> {
+    fn close(&mut self) -> Option<Vec<O>> {
         self.opens.pop();
-        if O::BUILD {
-            let base = self.bases.pop()?;
-            if base & SPILLED != 0 {
-                Some(Frame {
-                    base: 0,
-                    spill: self.spills.pop()?,
-                })
-            } else {
-                Some(Frame {
-                    base,
-                    spill: Vec::new(),
-                })
-            }
-        } else {
-            Some(Frame {
-                base: 0,
-                spill: Vec::new(),
-            })
+        if !O::BUILD {
+            return Some(Vec::new());
         }
+        let base = self.bases.pop()?;
+        if base & SPILLED != 0 {
+            return self.spills.pop();
+        }
+        if base == 0 || base > self.stack.len() {
+            // `split_off(0)` would hand over the whole stack buffer (and a
+            // base above the top cannot happen: `split_off` would panic).
+            return Some(self.stack.drain(base.min(self.stack.len())..).collect());
+        }
+        // One exact allocation and a `memcpy`.
+        Some(self.stack.split_off(base))
+    }
+
+    /// Closes the innermost container, a map, and gives its entries.
+    #[inline]
+    fn close_map(&mut self) -> Option<Vec<(O, O)>> {
+        self.opens.pop();
+        if !O::BUILD {
+            return Some(Vec::new());
+        }
+        let base = self.bases.pop()?;
+        if base & SPILLED != 0 {
+            return Some(pair_up(self.spills.pop()?.into_iter()));
+        }
+        Some(pair_up(self.stack.drain(base.min(self.stack.len())..)))
     }
 
     /// A term that is not a container and not a bare atom. (A separate
