@@ -21,7 +21,8 @@
 //! stable across runs where the ratio of criterion estimates is not.
 //!
 //! With `ONLY=term|validate|value|ignored`, only that loop runs (for
-//! profiling), and the best MB/s of the rounds is printed.
+//! profiling), one parse per round, and the best MB/s of the rounds is
+//! printed; with `SEQUENCE=1` as well, every parse's time in order.
 
 use serde::de::IgnoredAny;
 use std::time::Instant;
@@ -78,10 +79,13 @@ fn main() {
     let mb_s = |name: &str, seconds: f64| bytes(name) as f64 / 1e6 / seconds;
 
     if let Ok(only) = std::env::var("ONLY") {
-        let best = (0..rounds)
-            .map(|_| time(&|| parse(&only)))
-            .fold(f64::INFINITY, f64::min);
+        let times: Vec<f64> = (0..rounds).map(|_| time(&|| parse(&only))).collect();
+        let best = times.iter().copied().fold(f64::INFINITY, f64::min);
         println!("{only} {:.0} MB/s (best of {rounds})", mb_s(&only, best));
+        if std::env::var_os("SEQUENCE").is_some() {
+            let ms: Vec<String> = times.iter().map(|t| format!("{:.1}", t * 1e3)).collect();
+            println!("ms per parse, in order: {}", ms.join(" "));
+        }
         return;
     }
 
