@@ -16,16 +16,16 @@ pub enum ReleaseError {
     #[error("not {{release, {{Name, Vsn}}, {{erts, ErtsVsn}}, [App]}}")]
     BadlyFormattedRelease,
     /// The release name is not a string.
-    #[error("the release name {0} is not a string")]
+    #[error("the release name {} is not a string", show(.0))]
     IllegalName(Term),
     /// The release version is not a string.
-    #[error("the release version {0} is not a string")]
+    #[error("the release version {} is not a string", show(.0))]
     IllegalVsn(Term),
     /// The erts version is not a string.
-    #[error("the erts version {0} is not a string")]
+    #[error("the erts version {} is not a string", show(.0))]
     IllegalErtsVsn(Term),
     /// Application entries that are not `{App, Vsn[, Type][, Incls]}`.
-    #[error("illegal application entries: {}", list(.0))]
+    #[error("illegal application entries: {}", show_list(.0))]
     IllegalApplications(Vec<Term>),
     /// `kernel` or `stdlib` is missing.
     #[error("mandatory application {0} is missing")]
@@ -77,6 +77,21 @@ pub enum ReleaseError {
     /// Applications that depend on each other.
     #[error("circular dependencies among applications: {}", .0.join(", "))]
     CircularDependencies(Vec<String>),
+    // Added with the spanned `.rel` model (`Release::read`):
+    /// The file holds no term, is not valid text in its encoding, or a token
+    /// cannot be scanned (systools' `{read, File}`).
+    #[error("cannot read a term: {0}")]
+    Read(String),
+    /// systools crashes on the file (`{'EXIT', {badarg, ...}}` from
+    /// `string_p/1`, or `lists:filter/2` on an improper application list):
+    /// `what` names the field, `value` the term it crashes on.
+    #[error("{what} {} is not a string or a list (systools crashes with badarg)", show(.value))]
+    Crash {
+        /// The field, e.g. `the erts version`.
+        what: &'static str,
+        /// The offending term.
+        value: Term,
+    },
 }
 
 /// Why one application's `.app` file cannot be used.
@@ -224,6 +239,38 @@ impl ReleaseError {
             ReleaseError::DuplicateInclude { .. } => "duplicate_include",
             ReleaseError::DuplicateModules { .. } => "duplicate_modules",
             ReleaseError::CircularDependencies(_) => "circular_dependencies",
+            ReleaseError::Read(_) => "read",
+            ReleaseError::Crash { .. } => "exception",
+        }
+    }
+
+    /// The reason `systools_make:read_release/2` throws (inside
+    /// `{error, systools_make, Reason}`) for the `.rel` checks, as a term:
+    /// `badly_formatted_release`, `{illegal_name, Name}`,
+    /// `{illegal_form, Vsn}`, `{illegal_form, {erts, Vsn}}`,
+    /// `{illegal_applications, Entries}`, `{missing_mandatory_app, App}`,
+    /// `{mandatory_app, App, Type}`; `parse`, `read` and `crash` stand for
+    /// `{parse, File, _}`, `{read, File}` and `{'EXIT', _}`. Other reasons
+    /// are given as their [`otp_tag`](Self::otp_tag).
+    pub fn otp_reason(&self) -> Term {
+        let pair = |tag: &str, t: Term| Term::tuple(vec![Term::atom(tag), t]);
+        match self {
+            ReleaseError::IllegalName(n) => pair("illegal_name", n.clone()),
+            ReleaseError::IllegalVsn(v) => pair("illegal_form", v.clone()),
+            ReleaseError::IllegalErtsVsn(v) => pair("illegal_form", pair("erts", v.clone())),
+            ReleaseError::IllegalApplications(apps) => {
+                pair("illegal_applications", Term::list(apps.clone()))
+            }
+            ReleaseError::MissingMandatoryApp(app) => {
+                pair("missing_mandatory_app", Term::atom(app))
+            }
+            ReleaseError::MandatoryApp { app, start_type } => Term::tuple(vec![
+                Term::atom("mandatory_app"),
+                Term::atom(app),
+                Term::atom(start_type),
+            ]),
+            ReleaseError::Crash { .. } => Term::atom("crash"),
+            other => Term::atom(other.otp_tag()),
         }
     }
 }
@@ -376,6 +423,134 @@ impl std::fmt::Display for Warning {
             Warning::PreR15EmulatorUpgrade => f.write_str(
                 "Upgrade from an OTP version earlier than R15. New code should be compiled with the old emulator.",
             ),
+        }
+    }
+}
+
+/// Most characters [`show`] writes before cutting a term short.
+const SHOW_MAX: usize = 200;
+
+/// A term for a message: like `~tp` on one line (a list of printable
+/// characters as a quoted string, so versions read `"1.0"`, never
+/// `[49,46,48]`), control characters escaped, and cut short with `...`
+/// after 200 characters so a message stays small whatever the input.
+///
+/// ```
+/// use erlterm::Term;
+/// let t = Term::tuple(vec![Term::atom("erts"), Term::string("13.1\n")]);
+/// assert_eq!(relup::error::show(&t), r#"{erts,"13.1\n"}"#);
+/// assert_eq!(relup::error::show(&Term::string("")), "[]");
+/// ```
+pub fn show(t: &Term) -> String {
+    let mut out = String::new();
+    show_into(&mut out, t, 0);
+    if out.len() > SHOW_MAX {
+        let mut cut = SHOW_MAX;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push_str("...");
+    }
+    out
+}
+
+fn show_list(items: &[Term]) -> String {
+    show(&Term::list(items.to_vec()))
+}
+
+fn show_into(out: &mut String, t: &Term, depth: usize) {
+    use std::fmt::Write;
+    if out.len() > SHOW_MAX {
+        return;
+    }
+    let printable = |c: char| !c.is_control() || matches!(c, '\n' | '\t' | '\r');
+    match t {
+        Term::String(s) if s.is_empty() => out.push_str("[]"),
+        Term::List(items) if items.is_empty() => out.push_str("[]"),
+        Term::String(_) | Term::List(_) if depth < 64 => {
+            match t.as_string().filter(|s| s.chars().all(printable)) {
+                Some(s) => {
+                    out.push('"');
+                    for c in s.chars() {
+                        match c {
+                            '"' => out.push_str("\\\""),
+                            '\\' => out.push_str("\\\\"),
+                            '\n' => out.push_str("\\n"),
+                            '\r' => out.push_str("\\r"),
+                            '\t' => out.push_str("\\t"),
+                            c => out.push(c),
+                        }
+                        if out.len() > SHOW_MAX {
+                            return;
+                        }
+                    }
+                    out.push('"');
+                }
+                None => {
+                    out.push('[');
+                    for (i, x) in t.to_list().unwrap_or_default().iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        show_into(out, x, depth + 1);
+                        if out.len() > SHOW_MAX {
+                            return;
+                        }
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        Term::ImproperList(l) if depth < 64 => {
+            out.push('[');
+            for (i, x) in l.items().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                show_into(out, x, depth + 1);
+                if out.len() > SHOW_MAX {
+                    return;
+                }
+            }
+            out.push('|');
+            show_into(out, l.tail(), depth + 1);
+            out.push(']');
+        }
+        Term::Bitstring(b)
+            if !b.bytes().is_empty() && b.as_utf8().is_some_and(|s| s.chars().all(printable)) =>
+        {
+            let text = b.as_utf8().unwrap_or_default();
+            out.push_str("<<");
+            show_into(out, &Term::string(text), depth + 1);
+            out.push_str(">>");
+        }
+        Term::Tuple(items) if depth < 64 => {
+            out.push('{');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                show_into(out, x, depth + 1);
+                if out.len() > SHOW_MAX {
+                    return;
+                }
+            }
+            out.push('}');
+        }
+        _ => {
+            let printed = t.to_string();
+            let end = printed
+                .char_indices()
+                .nth(SHOW_MAX)
+                .map_or(printed.len(), |(i, _)| i);
+            for c in printed.get(..end).unwrap_or_default().chars() {
+                if c.is_control() {
+                    let _ = write!(out, "{}", c.escape_debug());
+                } else {
+                    out.push(c);
+                }
+            }
         }
     }
 }
