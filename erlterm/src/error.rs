@@ -61,19 +61,25 @@ pub enum ErrorKind {
     /// parses a term as the body of `f() ->`).
     #[error("head mismatch")]
     HeadMismatch,
-    /// The file could not be read; `posix` is the code OTP returns (`enoent`).
+    /// The file could not be read; `posix` is the code OTP returns
+    /// (`enoent`, `eacces`, `eisdir`, `eloop`, ...), or, for what OTP would
+    /// read but [`crate::read_file`] refuses, `eftype` (not a regular file:
+    /// a FIFO, a device, a socket) and `efbig` (larger than the limit).
     #[error("{message}")]
     Io {
         /// The POSIX error name, as `file:consult/1` returns it.
         posix: String,
-        /// A human-readable message.
+        /// A human-readable message that names the path once
+        /// (`PATH: is a FIFO (named pipe), not a regular file`).
         message: String,
     },
 }
 
 /// A parse error with its position and, where one helps, a hint.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}:{}: {kind}", span.line, span.column)]
+///
+/// `Display` writes `line:column: what`, or for [`ErrorKind::Io`] (which has
+/// no position) the message alone, which names the path.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,
@@ -84,6 +90,17 @@ pub struct Error {
     /// A suggestion for fixing it.
     pub help: Option<String>,
 }
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            ErrorKind::Io { message, .. } => f.write_str(message),
+            kind => write!(f, "{}:{}: {kind}", self.span.line, self.span.column),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl Error {
     /// The line OTP reports.
@@ -161,7 +178,10 @@ impl Error {
     }
 
     /// A rustc-style diagnostic for this error in `source` (the decoded text
-    /// the spans refer to), naming the file `origin`.
+    /// the spans refer to), naming the file `origin`. Control characters of
+    /// the source and of `origin` are shown escaped. An
+    /// [`ErrorKind::Io`] error is one line, `error: MESSAGE`: its message
+    /// already names the path.
     ///
     /// ```
     /// let src = "{a, b c}.\n";
@@ -175,8 +195,8 @@ impl Error {
         if let Some(exp) = &self.expected {
             msg.push_str(&format!(" (expected {exp})"));
         }
-        if let ErrorKind::Io { .. } = self.kind {
-            return format!("error: {origin}: {msg}\n");
+        if let ErrorKind::Io { message, .. } = &self.kind {
+            return format!("error: {}\n", crate::diagnostic::escape_control(message));
         }
         crate::diagnostic::render(
             source,

@@ -269,28 +269,212 @@ pub fn first_term_end(text: &str) -> Option<usize> {
 /// Reads a file as `file:consult/1` does.
 ///
 /// File-system failures are [`ErrorKind::Io`] with OTP's POSIX name
-/// (`enoent`, `eacces`, `eisdir`).
+/// (`enoent`, `eacces`, `eisdir`, ...); only regular files are read, up to
+/// [`DEFAULT_MAX_FILE_BYTES`] (see [`read_file`]).
 pub fn consult(path: impl AsRef<Path>) -> Result<Vec<Term>, Error> {
     let bytes = read_file(path.as_ref())?;
     parse_bytes(&bytes)
 }
 
-/// Reads a file's bytes, mapping failures to [`ErrorKind::Io`].
+/// The largest file [`read_file`] reads: 2^31 bytes, the default of
+/// [`ParseOptions::max_input_bytes`].
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 31;
+
+/// Reads a regular file's bytes, at most [`DEFAULT_MAX_FILE_BYTES`]; see
+/// [`read_file_with_limit`].
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("erlterm-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let e = erlterm::read_file(&dir).unwrap_err();
+/// assert!(matches!(e.kind, erlterm::ErrorKind::Io { ref posix, .. } if posix == "eisdir"));
+/// assert!(e.to_string().ends_with(": is a directory, not a regular file"), "{e}");
+/// # std::fs::remove_dir(&dir).unwrap();
+/// ```
 pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
-    if path.is_dir() {
+    read_file_with_limit(path, DEFAULT_MAX_FILE_BYTES)
+}
+
+/// Reads a regular file's bytes, refusing anything else before reading a
+/// byte, and files larger than `max_bytes`.
+///
+/// The path is followed through symbolic links and must lead to a regular
+/// file: a directory is `eisdir`; a FIFO, a character or block device or a
+/// socket is `eftype` (they could block forever or never end, as
+/// `/dev/zero`); a symbolic link loop is `eloop`; a missing file `enoent`,
+/// one that may not be read `eacces`. A file larger than `max_bytes` is
+/// `efbig`, checked on the size the file system reports before reading and
+/// again while reading (at most `max_bytes + 1` bytes are read, so a file
+/// that grows meanwhile stays bounded). The file is opened without
+/// blocking and the opened handle is checked again, so a FIFO swapped in
+/// after the check cannot block the reader.
+///
+/// Every failure is [`ErrorKind::Io`] with OTP's POSIX name in `posix` and
+/// a message that names the path once, control characters escaped.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("erlterm-doc-limit-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("app.config");
+/// std::fs::write(&path, "[{kernel, []}].\n").unwrap();
+/// assert_eq!(erlterm::read_file_with_limit(&path, 16).unwrap().len(), 16);
+/// let e = erlterm::read_file_with_limit(&path, 15).unwrap_err();
+/// assert!(matches!(e.kind, erlterm::ErrorKind::Io { ref posix, .. } if posix == "efbig"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn read_file_with_limit(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let shown = diagnostic::escape_path(path);
+    let meta = std::fs::metadata(path).map_err(|e| io_failure(&shown, &e))?;
+    check_regular(&shown, &meta, max_bytes)?;
+    let file = open_nonblocking(path).map_err(|e| io_failure(&shown, &e))?;
+    // The path may have been swapped since the check: the handle decides.
+    let meta = file.metadata().map_err(|e| io_failure(&shown, &e))?;
+    check_regular(&shown, &meta, max_bytes)?;
+    let expected = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    let mut bytes = Vec::new();
+    // The size is a hint: one byte more shows whether the file grew past it.
+    bytes
+        .try_reserve_exact(expected.saturating_add(1))
+        .map_err(|_| {
+            io_error(
+                "enomem",
+                format!("{shown}: not enough memory for {} bytes", meta.len()),
+            )
+        })?;
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_failure(&shown, &e))?;
+    if bytes.len() as u64 > max_bytes {
         return Err(io_error(
-            "eisdir",
-            format!("{}: is a directory", path.display()),
+            "efbig",
+            format!("{shown}: grew past the limit of {max_bytes} bytes while being read"),
         ));
     }
-    std::fs::read(path).map_err(|e| {
-        let posix = match e.kind() {
-            std::io::ErrorKind::NotFound => "enoent",
-            std::io::ErrorKind::PermissionDenied => "eacces",
-            _ => "eio",
+    Ok(bytes)
+}
+
+/// What a path that is not a regular file is, in words (`"a FIFO (named
+/// pipe)"`, `"a directory"`, ...); `None` for a regular file.
+///
+/// ```
+/// let meta = std::fs::metadata(std::env::temp_dir()).unwrap();
+/// assert_eq!(erlterm::file_kind(&meta.file_type()), Some("a directory"));
+/// ```
+pub fn file_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a directory");
+    }
+    if file_type.is_symlink() {
+        return Some("a symbolic link");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_char_device() {
+            return Some("a character device");
+        }
+        if file_type.is_block_device() {
+            return Some("a block device");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+fn check_regular(shown: &str, meta: &std::fs::Metadata, max_bytes: u64) -> Result<(), Error> {
+    if let Some(kind) = file_kind(&meta.file_type()) {
+        let posix = if meta.is_dir() { "eisdir" } else { "eftype" };
+        let what = if kind.starts_with("not ") {
+            kind.to_owned()
+        } else {
+            format!("is {kind}, not a regular file")
         };
-        io_error(posix, format!("{}: {e}", path.display()))
-    })
+        return Err(io_error(posix, format!("{shown}: {what}")));
+    }
+    if meta.len() > max_bytes {
+        return Err(too_large(shown, meta.len(), max_bytes));
+    }
+    Ok(())
+}
+
+fn too_large(shown: &str, len: u64, max_bytes: u64) -> Error {
+    io_error(
+        "efbig",
+        format!("{shown}: is {len} bytes, larger than the limit of {max_bytes} bytes"),
+    )
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// OTP's POSIX name and a message for an I/O failure on `shown`.
+fn io_failure(shown: &str, e: &std::io::Error) -> Error {
+    let (posix, text) = posix_of(e);
+    io_error(posix, format!("{shown}: {text}"))
+}
+
+fn posix_of(e: &std::io::Error) -> (&'static str, String) {
+    #[cfg(unix)]
+    if let Some(code) = e.raw_os_error() {
+        let known = match code {
+            libc::ENOENT => Some(("enoent", "no such file or directory")),
+            libc::EACCES => Some(("eacces", "permission denied")),
+            libc::EPERM => Some(("eperm", "operation not permitted")),
+            libc::EISDIR => Some(("eisdir", "is a directory, not a regular file")),
+            libc::ENOTDIR => Some(("enotdir", "a component of the path is not a directory")),
+            libc::ELOOP => Some(("eloop", "too many levels of symbolic links (a link loop?)")),
+            libc::ENAMETOOLONG => Some(("enametoolong", "file name too long")),
+            libc::ENXIO => Some(("enxio", "no such device or address")),
+            libc::ENODEV => Some(("enodev", "no such device")),
+            libc::EMFILE => Some(("emfile", "too many open files")),
+            libc::ENFILE => Some(("enfile", "too many open files in the system")),
+            libc::ENOMEM => Some(("enomem", "out of memory")),
+            libc::EOVERFLOW => Some(("eoverflow", "file too large for this system")),
+            libc::EFBIG => Some(("efbig", "file too large")),
+            libc::EAGAIN => Some(("eagain", "resource temporarily unavailable")),
+            libc::EINVAL => Some(("einval", "invalid argument")),
+            libc::EIO => Some(("eio", "input/output error")),
+            _ => None,
+        };
+        if let Some((posix, text)) = known {
+            return (posix, text.to_owned());
+        }
+    }
+    let posix = match e.kind() {
+        std::io::ErrorKind::NotFound => "enoent",
+        std::io::ErrorKind::PermissionDenied => "eacces",
+        std::io::ErrorKind::IsADirectory => "eisdir",
+        std::io::ErrorKind::NotADirectory => "enotdir",
+        std::io::ErrorKind::OutOfMemory => "enomem",
+        _ => "eio",
+    };
+    // The OS text without Rust's " (os error N)" suffix.
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) => text.get(..i).unwrap_or(&text).to_owned(),
+        None => text,
+    };
+    (posix, diagnostic::escape_control(&text).into_owned())
 }
 
 fn io_error(posix: &str, message: String) -> Error {
