@@ -18,5 +18,6 @@ pub mod sys_config;
 mod terms;
 pub mod version;
 pub mod vm_args;
+pub mod vsn_edit;
 
 pub use error::{Error, ErrorKind, Result};
