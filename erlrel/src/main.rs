@@ -13,6 +13,7 @@ mod check_appup;
 mod check_config;
 mod consult;
 mod relup_cmd;
+mod upgrade;
 mod vsn;
 
 /// Read, check and generate Erlang/OTP release files without an Erlang VM.
@@ -34,6 +35,9 @@ enum Command {
     Appup(appup_cmd::Command),
     /// Generate a relup equal to systools:make_relup.
     Relup(relup_cmd::Args),
+    /// Upgrades as a whole: check before deploying that a release can be hot-upgraded.
+    #[command(subcommand)]
+    Upgrade(upgrade::Command),
     /// Check a release's runtime for build hardening, libraries and OTP version.
     Audit(audit::Args),
     /// Show or set application and release versions without losing a comment.
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Appup(cmd) => appup_cmd::run(&cmd),
         Command::Relup(args) => relup_cmd::run(&args),
+        Command::Upgrade(cmd) => upgrade::run(&cmd),
         Command::Audit(args) => audit::run(&args),
         Command::Vsn(cmd) => vsn::run(&cmd),
     }

@@ -14,6 +14,7 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod app;
+pub mod diff;
 pub mod error;
 mod fxhash;
 pub mod generate;
@@ -23,10 +24,11 @@ pub mod release;
 pub mod relup;
 mod start_order;
 mod translate;
+pub mod upgrade;
 
 pub use crate::app::Application;
 pub use crate::error::{AppError, Error, ReleaseError, TranslateError, Warning};
 pub use crate::generate::{make_relup, make_relup_lazy, BaseRelease, Generated, Options};
-pub use crate::input::{make_relup_from_paths, Library, LoadedRelease, ReleaseInput};
+pub use crate::input::{make_relup_from_paths, Library, LoadedRelease, ReleaseFiles, ReleaseInput};
 pub use crate::release::{RelApp, Release, StartType};
 pub use crate::relup::{Relup, RelupEntry};

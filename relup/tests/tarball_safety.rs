@@ -80,15 +80,33 @@ fn a_release_is_read_in_memory() {
         ),
         ("lib/a-1/ebin/a.app", file("{application, a, []}.")),
         ("lib/a-1/ebin/a.beam", file("BEAM")),
+        ("lib/a-1/priv/a.so", file("ELF")),
+        ("erts-13/bin/beam.smp", file("ELF")),
+        ("releases/1/start.boot", file("boot")),
+        ("releases/r-1.tar.gz", file("nested")),
     ]));
     let tree = read_tarball("t.tar.gz", &bytes).unwrap();
     assert!(matches!(tree, Tree::Memory { .. }));
     assert!(tree.read("releases/1/r.rel").is_some());
-    assert!(
-        tree.read("lib/a-1/ebin/a.beam").is_none(),
-        "only release files are kept"
+    assert!(tree.read("releases/1/start.boot").is_some());
+    assert_eq!(
+        tree.read("lib/a-1/ebin/a.beam").as_deref(),
+        Some(&b"BEAM"[..])
     );
-    assert_eq!(tree.list_dir("lib/a-1/ebin"), ["a.app"]);
+    assert!(
+        tree.read("lib/a-1/priv/a.so").is_none(),
+        "native code is skipped"
+    );
+    assert!(
+        tree.read("erts-13/bin/beam.smp").is_none(),
+        "the runtime is skipped"
+    );
+    assert!(
+        tree.read("releases/r-1.tar.gz").is_none(),
+        "tarballs are skipped"
+    );
+    assert_eq!(tree.list_dir(""), ["erts-13", "lib", "releases"]);
+    assert_eq!(tree.list_dir("lib/a-1/ebin"), ["a.app", "a.beam"]);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 #![warn(clippy::indexing_slicing)]
 
+mod files;
 pub mod tarball;
 pub mod tree;
 
@@ -18,6 +19,7 @@ use crate::error::{AppError, Error, ReleaseError};
 use crate::fxhash::FxHashMap;
 use crate::release::Release;
 use crate::start_order;
+pub use files::ReleaseFiles;
 use tree::join;
 pub use tree::Tree;
 
@@ -118,8 +120,15 @@ pub struct ReleaseInput {
 
 impl ReleaseInput {
     /// Opens a `.rel` file, a folder holding one `.rel` file, a release root
-    /// (with `releases/` and `lib/`), or a release tarball (`.tar.gz`).
+    /// (with `releases/` and `lib/`), or a release tarball (`.tar.gz`). A
+    /// root holding several releases gives the newest.
     pub fn open(path: &Path) -> Result<ReleaseInput, Error> {
+        ReleaseInput::open_version(path, None)
+    }
+
+    /// [`ReleaseInput::open`], choosing release `vsn` when the root or
+    /// tarball holds several (`None`: the newest, by version order).
+    pub fn open_version(path: &Path, vsn: Option<&str>) -> Result<ReleaseInput, Error> {
         let shown = path.display().to_string();
         let input_err = |message: String| Error::Input {
             path: shown.clone(),
@@ -128,22 +137,31 @@ impl ReleaseInput {
         let text = path
             .to_str()
             .ok_or_else(|| input_err("path is not UTF-8".into()))?;
-        if path.is_file() && !text.ends_with(".rel") {
-            let bytes = std::fs::read(path).map_err(|e| input_err(e.to_string()))?;
-            let tree = Arc::new(tarball::read_tarball(text, &bytes).map_err(input_err)?);
-            return from_root(tree, "").map_err(input_err);
-        }
+        let meta = std::fs::metadata(path).map_err(|e| {
+            input_err(match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or folder".into(),
+                _ => e.to_string(),
+            })
+        })?;
         let tree = Arc::new(Tree::Disk);
-        if path.is_file() {
-            let lib = release_root_lib(&tree, text);
-            return Ok(ReleaseInput {
-                tree,
-                rel_file: text.to_owned(),
-                lib_roots: lib,
-            });
+        if meta.is_file() {
+            if text.ends_with(".rel") {
+                let lib = release_root_lib(&tree, text);
+                return Ok(ReleaseInput {
+                    tree,
+                    rel_file: text.to_owned(),
+                    lib_roots: lib,
+                });
+            }
+            let bytes =
+                tree::read_regular_file(path, tarball::MAX_TARBALL_BYTES).map_err(input_err)?;
+            let tree = Arc::new(tarball::read_tarball(text, &bytes).map_err(input_err)?);
+            return from_root(tree, "", vsn).map_err(input_err);
         }
-        if !path.is_dir() {
-            return Err(input_err("no such file or folder".into()));
+        if !meta.is_dir() {
+            return Err(input_err(
+                "not a regular file or folder (a FIFO, socket or device)".into(),
+            ));
         }
         let rels: Vec<String> = tree
             .list_dir(text)
@@ -151,7 +169,7 @@ impl ReleaseInput {
             .filter(|f| f.ends_with(".rel"))
             .collect();
         match rels.as_slice() {
-            [one] => {
+            [one] if !tree.is_dir(&join(text, "releases")) => {
                 let rel_file = join(text, one);
                 let lib = release_root_lib(&tree, &rel_file);
                 Ok(ReleaseInput {
@@ -160,7 +178,7 @@ impl ReleaseInput {
                     lib_roots: lib,
                 })
             }
-            [] => from_root(tree, text).map_err(input_err),
+            [] | [_] => from_root(tree, text, vsn).map_err(input_err),
             many => Err(input_err(format!(
                 "several .rel files: {}",
                 many.join(", ")
@@ -172,44 +190,96 @@ impl ReleaseInput {
     pub fn display(&self) -> String {
         self.tree.display(&self.rel_file)
     }
+
+    /// The release root (the folder holding `releases/` and `lib/`), when
+    /// the `.rel` file is `ROOT/releases/VSN/NAME.rel` or `ROOT/releases/NAME.rel`.
+    pub fn root(&self) -> Option<String> {
+        let parts: Vec<&str> = self.rel_file.split('/').collect();
+        let n = parts.len();
+        let at = |i: usize| parts.get(i).copied();
+        let releases_at = if n >= 3 && at(n - 3) == Some("releases") {
+            n - 3
+        } else if n >= 2 && at(n - 2) == Some("releases") {
+            n - 2
+        } else {
+            return None;
+        };
+        Some(parts.get(..releases_at).unwrap_or_default().join("/"))
+    }
 }
 
-/// `ROOT/releases/VSN/NAME.rel` (or `ROOT/releases/NAME.rel`) in a release root.
-fn from_root(tree: Arc<Tree>, root: &str) -> Result<ReleaseInput, String> {
+/// Orders version strings as people expect: numeric parts as numbers
+/// (`1.10.0` after `1.9.0`), other parts as text.
+pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn parts(v: &str) -> Vec<(u64, String)> {
+        v.split(['.', '-', '+'])
+            .map(|p| match p.parse::<u64>() {
+                Ok(n) => (n, String::new()),
+                Err(_) => (u64::MAX, p.to_owned()),
+            })
+            .collect()
+    }
+    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
+}
+
+/// `ROOT/releases/VSN/NAME.rel` (or `ROOT/releases/NAME.rel`) in a release
+/// root: release `vsn`, or the newest when `vsn` is `None`.
+fn from_root(tree: Arc<Tree>, root: &str, vsn: Option<&str>) -> Result<ReleaseInput, String> {
     let releases = join(root, "releases");
-    let mut found = Vec::new();
-    for vsn in tree.list_dir(&releases) {
-        let dir = join(&releases, &vsn);
-        for f in tree.list_dir(&dir) {
-            if f.ends_with(".rel") {
-                found.push(join(&dir, &f));
+    let mut found: Vec<(String, String)> = Vec::new();
+    for v in tree.list_dir(&releases) {
+        let dir = join(&releases, &v);
+        let rels: Vec<String> = tree
+            .list_dir(&dir)
+            .into_iter()
+            .filter(|f| f.ends_with(".rel"))
+            .collect();
+        match rels.as_slice() {
+            [] => {}
+            [one] => found.push((v.clone(), join(&dir, one))),
+            many => {
+                return Err(format!(
+                    "several .rel files in {}: {}",
+                    tree.display(&dir),
+                    many.join(", ")
+                ))
             }
         }
     }
     if found.is_empty() {
-        found = tree
+        // systools' own layout: ROOT/releases/NAME.rel only.
+        let top: Vec<String> = tree
             .list_dir(&releases)
             .into_iter()
             .filter(|f| f.ends_with(".rel"))
-            .map(|f| join(&releases, &f))
             .collect();
+        if let [one] = top.as_slice() {
+            found.push((String::new(), join(&releases, one)));
+        }
     }
     let lib_roots = vec![join(root, "lib")];
-    match found.as_slice() {
-        [one] => Ok(ReleaseInput {
-            tree,
-            rel_file: one.clone(),
-            lib_roots,
-        }),
-        [] => Err("no .rel file (looked for releases/VSN/NAME.rel)".into()),
-        many => Err(format!(
-            "several releases, name one of them: {}",
-            many.iter()
-                .map(|m| tree.display(m))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+    let pick = match vsn {
+        Some(v) => found.iter().find(|(fv, _)| fv == v).ok_or_else(|| {
+            let have: Vec<&str> = found.iter().map(|(fv, _)| fv.as_str()).collect();
+            format!(
+                "no release {v} (looked for releases/{v}/NAME.rel; found: {})",
+                if have.is_empty() {
+                    "none".to_owned()
+                } else {
+                    have.join(", ")
+                }
+            )
+        })?,
+        None => found
+            .iter()
+            .max_by(|a, b| version_order(&a.0, &b.0))
+            .ok_or_else(|| "no .rel file (looked for releases/VSN/NAME.rel)".to_owned())?,
+    };
+    Ok(ReleaseInput {
+        tree,
+        rel_file: pick.1.clone(),
+        lib_roots,
+    })
 }
 
 /// `X/lib` when `rel` is `X/releases/VSN/NAME.rel` and `X/lib` exists.
@@ -366,6 +436,35 @@ impl LoadedRelease {
             appups: AppupSource::Memory(appups),
             trees: HashMap::new(),
         })
+    }
+
+    /// The tree `app`'s files are read from (its release's own tree, or
+    /// the disk for an application found in a `--lib` folder).
+    pub fn app_tree(&self, app: &Application) -> Option<&Arc<Tree>> {
+        self.trees.get(&app.name)
+    }
+
+    /// Reads file `name` of `app`'s `ebin` folder (where its `.app` file
+    /// is), from the tree the application was found in — never from
+    /// another folder.
+    pub fn read_app_file(&self, app: &Application, name: &str) -> Result<Vec<u8>, Error> {
+        let path = join(&app.dir, name);
+        let tree = self.trees.get(&app.name).ok_or_else(|| Error::Input {
+            path: path.clone(),
+            message: "not an application of this release".into(),
+        })?;
+        tree.read_file(&path).map_err(|message| Error::Input {
+            path: tree.display(&path),
+            message,
+        })
+    }
+
+    /// The names of the files in `app`'s `ebin` folder, sorted.
+    pub fn app_files(&self, app: &Application) -> Vec<String> {
+        match self.trees.get(&app.name) {
+            Some(tree) => tree.list_dir(&app.dir),
+            None => Vec::new(),
+        }
     }
 
     /// Path of `app`'s appup file (next to its `.app` file).

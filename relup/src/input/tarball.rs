@@ -1,8 +1,11 @@
 //! Release tarballs (`rebar3 tar`, `systools:make_tar`) read in memory.
 //!
-//! Only what relup generation needs is kept (`.rel`, `.app`, `.appup`
-//! files), and hostile archives are refused: bounded entry count and sizes,
-//! no absolute paths, no `..`, no links.
+//! What release checks need is kept — everything under `releases/` and
+//! `lib/*/ebin/` (`.rel`, `relup`, `sys.config`, `vm.args`, boot files,
+//! `.app`, `.appup`, `.beam`) — and the folder names of the rest (`erts-*`,
+//! `lib/*/priv`); runtime binaries and native code are skipped. Hostile
+//! archives are refused: bounded entry count and sizes, no absolute paths,
+//! no `..`, no links.
 
 #![warn(clippy::indexing_slicing)]
 
@@ -13,19 +16,22 @@ use super::tree::{normalise, Tree};
 
 /// Most entries read from one tarball.
 pub const MAX_ENTRIES: usize = 200_000;
-/// Most bytes kept from one tarball (only small text files are kept).
+/// Most bytes kept from one tarball (release files and compiled code).
 pub const MAX_KEPT_BYTES: u64 = 256 * 1024 * 1024;
 /// Largest single kept file.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Most bytes decompressed in total (beams and other skipped files included).
 pub const MAX_UNPACKED_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
+/// Largest tarball file read (compressed).
+pub const MAX_TARBALL_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// Bounds on what [`read_tarball_with`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TarLimits {
     /// Most entries.
     pub max_entries: usize,
-    /// Most bytes kept (only `.rel`, `.app` and `.appup` files are kept).
+    /// Most bytes kept (release files and `ebin` contents).
     pub max_kept_bytes: u64,
     /// Largest single kept file.
     pub max_file_bytes: u64,
@@ -144,9 +150,17 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
-/// Only the files relup generation reads are kept.
+/// The files release checks read: release files anywhere under
+/// `releases/` and `ebin` contents (`.rel`, `.app` and `.appup` files are
+/// kept wherever they are, as before).
 fn wanted(path: &str) -> bool {
-    path.ends_with(".rel") || path.ends_with(".app") || path.ends_with(".appup")
+    let parts: Vec<&str> = path.split('/').collect();
+    let in_ebin = parts.len() >= 2 && parts.get(parts.len() - 2) == Some(&"ebin");
+    path.ends_with(".rel")
+        || path.ends_with(".app")
+        || path.ends_with(".appup")
+        || in_ebin
+        || (parts.contains(&"releases") && !path.ends_with(".tar.gz") && !path.ends_with(".tar"))
 }
 
 fn safe_path(name: &str) -> Result<String, String> {

@@ -23,9 +23,31 @@ pub enum Tree {
 impl Tree {
     /// Reads a whole file; `None` if absent or unreadable.
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.read_file(path).ok()
+    }
+
+    /// Reads a whole file, saying why it cannot be read. On disk only
+    /// regular files (or links to one) of at most [`MAX_DISK_FILE_BYTES`]
+    /// are read: a FIFO or a device never blocks or fills memory.
+    pub fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
         match self {
-            Tree::Disk => std::fs::read(path).ok(),
-            Tree::Memory { files, .. } => files.get(normalise(path).as_str()).cloned(),
+            Tree::Disk => read_regular_file(Path::new(path), MAX_DISK_FILE_BYTES),
+            Tree::Memory { files, dirs, .. } => {
+                let p = normalise(path);
+                match files.get(p.as_str()) {
+                    Some(bytes) => Ok(bytes.clone()),
+                    None if dirs.contains(&p) => Err("is a folder".into()),
+                    None => Err("no such file in the tarball".into()),
+                }
+            }
+        }
+    }
+
+    /// Whether `path` is a regular file (or a link to one).
+    pub fn is_file(&self, path: &str) -> bool {
+        match self {
+            Tree::Disk => Path::new(path).is_file(),
+            Tree::Memory { files, .. } => files.contains_key(normalise(path).as_str()),
         }
     }
 
@@ -84,6 +106,40 @@ impl Tree {
             Tree::Memory { origin, .. } => format!("{origin}:{}", normalise(path)),
         }
     }
+}
+
+/// Largest file read from a folder (release files and `.beam` files).
+pub const MAX_DISK_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a regular file of at most `max` bytes. The kind is checked before
+/// opening, so a FIFO is never opened (opening one blocks), and the read is
+/// bounded even if the file grows meanwhile.
+pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        _ => e.to_string(),
+    })?;
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        return Err(if kind.is_dir() {
+            "is a folder, not a file".into()
+        } else {
+            "not a regular file (a FIFO, socket or device)".into()
+        });
+    }
+    if meta.len() > max {
+        return Err(format!("larger than {max} bytes"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    if data.len() as u64 > max {
+        return Err(format!("larger than {max} bytes"));
+    }
+    Ok(data)
 }
 
 /// The paths from `from` on.

@@ -1,0 +1,180 @@
+//! `erlrel upgrade check`: whether a release can be hot-upgraded from older
+//! ones. The logic is `relup::upgrade`; this module parses arguments and
+//! prints findings.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use relup::upgrade::{check_upgrade, Code, Finding, Report, Severity};
+use relup::ReleaseFiles;
+
+/// Upgrade subcommands.
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Check before deploying that NEW can be hot-upgraded from each OLD.
+    #[command(after_long_help = codes_help())]
+    Check(CheckArgs),
+}
+
+/// Arguments of `erlrel upgrade check`.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// An old release (repeatable): a release tarball, a release root
+    /// folder, a `.rel` file, or a version of the --to root (`--from 1.0.0`).
+    #[arg(long = "from", value_name = "OLD", required = true)]
+    from: Vec<String>,
+    /// The new release: a release root folder (rebar3's _build/prod/rel/NAME),
+    /// a tarball or a `.rel` file.
+    #[arg(long, value_name = "NEW")]
+    to: PathBuf,
+    /// The release of --to to check when its root holds several (default: the newest).
+    #[arg(long, value_name = "VSN")]
+    vsn: Option<String>,
+    /// Extra library folders searched for applications (`DIR/*/ebin`).
+    #[arg(long = "lib", value_name = "DIR")]
+    libs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One finding per line, with a hint below it.
+    Human,
+    /// A JSON object: `findings` (code, severity, from, app, module, message, hint) and `notes`.
+    Json,
+}
+
+/// The `--help` text listing every finding code.
+fn codes_help() -> String {
+    let mut out = String::from(
+        "Exit status: 0 no error finding (warnings allowed unless --deny-warnings); \
+         1 error findings; 2 could not run (bad usage, unreadable input).\n\nFindings:\n",
+    );
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "  {:<9} {:<28} {}\n",
+            code.severity().as_str(),
+            code.as_str(),
+            code.explain()
+        ));
+    }
+    out
+}
+
+/// Runs an upgrade subcommand.
+pub fn run(cmd: &Command) -> ExitCode {
+    match cmd {
+        Command::Check(args) => run_check(args),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let report = match check(args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match args.format {
+        Format::Human => print_human(&report),
+        Format::Json => print_json(&report),
+    }
+    let fails = report.has_errors() || (args.deny_warnings && report.has_warnings());
+    if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<Report, String> {
+    let libs = relup::input::library_from_dirs(&args.libs);
+    let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
+        .map_err(|e| e.to_string())?;
+    let mut olds = Vec::with_capacity(args.from.len());
+    for from in &args.from {
+        olds.push(open_old(from, &args.to, &libs)?);
+    }
+    check_upgrade(&olds, &new).map_err(|e| e.to_string())
+}
+
+/// An old release: a path, or a version of the `--to` root.
+pub fn open_old(from: &str, to: &Path, libs: &relup::Library) -> Result<ReleaseFiles, String> {
+    let path = Path::new(from);
+    if path.exists() {
+        return ReleaseFiles::open(path, libs).map_err(|e| e.to_string());
+    }
+    let looks_like_version = from
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'));
+    if looks_like_version && to.is_dir() {
+        return ReleaseFiles::open_version(to, Some(from), libs).map_err(|e| e.to_string());
+    }
+    Err(format!("{from}: no such file or folder"))
+}
+
+fn print_human(report: &Report) {
+    for f in &report.findings {
+        println!("{f}");
+        if let Some(hint) = &f.hint {
+            println!("  = hint: {hint}");
+        }
+    }
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity() == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if errors == 0 && warnings == 0 {
+        println!("upgrade check passed");
+    } else {
+        println!("{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    code: &'static str,
+    severity: &'static str,
+    from: Option<&'a str>,
+    app: Option<&'a str>,
+    module: Option<&'a str>,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    notes: &'a [String],
+}
+
+fn json_finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        code: f.code.as_str(),
+        severity: f.severity().as_str(),
+        from: f.from.as_deref(),
+        app: f.app.as_deref(),
+        module: f.module.as_deref(),
+        message: &f.message,
+        hint: f.hint.as_deref(),
+    }
+}
+
+fn print_json(report: &Report) {
+    let out = JsonReport {
+        findings: report.findings.iter().map(json_finding).collect(),
+        notes: &report.notes,
+    };
+    match serde_json::to_string_pretty(&out) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: {e}"),
+    }
+}
