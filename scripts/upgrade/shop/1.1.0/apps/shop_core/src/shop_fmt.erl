@@ -1,0 +1,6 @@
+%% Formatting of prices, release 1.1.0: "EUR 1.20".
+-module(shop_fmt).
+-export([price/1]).
+
+price(Cents) ->
+    lists:flatten(io_lib:format("EUR ~b.~2..0b", [Cents div 100, Cents rem 100])).
