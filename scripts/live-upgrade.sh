@@ -59,7 +59,7 @@ pass() {
 }
 fail() {
   failed=$((failed + 1))
-  echo "FAIL $*"
+  echo "FAILED: $*"
 }
 # The summary line, and the exit status.
 finish() {
@@ -161,36 +161,36 @@ else
     abort "erlrel relup exits 0"
   fi
 
-  # The relup systools:make_relup writes for the same releases (OTP is
-  # the reference); the old release read from its extracted tarball.
-  if [ ! -d "$WORK/old" ]; then mkdir -p "$WORK/old" && tar xzf "$OLD_TAR" -C "$WORK/old"; fi
-  mkdir -p "$WORK/otp-relup"
-  if ERL_CRASH_DUMP_SECONDS=0 erl -noshell -eval '
-      [New, Old, Out] = init:get_plain_arguments(),
-      Path = [filename:join(New, "lib/*/ebin"), filename:join(Old, "lib/*/ebin")],
-      Rel = fun(Root, V) -> filename:join([Root, "releases", V, "shop"]) end,
-      {ok, Relup, _, _} = systools:make_relup(Rel(New, "1.1.0"), [Rel(Old, "1.0.0")],
-                                          [Rel(Old, "1.0.0")],
-                                          [{path, Path}, {outdir, Out}, silent]),
-      {ok, Ours} = file:consult(filename:join([New, "releases", "1.1.0", "relup"])),
-      Otp = [Relup],
-      case Ours =:= Otp of
-          true -> halt(0);
-          false -> io:format("erlrel: ~p~notp:    ~p~n", [Ours, Otp]), halt(1)
-      end.' -extra "$NEW" "$WORK/old" "$WORK/otp-relup" \
-    > "$WORK/otp-relup.log" 2>&1; then
-    pass "the relup is the one systools:make_relup writes"
-  else
-    show "$WORK/otp-relup.log" 40
-    fail "the relup is the one systools:make_relup writes"
-  fi
-
   phase tar
   # rebar3 assembles the release again before the tarball: the appups
   # (from apps/APP/ebin) and the relup (left in place) survive that.
   (cd "$SRC" && rebar3 as prod tar) > "$WORK/tar.log" 2>&1 \
     || { show "$WORK/tar.log" 40; abort "rebar3 as prod tar"; }
   cp "$NEW/shop-1.1.0.tar.gz" "$NEW_TAR" || abort "shop-1.1.0.tar.gz was built"
+fi
+
+# The relup systools:make_relup writes for the same releases (OTP is
+# the reference); the old release read from its extracted tarball.
+if [ ! -d "$WORK/old" ]; then mkdir -p "$WORK/old" && tar xzf "$OLD_TAR" -C "$WORK/old"; fi
+mkdir -p "$WORK/otp-relup"
+if ERL_CRASH_DUMP_SECONDS=0 erl -noshell -eval '
+    [New, Old, Out] = init:get_plain_arguments(),
+    Path = [filename:join(New, "lib/*/ebin"), filename:join(Old, "lib/*/ebin")],
+    Rel = fun(Root, V) -> filename:join([Root, "releases", V, "shop"]) end,
+    {ok, Relup, _, _} = systools:make_relup(Rel(New, "1.1.0"), [Rel(Old, "1.0.0")],
+                                        [Rel(Old, "1.0.0")],
+                                        [{path, Path}, {outdir, Out}, silent]),
+    {ok, Ours} = file:consult(filename:join([New, "releases", "1.1.0", "relup"])),
+    Otp = [Relup],
+    case Ours =:= Otp of
+        true -> halt(0);
+        false -> io:format("erlrel: ~p~notp:    ~p~n", [Ours, Otp]), halt(1)
+    end.' -extra "$UPG" "$WORK/old" "$WORK/otp-relup" \
+  > "$WORK/otp-relup.log" 2>&1; then
+  pass "the relup is the one systools:make_relup writes"
+else
+  show "$WORK/otp-relup.log" 40
+  fail "the relup is the one systools:make_relup writes"
 fi
 
 # What the appup says (read by OTP).
@@ -240,6 +240,8 @@ mistake() {
   rm -rf "$dir"
   cp -al "$UPG" "$dir" && echo "$dir"
 }
+# An edit that does not apply is a failure of this script, not of erlrel.
+inject() { "$EDIT" "$@" || fail "injecting the mistake: edit-term $1 ${3:-}"; }
 if has_command upgrade check; then
   upgrade_check "the upgrade as made" 0 "" "$UPG"
   upgrade_check "the upgrade as made, --deny-warnings" 0 "" "$UPG" --deny-warnings
@@ -257,32 +259,32 @@ if has_command upgrade check; then
   fi
 
   m=$(mistake missing-appup)
-  rm "$m/lib/shop_core-1.1.0/ebin/shop_core.appup"
+  rm "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" || fail "injecting: appup deleted"
   upgrade_check "appup deleted" 1 "error[missing-appup]" "$m"
 
   m=$(mistake no-matching-entry)
-  "$EDIT" appup-from "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" 1.0.0 0.9.0
+  inject appup-from "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" 1.0.0 0.9.0
   upgrade_check "appup entries for another version" 1 "error[no-matching-entry]" "$m"
 
   m=$(mistake not-covered)
-  "$EDIT" appup-drop "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" shop_fmt
+  inject appup-drop "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" shop_fmt
   upgrade_check "changed module without an instruction" 1 "error[module-not-covered]" "$m"
 
   m=$(mistake unknown-module)
-  "$EDIT" appup-add "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" '{load_module, shop_typo}'
+  inject appup-add "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" '{load_module, shop_typo}'
   upgrade_check "instruction for shop_typo" 1 "error[unknown-module]" "$m"
 
   m=$(mistake load-gen-server)
-  "$EDIT" appup-replace "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" shop_price '{load_module, shop_price}'
+  inject appup-replace "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" shop_price '{load_module, shop_price}'
   upgrade_check "gen_server by load_module" 0 "warning[process-without-code-change]" "$m"
   upgrade_check "gen_server by load_module, --deny-warnings" 1 "warning[process-without-code-change]" "$m" --deny-warnings
 
   m=$(mistake missing-relup)
-  rm "$m/releases/1.1.0/relup"
+  rm "$m/releases/1.1.0/relup" || fail "injecting: relup deleted"
   upgrade_check "relup deleted" 1 "error[missing-relup]" "$m"
 
   m=$(mistake stale-relup)
-  "$EDIT" relup-drop "$m/releases/1.1.0/relup" shop_fmt
+  inject relup-drop "$m/releases/1.1.0/relup" shop_fmt
   upgrade_check "relup missing an instruction" 1 "error[stale-relup]" "$m"
 
   # A new ERTS: the .rel names it, the release carries it, and the relup
@@ -290,10 +292,10 @@ if has_command upgrade check; then
   m=$(mistake new-erts)
   erts=$(ls -d "$m"/erts-* | head -n 1)
   mv "$erts" "$m/erts-99.0"
-  "$EDIT" rel-erts "$m/releases/1.1.0/shop.rel" 99.0
+  inject rel-erts "$m/releases/1.1.0/shop.rel" 99.0
   rm -f "$m/releases/1.1.0/relup"
   "$ERLREL" relup --to "$m" --from "$OLD_TAR" -o "$m/releases/1.1.0/relup" > "$WORK/relup-erts.log" 2>&1 \
-    || show "$WORK/relup-erts.log"
+    || { show "$WORK/relup-erts.log"; fail "injecting: the relup made again for the new ERTS"; }
   upgrade_check "ERTS version changed" 0 "warning[emulator-restart]" "$m"
   upgrade_check "ERTS version changed, --deny-warnings" 1 "warning[emulator-restart]" "$m" --deny-warnings
 else
