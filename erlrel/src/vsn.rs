@@ -1,24 +1,35 @@
-//! `erlrel vsn show|set`: application versions (`.app.src`) and release
-//! versions (`rebar.config` relx releases, in profiles too, and
-//! `relx.config`), read and bumped without touching anything else in the
-//! files: comments, layout and literal spellings stay as written.
+//! `erlrel vsn show|set|bump`: application versions (`.app.src`, `.app`),
+//! release versions (`rebar.config` relx releases, in profiles too, and
+//! `relx.config`) and appup top versions, read and changed without touching
+//! anything else in the files. Finding and editing is
+//! `relx_config::vsn_edit`; writing is `filetx` (all files or none, links,
+//! owners, modes and hard links kept, a lock against concurrent runs).
+//!
+//! Exit status: 0 success; 1 the files were read and are rejected (a parse
+//! error, versions that disagree under `show --check`, a version with no
+//! number to bump, no version found); 2 could not run (bad usage, such as
+//! a VERSION that is not a version; a missing or unreadable path; not a git
+//! work tree for `--git`; a file that may not be written; an I/O failure).
 
-use std::collections::BTreeSet;
-use std::fs;
 use std::io::Write;
-use std::path::{Path as FsPath, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use erlterm::document::{Document, Path, Tokens};
-use erlterm::{Node, NodeKind, Term};
+use erlterm::document::{Document, Tokens};
+use erlterm::Term;
+use relx_config::vsn_edit::{self, Change, Part, Scan, VsnError, VsnPlan, VsnValue};
 
 /// The `vsn` subcommands.
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// List application and release versions found under the paths.
+    /// List application, release and appup versions found under the paths.
     Show(ShowArgs),
-    /// Write a version into every application and release, changing nothing else.
+    /// Write a version into every application and release (and appup),
+    /// changing nothing else.
     Set(SetArgs),
+    /// Bump the major, minor or patch number of every application and
+    /// release version (and appup).
+    Bump(BumpArgs),
     /// Check that NEW is ORIG with only its versions set to VERSION (for tests).
     #[command(hide = true)]
     Verify(VerifyArgs),
@@ -42,7 +53,8 @@ pub struct RoundtripArgs {
 /// Arguments of `erlrel vsn show`.
 #[derive(clap::Args)]
 pub struct ShowArgs {
-    /// Files or directories (default `.`); `_build`, `.git` and `deps` are skipped.
+    /// Files or folders (default `.`); `_build`, `.git` and `deps` are
+    /// skipped; symbolic links are followed.
     paths: Vec<PathBuf>,
     /// Exit with status 1 unless all versions agree.
     #[arg(long)]
@@ -52,18 +64,51 @@ pub struct ShowArgs {
 /// Arguments of `erlrel vsn set`.
 #[derive(clap::Args)]
 pub struct SetArgs {
-    /// The new version (omit with `--git`).
+    /// The new version: semver (1.2.3, 1.2.3-rc.1) or dotted numbers
+    /// (25.2.3.1). With --git, the first path.
     #[arg(required_unless_present = "git")]
     version: Option<String>,
-    /// Files or directories (default `.`).
+    /// Files or folders (default `.`).
     paths: Vec<PathBuf>,
-    /// Derive the version from `git describe` as rebar3's `{vsn, git}` does.
-    #[arg(long, conflicts_with = "version")]
-    git: bool,
-    /// Also overwrite non-string versions (`git`, `semver`, `{cmd, ...}`...).
+    /// Set each application to what rebar3 computes for `{vsn, git}` and
+    /// each release to what relx computes for `{release, {Name, git}, _}`,
+    /// asking git in REPO (default: in each file's folder, as rebar3 does).
+    #[arg(long, value_name = "REPO", num_args = 0..=1)]
+    git: Option<Option<PathBuf>>,
+    /// Also overwrite versions computed at build time (`git`, `semver`,
+    /// `{cmd, ...}`...), and write read-only files.
     #[arg(long)]
     force: bool,
-    /// Print what would change without writing.
+    /// Print the diff that would be applied, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Which number `vsn bump` increments.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum BumpPart {
+    /// 1.2.3 → 2.0.0 (1.2 → 2.0).
+    Major,
+    /// 1.2.3 → 1.3.0 (1.2 → 1.3).
+    Minor,
+    /// 1.2.3 → 1.2.4 (1.2 → 1.2.1).
+    Patch,
+}
+
+/// Arguments of `erlrel vsn bump`.
+#[derive(clap::Args)]
+pub struct BumpArgs {
+    /// The number to increment. Semver follows `npm version` (a
+    /// pre-release is released first: 1.3.0-rc.1 → minor 1.3.0; build
+    /// metadata dropped); dotted numbers keep their count of parts and
+    /// zero those after the bumped one (25.2.3.1 → minor 25.3.0.0).
+    part: BumpPart,
+    /// Files or folders (default `.`).
+    paths: Vec<PathBuf>,
+    /// Write read-only files too.
+    #[arg(long)]
+    force: bool,
+    /// Print the diff that would be applied, write nothing.
     #[arg(long)]
     dry_run: bool,
 }
@@ -84,16 +129,180 @@ pub fn run(cmd: &Command) -> ExitCode {
     let result = match cmd {
         Command::Show(a) => show(a),
         Command::Set(a) => set(a),
-        Command::Verify(a) => verify(a),
+        Command::Bump(a) => bump(a),
+        Command::Verify(a) => verify(a).map_err(|msg| (msg, 1)),
         Command::Roundtrip(a) => Ok(roundtrip(a)),
     };
-    result.unwrap_or_else(|msg| {
+    result.unwrap_or_else(|(msg, code)| {
         eprintln!("error: {msg}");
-        ExitCode::FAILURE
+        ExitCode::from(code)
     })
 }
 
-/// Which kind of file holds versions.
+/// An error message and the exit status it gives.
+type Failure = (String, u8);
+
+fn vsn_failure(e: &VsnError) -> Failure {
+    (e.to_string(), if e.is_rejection() { 1 } else { 2 })
+}
+
+/// The paths to scan (`.` when none).
+fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Scans and prints the scan's notes.
+fn scan(paths: &[PathBuf]) -> Result<Scan, Failure> {
+    let scan = vsn_edit::scan_paths(&roots(paths)).map_err(|e| vsn_failure(&e))?;
+    for note in &scan.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(scan)
+}
+
+fn show(args: &ShowArgs) -> Result<ExitCode, Failure> {
+    let scan = scan(&args.paths)?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = String::new();
+    for (f, s) in scan.sites() {
+        out.push_str(&format!(
+            "{}:{}\t{}\t{}\t{}\n",
+            f.path.display(),
+            s.line,
+            s.kind.as_str(),
+            s.name,
+            s.value
+        ));
+        seen.insert(s.value.clone());
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if args.check && seen.len() > 1 {
+        eprintln!("versions disagree: {} different values", seen.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set(args: &SetArgs) -> Result<ExitCode, Failure> {
+    let (change, paths) = match (&args.git, &args.version) {
+        // With --git the positional VERSION is the first path.
+        (Some(repo), first) => {
+            let mut paths: Vec<PathBuf> = first.iter().map(PathBuf::from).collect();
+            paths.extend(args.paths.iter().cloned());
+            (Change::Git(repo.clone()), paths)
+        }
+        (None, Some(v)) => {
+            vsn_edit::validate(v).map_err(|e| (e.to_string(), 2))?;
+            (Change::Set(v.clone()), args.paths.clone())
+        }
+        (None, None) => return Err(("a VERSION or --git is needed".into(), 2)),
+    };
+    edit(&paths, &change, args.force, args.dry_run)
+}
+
+fn bump(args: &BumpArgs) -> Result<ExitCode, Failure> {
+    let part = match args.part {
+        BumpPart::Major => Part::Major,
+        BumpPart::Minor => Part::Minor,
+        BumpPart::Patch => Part::Patch,
+    };
+    // `force` writes read-only files; versions computed at build time are
+    // never bumped.
+    edit(&args.paths, &Change::Bump(part), args.force, args.dry_run)
+}
+
+/// How many times a run starts over when another run changed a file
+/// between this run's reading and writing.
+const ATTEMPTS: usize = 5;
+
+/// Scans, plans and applies `change`, starting over (up to [`ATTEMPTS`]
+/// times) when another process changed a file meanwhile.
+fn edit(
+    paths: &[PathBuf],
+    change: &Change,
+    force: bool,
+    dry_run: bool,
+) -> Result<ExitCode, Failure> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let scan = scan(paths)?;
+        if scan.sites().next().is_none() {
+            let shown: Vec<String> = roots(paths)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err((
+                format!(
+                    "no application or release version found under {}",
+                    shown.join(" ")
+                ),
+                1,
+            ));
+        }
+        // Versions computed at build time stay unless --force (for set).
+        let plan = scan
+            .plan(change, force && !matches!(change, Change::Bump(_)))
+            .map_err(|e| vsn_failure(&e))?;
+        let mut tx = filetx::Plan::new();
+        for f in &plan.files {
+            tx.edit_expecting(&f.path, f.old.clone(), f.new.clone());
+        }
+        let opts = filetx::Options {
+            dry_run,
+            force,
+            ..filetx::Options::default()
+        };
+        match tx.apply(&opts) {
+            Ok(report) => {
+                print_outcome(&plan, &report, change);
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(filetx::Error::Changed { .. }) if attempt < ATTEMPTS => continue,
+            Err(e) => return Err((e.to_string(), 2)),
+        }
+    }
+}
+
+fn print_outcome(plan: &VsnPlan, report: &filetx::Report, change: &Change) {
+    let why = match change {
+        Change::Bump(_) => "computed at build time",
+        _ => "use --force to overwrite",
+    };
+    for s in &plan.skipped {
+        eprintln!("{s} ({why})");
+    }
+    let mut out = String::new();
+    if report.dry_run {
+        out.push_str(&report.to_string());
+    } else if plan.files.is_empty() {
+        out.push_str("nothing to change\n");
+    } else {
+        for f in &plan.files {
+            for e in &f.edits {
+                let was = match &e.from {
+                    VsnValue::Literal(v) => v.clone(),
+                    VsnValue::Dynamic(raw) => raw.clone(),
+                };
+                out.push_str(&format!(
+                    "{}:{}: set to {} ({} {}, was {was})\n",
+                    f.path.display(),
+                    e.line,
+                    e.to,
+                    e.kind.as_str(),
+                    e.name
+                ));
+            }
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}
+
+/// The kind of a file for `vsn verify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FileKind {
     AppSrc,
@@ -101,7 +310,7 @@ enum FileKind {
     RelxConfig,
 }
 
-fn file_kind(path: &FsPath) -> Option<FileKind> {
+fn file_kind(path: &std::path::Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     if name.ends_with(".app.src") {
         Some(FileKind::AppSrc)
@@ -114,393 +323,8 @@ fn file_kind(path: &FsPath) -> Option<FileKind> {
     }
 }
 
-/// A version written in a file.
-#[derive(Clone, Debug)]
-struct Site {
-    path: Path,
-    what: &'static str,
-    name: String,
-    line: u32,
-    value: Vsn,
-}
-
-/// A literal version string, or a form computed at build time.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Vsn {
-    Literal(String),
-    Dynamic(String),
-}
-
-impl Vsn {
-    fn shown(&self) -> String {
-        match self {
-            Vsn::Literal(s) => s.clone(),
-            Vsn::Dynamic(raw) => format!("{raw} (computed at build time)"),
-        }
-    }
-}
-
 /// Strings that rebar3 and relx read as a version source, not a version.
 const DYNAMIC_STRINGS: &[&str] = &["git", "semver", "hg", "pkg", "git_subdir"];
-
-fn classify(node: &Node, raw: &str) -> Vsn {
-    match node.as_string() {
-        Some(s) if !DYNAMIC_STRINGS.contains(&s.as_str()) => Vsn::Literal(s),
-        _ => Vsn::Dynamic(raw.split_whitespace().collect::<Vec<_>>().join(" ")),
-    }
-}
-
-/// The version sites of a parsed file.
-fn sites(doc: &Document, kind: FileKind) -> Vec<Site> {
-    let mut out = Vec::new();
-    for (i, node) in doc.nodes().iter().enumerate() {
-        let top = Path::term(i);
-        match kind {
-            FileKind::AppSrc => app_site(doc, node, top, &mut out),
-            FileKind::RelxConfig => release_site(doc, node, top, &mut out),
-            FileKind::RebarConfig => rebar_sites(doc, node, top, &mut out),
-        }
-    }
-    out
-}
-
-fn push_site(doc: &Document, out: &mut Vec<Site>, path: Path, what: &'static str, name: &Node) {
-    if let (Some(node), Some(raw)) = (doc.get(&path), doc.raw(&path)) {
-        out.push(Site {
-            value: classify(node, raw),
-            line: node.span.line,
-            name: name.to_term().to_string(),
-            what,
-            path,
-        });
-    }
-}
-
-/// `{application, Name, [{vsn, V} | _]}`.
-fn app_site(doc: &Document, node: &Node, top: Path, out: &mut Vec<Site>) {
-    if let Some([tag, name, _]) = node.as_tuple() {
-        if tag.as_atom() == Some("application") {
-            push_site(doc, out, top.index(2).key("vsn"), "app", name);
-        }
-    }
-}
-
-/// `{release, {Name, Vsn, ...}, ...}`.
-fn release_site(doc: &Document, node: &Node, at: Path, out: &mut Vec<Site>) {
-    let Some([tag, id, _, ..]) = node.as_tuple() else {
-        return;
-    };
-    if tag.as_atom() != Some("release") {
-        return;
-    }
-    if let Some([name, _, ..]) = id.as_tuple() {
-        push_site(doc, out, at.index(1).index(1), "release", name);
-    }
-}
-
-/// The releases of a relx list.
-fn relx_sites(doc: &Document, relx: &Node, at: &Path, out: &mut Vec<Site>) {
-    if let NodeKind::List(items, _) = &relx.kind {
-        for (k, item) in items.iter().enumerate() {
-            release_site(doc, item, at.clone().index(k), out);
-        }
-    }
-}
-
-/// `{relx, [...]}` and `{profiles, [{P, [{relx, [...]}]}]}`.
-fn rebar_sites(doc: &Document, node: &Node, top: Path, out: &mut Vec<Site>) {
-    let Some([key, value]) = node.as_tuple() else {
-        return;
-    };
-    match key.as_atom() {
-        Some("relx") => relx_sites(doc, value, &top.index(1), out),
-        Some("profiles") => {
-            let NodeKind::List(profiles, _) = &value.kind else {
-                return;
-            };
-            for (p, profile) in profiles.iter().enumerate() {
-                for (e, entry) in entries_of(profile).iter().enumerate() {
-                    if let Some([k, relx]) = entry.as_tuple() {
-                        if k.as_atom() == Some("relx") {
-                            let at = top.clone().index(1).index(p).index(1).index(e).index(1);
-                            relx_sites(doc, relx, &at, out);
-                        }
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The entries of a profile `{Name, [Entries]}`.
-fn entries_of(profile: &Node) -> &[Node] {
-    match profile.as_tuple() {
-        Some([_, entries]) => match &entries.kind {
-            NodeKind::List(items, _) => items,
-            _ => &[],
-        },
-        _ => &[],
-    }
-}
-
-/// A file with versions, parsed.
-struct VsnFile {
-    path: PathBuf,
-    doc: Document,
-    sites: Vec<Site>,
-}
-
-/// Loads every version file under `paths`; errors name the file.
-fn load_all(paths: &[PathBuf]) -> Result<Vec<VsnFile>, String> {
-    let mut files = BTreeSet::new();
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    for root in &roots {
-        collect(root, true, &mut files).map_err(|e| format!("{}: {e}", root.display()))?;
-    }
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for path in files {
-        let Some(kind) = file_kind(&path) else {
-            continue;
-        };
-        let loaded = erlterm::read_file(&path).and_then(|b| Document::parse_bytes(&b));
-        match loaded {
-            Ok(doc) => {
-                let sites = sites(&doc, kind);
-                out.push(VsnFile { path, doc, sites });
-            }
-            Err(e) => errors.push(format!("{}:{}: {e}", path.display(), e.line())),
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors.join("\n"))
-    }
-}
-
-/// Directories skipped while walking: build output, VCS data, fetched deps.
-const SKIPPED_DIRS: &[&str] = &["_build", ".git", "deps"];
-
-/// Collects version files under `path` (symlinked directories not followed,
-/// so a link loop cannot make the walk endless).
-fn collect(path: &FsPath, explicit: bool, out: &mut BTreeSet<PathBuf>) -> std::io::Result<()> {
-    let meta = if explicit {
-        fs::metadata(path)?
-    } else {
-        fs::symlink_metadata(path)?
-    };
-    if meta.is_file() {
-        if explicit || file_kind(path).is_some() {
-            out.insert(path.to_path_buf());
-        }
-        return Ok(());
-    }
-    if !meta.is_dir() {
-        return Ok(());
-    }
-    for entry in fs::read_dir(path)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if SKIPPED_DIRS.iter().any(|d| name == *d) {
-            continue;
-        }
-        collect(&entry.path(), false, out)?;
-    }
-    Ok(())
-}
-
-fn show(args: &ShowArgs) -> Result<ExitCode, String> {
-    let files = load_all(&args.paths)?;
-    let mut seen = BTreeSet::new();
-    let mut out = String::new();
-    for f in &files {
-        for s in &f.sites {
-            out.push_str(&format!(
-                "{}:{}\t{}\t{}\t{}\n",
-                f.path.display(),
-                s.line,
-                s.what,
-                s.name,
-                s.value.shown()
-            ));
-            seen.insert(s.value.clone());
-        }
-    }
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    if args.check && seen.len() > 1 {
-        eprintln!("versions disagree: {} different values", seen.len());
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn set(args: &SetArgs) -> Result<ExitCode, String> {
-    let version = match (&args.version, args.git) {
-        (_, true) => git_vsn(args.paths.first().map_or(FsPath::new("."), |p| p.as_path())),
-        (Some(v), false) => v.clone(),
-        (None, false) => return Err("a VERSION or --git is needed".into()),
-    };
-    let files = load_all(&args.paths)?;
-    let mut changed = Vec::new();
-    for mut f in files {
-        if apply(&mut f, &version, args.force)? {
-            changed.push(f);
-        }
-    }
-    for f in &changed {
-        if !args.dry_run {
-            write_atomically(&f.path, &f.doc.to_bytes())
-                .map_err(|e| format!("{}: {e}", f.path.display()))?;
-        }
-        println!("{}: set to {version}", f.path.display());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Sets `version` at every literal site (every site with `force`);
-/// returns whether the document changed.
-fn apply(f: &mut VsnFile, version: &str, force: bool) -> Result<bool, String> {
-    let mut changed = false;
-    for s in &f.sites {
-        let current = match &s.value {
-            Vsn::Literal(v) => Some(v.as_str()),
-            Vsn::Dynamic(raw) if !force => {
-                eprintln!(
-                    "{}:{}: {} {} has version {raw}, left alone (use --force to overwrite)",
-                    f.path.display(),
-                    s.line,
-                    s.what,
-                    s.name
-                );
-                continue;
-            }
-            Vsn::Dynamic(_) => None,
-        };
-        if current == Some(version) {
-            continue;
-        }
-        f.doc
-            .set_string(&s.path, version)
-            .map_err(|e| format!("{}:{}: {e}", f.path.display(), s.line))?;
-        changed = true;
-    }
-    Ok(changed)
-}
-
-/// Replaces `path` with `bytes` so that a reader sees the old or the new
-/// file, never a part: a temporary file in the same directory, synced,
-/// then renamed over it (and the directory synced so the rename lasts).
-fn write_atomically(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => FsPath::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.erlrel-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions())?;
-        }
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// Runs git in `dir`; the trimmed output, or `None` on any failure.
-fn git(dir: &FsPath, args: &[&str]) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-/// rebar3's `{vsn, git}` (`rebar_git_resource:make_vsn`, spec §1.4): the
-/// tag of HEAD (leading `v` removed); else the latest tag plus
-/// `+build.N.refHASH` with N the number of commits reachable from HEAD;
-/// `0.0.0` when there is no repository or commit.
-fn git_vsn(path: &FsPath) -> String {
-    let dir = if path.is_dir() {
-        path
-    } else {
-        path.parent().unwrap_or(FsPath::new("."))
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        FsPath::new(".")
-    } else {
-        dir
-    };
-    let Some(hash) = git(dir, &["log", "-n", "1", "--pretty=format:%h"]) else {
-        eprintln!("warning: getting the git log failed; using version 0.0.0");
-        return "0.0.0".into();
-    };
-    if let Some(tag) = head_tag(dir) {
-        return tag;
-    }
-    let latest = git(dir, &["describe", "--tags", "--abbrev=0"])
-        .map(|t| strip_v(&t).to_owned())
-        .unwrap_or_else(|| "0.0.0".into());
-    let count = git(dir, &["rev-list", "HEAD"]).map_or(0, |s| s.lines().count());
-    format!("{latest}+build.{count}.ref{hash}")
-}
-
-/// The version of a tag on HEAD, as rebar3 finds it in
-/// `git log --oneline --no-walk --tags --decorate` (`(HEAD -> b, tag: v1.0)`).
-fn head_tag(dir: &FsPath) -> Option<String> {
-    let log = git(
-        dir,
-        &[
-            "-c",
-            "color.ui=false",
-            "log",
-            "--oneline",
-            "--no-walk",
-            "--tags",
-            "--decorate",
-        ],
-    )?;
-    log.lines().find_map(|line| {
-        let deco = line.split_once('(')?.1;
-        let deco = deco.split_once(')').map_or(deco, |d| d.0);
-        let mut parts = deco.split(", ");
-        let head = parts.next()?;
-        if !head.starts_with("HEAD") {
-            return None;
-        }
-        let tag = parts.next()?.strip_prefix("tag: ")?;
-        Some(strip_v(tag).to_owned())
-    })
-}
-
-fn strip_v(tag: &str) -> &str {
-    tag.strip_prefix('v').unwrap_or(tag)
-}
 
 /// The terms `orig` should read as after `vsn set VERSION`, computed on
 /// plain terms (independently of the document editor).
@@ -682,159 +506,5 @@ fn roundtrip_status(bytes: &[u8]) -> String {
         (Err(a), Err(b)) => format!("FAIL other error: {a} / {b}"),
         (Ok(_), Err(e)) => format!("FAIL document accepts what the parser rejects: {e}"),
         (Err(e), Ok(_)) => format!("FAIL document rejects: {e}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::*;
-
-    /// A project tree in a fresh temporary directory.
-    fn project(name: &str) -> PathBuf {
-        let root = std::env::temp_dir().join(format!("erlrel-vsn-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        let files: &[(&str, &str)] = &[
-            (
-                "apps/a/src/a.app.src",
-                "%% app a\n{application, a,\n [{vsn, \"0.1.0\"}, % bump\n  {applications, [kernel]}]}.\n",
-            ),
-            ("apps/b/src/b.app.src", "{application, b, [{vsn, git}]}.\n"),
-            ("_build/default/lib/c/src/c.app.src", "{application, c, [{vsn, \"9\"}]}.\n"),
-            (
-                "rebar.config",
-                "{relx, [{release, {r, \"0.1.0\"}, % main\n         [a, b]}]}.\n{profiles, [{prod, [{relx, [{release, {r, \"0.1.0\"}, [a]}]}]}]}.\n",
-            ),
-        ];
-        for (path, text) in files {
-            let p = root.join(path);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        }
-        root
-    }
-
-    fn show_lines(root: &FsPath) -> Vec<(String, Vsn)> {
-        let files = load_all(&[root.to_path_buf()]).unwrap();
-        files
-            .iter()
-            .flat_map(|f| {
-                f.sites
-                    .iter()
-                    .map(|s| (format!("{} {}", s.what, s.name), s.value.clone()))
-            })
-            .collect()
-    }
-
-    #[test]
-    fn show_finds_apps_and_releases_skipping_build() {
-        let root = project("show");
-        let lit = |s: &str| Vsn::Literal(s.into());
-        assert_eq!(
-            show_lines(&root),
-            vec![
-                ("app a".into(), lit("0.1.0")),
-                ("app b".into(), Vsn::Dynamic("git".into())),
-                ("release r".into(), lit("0.1.0")),
-                ("release r".into(), lit("0.1.0")),
-            ]
-        );
-        let check = ShowArgs {
-            paths: vec![root.clone()],
-            check: true,
-        };
-        assert_eq!(show(&check).unwrap(), ExitCode::FAILURE);
-        fs::remove_dir_all(root).unwrap();
-    }
-
-    #[test]
-    fn set_changes_only_literal_versions() {
-        let root = project("set");
-        let before_b = fs::read_to_string(root.join("apps/b/src/b.app.src")).unwrap();
-        let args = SetArgs {
-            version: Some("1.2.3".into()),
-            paths: vec![root.clone()],
-            git: false,
-            force: false,
-            dry_run: false,
-        };
-        assert_eq!(set(&args).unwrap(), ExitCode::SUCCESS);
-        let a = fs::read_to_string(root.join("apps/a/src/a.app.src")).unwrap();
-        assert_eq!(
-            a,
-            "%% app a\n{application, a,\n [{vsn, \"1.2.3\"}, % bump\n  {applications, [kernel]}]}.\n"
-        );
-        let rebar = fs::read_to_string(root.join("rebar.config")).unwrap();
-        assert_eq!(rebar.matches("\"1.2.3\"").count(), 2);
-        assert!(rebar.contains("% main\n"));
-        assert_eq!(
-            fs::read_to_string(root.join("apps/b/src/b.app.src")).unwrap(),
-            before_b
-        );
-        let built = fs::read_to_string(root.join("_build/default/lib/c/src/c.app.src")).unwrap();
-        assert!(built.contains("\"9\""));
-        // No temporary file is left behind.
-        let leftovers = fs::read_dir(root.join("apps/a/src")).unwrap().count();
-        assert_eq!(leftovers, 1);
-
-        let force = SetArgs {
-            force: true,
-            ..args
-        };
-        set(&force).unwrap();
-        let b = fs::read_to_string(root.join("apps/b/src/b.app.src")).unwrap();
-        assert_eq!(b, "{application, b, [{vsn, \"1.2.3\"}]}.\n");
-        let check = ShowArgs {
-            paths: vec![root.clone()],
-            check: true,
-        };
-        assert_eq!(show(&check).unwrap(), ExitCode::SUCCESS);
-        fs::remove_dir_all(root).unwrap();
-    }
-
-    #[test]
-    fn expected_terms_match_the_editor() {
-        let src = "{relx, [{release, {r, \"1\"}, [a]}, {release, {s, semver}, [a]}]}.";
-        let mut doc = Document::parse(src).unwrap();
-        for s in sites(&doc, FileKind::RebarConfig) {
-            if matches!(s.value, Vsn::Literal(_)) {
-                doc.set_string(&s.path, "2").unwrap();
-            }
-        }
-        let want = expected_terms(
-            FileKind::RebarConfig,
-            &erlterm::parse_str(src).unwrap(),
-            "2",
-        );
-        assert_eq!(doc.terms(), want);
-    }
-
-    #[test]
-    fn git_vsn_follows_rebar3() {
-        let root = std::env::temp_dir().join(format!("erlrel-vsn-git-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        assert_eq!(git_vsn(&root), "0.0.0");
-        let run = |args: &[&str]| {
-            let ok = std::process::Command::new("git")
-                .arg("-C")
-                .arg(&root)
-                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-                .args(args)
-                .output()
-                .is_ok_and(|o| o.status.success());
-            assert!(ok, "git {args:?}");
-        };
-        if git(&root, &["--version"]).is_none() {
-            return;
-        }
-        run(&["init", "-q"]);
-        run(&["commit", "-q", "--allow-empty", "-m", "one"]);
-        run(&["tag", "v1.4.0"]);
-        assert_eq!(git_vsn(&root), "1.4.0");
-        run(&["commit", "-q", "--allow-empty", "-m", "two"]);
-        let hash = git(&root, &["log", "-n", "1", "--pretty=format:%h"]).unwrap();
-        assert_eq!(git_vsn(&root), format!("1.4.0+build.2.ref{hash}"));
-        fs::remove_dir_all(root).unwrap();
     }
 }

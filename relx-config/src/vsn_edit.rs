@@ -469,8 +469,9 @@ pub fn bump(version: &str, part: Part) -> Option<String> {
 /// Scans files and folders (default: none; pass `.` for the current
 /// folder). Folders are walked recursively, skipping [`SKIPPED_DIRS`];
 /// symbolic links to files and folders are followed (a file written
-/// through a link keeps the link), a folder reached
-/// twice (a link loop) is walked once, and a file reached through two
+/// through a link keeps the link), except a link to a folder above it (a
+/// loop, reported in [`Scan::notes`]); a folder reached twice is walked
+/// once, and a file reached through two
 /// paths is read once (under the first path in sorted order). A file named
 /// explicitly must have one of the names [`FileKind::of`] knows. Each application's `.appup`/`.appup.src` in its
 /// `ebin/`, `src/` or `priv/` folder is read too.
@@ -612,8 +613,29 @@ impl Walk {
             return Ok(());
         }
         let real = fs::canonicalize(path).map_err(io)?;
+        // A link to a folder above it is a loop (as `find -L` says).
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            let location = path
+                .parent()
+                .map(|p| {
+                    if p.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        p
+                    }
+                })
+                .and_then(|p| fs::canonicalize(p).ok());
+            if location.is_some_and(|l| l.starts_with(&real)) {
+                self.notes.push(Note {
+                    path: path.to_path_buf(),
+                    message: "symbolic link to a folder above it (a loop); not followed".into(),
+                });
+                return Ok(());
+            }
+        }
         if !self.dirs.insert(real) {
-            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            if is_link {
                 self.notes.push(Note {
                     path: path.to_path_buf(),
                     message: "symbolic link to a folder already walked; not walked again".into(),
