@@ -70,14 +70,54 @@ fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
     Ok(node)
 }
 
+/// Whether an appup-shaped term is really a relup: its entries are
+/// `{Vsn, Descr, Instructions}` (an appup's are `{Vsn, Instructions}`).
+fn is_relup_term(term: &Term) -> bool {
+    let Some([_, up, down]) = term.as_tuple() else {
+        return false;
+    };
+    let entries = |l: &Term| l.as_list().map(<[Term]>::to_vec).unwrap_or_default();
+    let mut all = entries(up);
+    all.extend(entries(down));
+    !all.is_empty()
+        && all.iter().all(|e| {
+            matches!(e.as_tuple(), Some([v, _, instrs])
+                if v.as_string().is_some() && instrs.as_list().is_some())
+        })
+}
+
 fn run_match(args: &MatchArgs) -> ExitCode {
+    let shown = crate::check::escape_control(&args.file.display().to_string()).into_owned();
+    // Could not run: missing, unreadable or not a regular file (exit 2).
+    match std::fs::metadata(&args.file) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            eprintln!("error: {shown}: not a regular file");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("error: {shown}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Err(e) = std::fs::File::open(&args.file) {
+        eprintln!("error: {shown}: {e}");
+        return ExitCode::from(2);
+    }
+    // Read but rejected (exit 1).
     let term = match read_appup_term(&args.file, args.app_vsn.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+            eprintln!("error: {}", crate::check::escape_control(&e));
+            return ExitCode::FAILURE;
         }
     };
+    if is_relup_term(&term) {
+        eprintln!(
+            "error: {shown} is a relup, not an appup: its entries are {{Vsn, Descr, Instructions}}, an appup's {{Vsn, Instructions}}"
+        );
+        return ExitCode::FAILURE;
+    }
     let dir = if args.down {
         Direction::Down
     } else {
@@ -91,15 +131,17 @@ fn run_match(args: &MatchArgs) -> ExitCode {
         Ok(None) => {
             let which = if args.down { "DownTo" } else { "UpFrom" };
             eprintln!(
-                "no {which} entry of {} matches version {:?}",
-                args.file.display(),
-                args.vsn
+                "no {which} entry of {shown} matches version {}",
+                relup::error::show(&Term::string(&args.vsn))
             );
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {}: {e}", args.file.display());
-            ExitCode::from(2)
+            eprintln!(
+                "error: {shown}: {}",
+                crate::check::escape_control(&e.to_string())
+            );
+            ExitCode::FAILURE
         }
     }
 }

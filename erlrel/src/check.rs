@@ -1,24 +1,48 @@
-//! `erlrel check FILE...`: parse errors, model errors and lints, for every
-//! kind of release file. Each kind has its own module that returns findings.
+//! `erlrel check PATH...`: parse errors, model errors and lints, for every
+//! kind of release file, and for every release file inside a release
+//! folder or tarball. Each kind has its own module that returns findings.
+//!
+//! Exit codes: 0 when no finding is an error, 1 when a file was read and
+//! has error findings (or is rejected), 2 when a path could not be checked
+//! at all (missing, unreadable, not a regular file or folder, bad usage).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use erlterm::diagnostic::{render, Severity};
+use erlterm::diagnostic::Severity;
+use erlterm::encoding::{detect, Encoding};
 use erlterm::Span;
+
+// Declared here rather than in main.rs: the module belongs to `check`.
+#[path = "check_release.rs"]
+pub mod check_release;
 
 /// Arguments of `erlrel check`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Files to check.
+    /// Files to check, release folders (with `releases/` and `lib/`), or
+    /// release tarballs (`.tar.gz`, `.tgz`, `.tar`).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// The kind of file, instead of guessing it from the name.
+    /// The kind of file, instead of deciding it from the name.
     #[arg(long, value_enum)]
     kind: Option<Kind>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// A variable for rendering `.src` templates, over the environment
+    /// (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    env: Vec<(String, String)>,
+}
+
+fn parse_env(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
 }
 
 /// The kinds of file `erlrel check` knows.
@@ -46,7 +70,7 @@ pub enum Kind {
     Rel,
     /// A relup file.
     Relup,
-    /// Any other term file: only parsed.
+    /// Any other term file: only parsed, as `file:consult/1` reads it.
     Terms,
 }
 
@@ -64,7 +88,7 @@ pub enum Format {
 pub struct Finding {
     /// How serious.
     pub severity: Severity,
-    /// A stable code such as `E0001` or `appup::unescaped-dot`.
+    /// A stable code such as `parse` or `appup::unescaped-dot`.
     pub code: String,
     /// What is wrong.
     pub message: String,
@@ -85,32 +109,101 @@ impl Finding {
             help: e.help.clone(),
         }
     }
+
+    /// An error finding.
+    pub fn error(code: &str, message: String, span: Option<Span>) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            code: code.into(),
+            message,
+            span,
+            help: None,
+        }
+    }
+
+    /// The same finding with a help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
 }
 
-/// Guesses the kind of a file from its name.
+/// What the checks of one run share: the variables `.src` templates are
+/// rendered with.
+pub struct Context {
+    /// The environment, with `--env` values over it.
+    pub env: HashMap<String, String>,
+}
+
+/// Decides the kind of a file from its name, as rebar3 and relx name
+/// release files: only `sys.config` and `sys.config.src` are sys configs
+/// (relx's `{sys_config, File}` may name any file, which cannot be known
+/// from the name); every other `*.config` (relx.config, reltool.config,
+/// vars.config, elvis.config, CT configs...) is a plain term file.
 pub fn detect_kind(path: &Path) -> Kind {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let checks: [(&str, Kind); 11] = [
+    kind_of_name(name)
+}
+
+/// [`detect_kind`] for a bare file name.
+pub fn kind_of_name(name: &str) -> Kind {
+    match name {
+        "rebar.config" => return Kind::RebarConfig,
+        "sys.config" => return Kind::SysConfig,
+        "sys.config.src" => return Kind::SysConfigSrc,
+        "vm.args" => return Kind::VmArgs,
+        "vm.args.src" => return Kind::VmArgsSrc,
+        "relup" => return Kind::Relup,
+        _ => {}
+    }
+    let suffixes: [(&str, Kind); 5] = [
         (".appup.src", Kind::AppupSrc),
         (".appup", Kind::Appup),
-        ("rebar.config", Kind::RebarConfig),
         (".app.src", Kind::AppSrc),
         (".app", Kind::App),
-        ("sys.config.src", Kind::SysConfigSrc),
-        ("vm.args.src", Kind::VmArgsSrc),
-        ("vm.args", Kind::VmArgs),
         (".rel", Kind::Rel),
-        ("relup", Kind::Relup),
-        (".config", Kind::SysConfig),
     ];
-    checks
+    suffixes
         .iter()
         .find(|(suffix, _)| name.ends_with(suffix))
         .map(|(_, k)| *k)
         .unwrap_or(Kind::Terms)
 }
 
-fn check_file(kind: Kind, path: &Path, text: &str) -> Vec<Finding> {
+/// The text of a file as OTP decodes it (`coding:` comment, latin-1 or
+/// UTF-8), and, for invalid UTF-8, the byte offset of the first bad byte.
+/// Spans of the checks index this text.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<usize>) {
+    if detect(bytes) == Encoding::Latin1 {
+        return (
+            Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
+            None,
+        );
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (Cow::Borrowed(s), None),
+        Err(e) => (String::from_utf8_lossy(bytes), Some(e.valid_up_to())),
+    }
+}
+
+/// Checks the bytes of one file of `kind`; returns the text the spans
+/// index and the findings.
+pub fn check_bytes<'a>(
+    kind: Kind,
+    path: &Path,
+    bytes: &'a [u8],
+    ctx: &Context,
+) -> (Cow<'a, str>, Vec<Finding>) {
+    let (text, bad_utf8) = decode(bytes);
+    if let Some(at) = bad_utf8 {
+        let findings = invalid_utf8(kind, path, bytes, &text, at, ctx);
+        return (text, findings);
+    }
+    let findings = check_text(kind, path, bytes, &text, ctx);
+    (text, findings)
+}
+
+fn check_text(kind: Kind, path: &Path, bytes: &[u8], text: &str, ctx: &Context) -> Vec<Finding> {
     match kind {
         Kind::Appup | Kind::AppupSrc => crate::check_appup::check(kind, path, text),
         Kind::RebarConfig
@@ -119,12 +212,187 @@ fn check_file(kind: Kind, path: &Path, text: &str) -> Vec<Finding> {
         | Kind::SysConfig
         | Kind::SysConfigSrc
         | Kind::VmArgs
-        | Kind::VmArgsSrc => crate::check_config::check(kind, path, text),
-        Kind::Rel | Kind::Relup | Kind::Terms => match erlterm::parse_str(text) {
+        | Kind::VmArgsSrc => crate::check_config::check(kind, path, text, &ctx.env),
+        Kind::Rel => check_release::rel(bytes).1,
+        Kind::Relup => check_release::relup(bytes).1,
+        Kind::Terms => match erlterm::parse_bytes(bytes) {
             Ok(_) => Vec::new(),
             Err(e) => vec![Finding::from_parse_error(&e)],
         },
     }
+}
+
+/// A file that is not valid UTF-8 and has no `coding: latin-1` comment.
+/// `file:consult/1` and the VM refuse it; systools reads `.rel` and
+/// `.appup` files only up to the first term's full stop, so bytes after it
+/// do not matter there; erlexec reads vm.args as bytes.
+fn invalid_utf8(
+    kind: Kind,
+    path: &Path,
+    bytes: &[u8],
+    text: &str,
+    at: usize,
+    ctx: &Context,
+) -> Vec<Finding> {
+    let valid = std::str::from_utf8(bytes.get(..at).unwrap_or_default()).unwrap_or_default();
+    let span = span_at(text, valid.len());
+    let help = "add `%% coding: latin-1` on the first line if the file is latin-1";
+    match kind {
+        Kind::Rel => check_release::rel(bytes).1,
+        Kind::Appup | Kind::AppupSrc if erlterm::first_term_end(valid).is_some() => {
+            let mut out = crate::check_appup::check(kind, path, valid);
+            out.push(Finding {
+                severity: Severity::Warning,
+                code: "encoding".into(),
+                message: "invalid UTF-8 after the first term (systools ignores it)".into(),
+                span: Some(span),
+                help: Some(help.into()),
+            });
+            out
+        }
+        Kind::VmArgs | Kind::VmArgsSrc => {
+            let mut out = crate::check_config::check(kind, path, text, &ctx.env);
+            out.push(Finding {
+                severity: Severity::Warning,
+                code: "encoding".into(),
+                message: "invalid UTF-8 (erlexec passes the bytes on as they are)".into(),
+                span: Some(span),
+                help: None,
+            });
+            out
+        }
+        _ => vec![Finding::error("encoding", "invalid UTF-8".into(), Some(span)).with_help(help)],
+    }
+}
+
+/// A one-character span at byte `offset` of `text`.
+pub fn span_at(text: &str, offset: usize) -> Span {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let end = text
+        .get(offset..)
+        .and_then(|r| r.chars().next())
+        .map_or(offset, |c| offset + c.len_utf8());
+    let u = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Span {
+        start: u(offset),
+        end: u(end),
+        line: u(before.matches('\n').count() + 1),
+        column: u(before.get(line_start..).unwrap_or_default().chars().count() + 1),
+    }
+}
+
+/// How many characters of the offending line are shown on each side of a
+/// span, and at most under it: a diagnostic stays small whatever the
+/// length of the line.
+const SNIPPET_CONTEXT: usize = 60;
+
+/// `s` with control characters escaped (`\u{1b}`), so input cannot drive
+/// the terminal.
+pub fn escape_control(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' {
+                    c.escape_default().collect()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+fn escape_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Renders a finding rustc-style, showing at most
+/// [`SNIPPET_CONTEXT`] characters of its line on each side of the span:
+/// the output is bounded whatever the size of the file or line.
+pub fn render_finding(source: &str, origin: &str, f: &Finding) -> String {
+    let origin = escape_control(origin);
+    let message = escape_control(&f.message);
+    let mut out = format!("{}[{}]: {message}\n", severity_name(f.severity), f.code);
+    if let Some(span) = f.span {
+        let start = floor_boundary(source, (span.start as usize).min(source.len()));
+        let line_start = source
+            .get(..start)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |p| p + 1);
+        let line_end = source
+            .get(start..)
+            .and_then(|r| r.find('\n'))
+            .map_or(source.len(), |p| start + p);
+        let end = floor_boundary(source, (span.end as usize).clamp(start, line_end));
+        let line = span.line.max(1);
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        out.push_str(&format!("{pad}--> {origin}:{line}:{}\n", span.column));
+        let before: Vec<char> = source
+            .get(line_start..start)
+            .unwrap_or_default()
+            .chars()
+            .rev()
+            .take(SNIPPET_CONTEXT + 1)
+            .collect();
+        let cut_before = before.len() > SNIPPET_CONTEXT;
+        let before: String = before.into_iter().take(SNIPPET_CONTEXT).rev().collect();
+        let under: String = source
+            .get(start..end)
+            .unwrap_or_default()
+            .chars()
+            .take(SNIPPET_CONTEXT)
+            .collect();
+        let after_all = source
+            .get(start + under.len()..line_end)
+            .unwrap_or_default();
+        let after: String = after_all.chars().take(SNIPPET_CONTEXT).collect();
+        let cut_after = after.len() < after_all.len();
+        let before = format!(
+            "{}{}",
+            if cut_before { "..." } else { "" },
+            escape_line(&before)
+        );
+        let under = escape_line(&under);
+        let after = format!(
+            "{}{}",
+            escape_line(&after),
+            if cut_after { "..." } else { "" }
+        );
+        out.push_str(&format!("{pad} |\n{line} | {before}{under}{after}\n"));
+        let carets = under.chars().count().max(1);
+        out.push_str(&format!(
+            "{pad} | {}{}\n",
+            " ".repeat(before.chars().count()),
+            "^".repeat(carets)
+        ));
+    } else {
+        out.push_str(&format!("  --> {origin}\n"));
+    }
+    if let Some(help) = &f.help {
+        out.push_str(&format!("  = help: {}\n", escape_control(help)));
+    }
+    out
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn json_escape(s: &str) -> String {
@@ -134,7 +402,9 @@ fn json_escape(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -150,50 +420,39 @@ fn severity_name(s: Severity) -> &'static str {
     }
 }
 
-pub fn run(args: &Args) -> ExitCode {
-    let mut errors = 0usize;
-    let mut json = Vec::new();
-    for file in &args.files {
-        let kind = args.kind.unwrap_or_else(|| detect_kind(file));
-        let origin = file.display().to_string();
-        let text = match std::fs::read(file) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                eprintln!("error: {origin}: {e}");
-                errors += 1;
-                continue;
-            }
-        };
-        for f in check_file(kind, file, &text) {
+/// Collects findings and prints them in the chosen format.
+pub struct Report {
+    format: Format,
+    json: Vec<String>,
+    /// Error findings so far.
+    pub errors: usize,
+    /// Paths that could not be checked.
+    pub unusable: usize,
+}
+
+impl Report {
+    fn new(format: Format) -> Report {
+        Report {
+            format,
+            json: Vec::new(),
+            errors: 0,
+            unusable: 0,
+        }
+    }
+
+    /// Reports the findings of one file whose spans index `text`.
+    pub fn findings(&mut self, origin: &str, text: &str, findings: &[Finding]) {
+        for f in findings {
             if f.severity == Severity::Error {
-                errors += 1;
+                self.errors += 1;
             }
-            match args.format {
-                Format::Human => {
-                    let text = match f.span {
-                        Some(span) => render(
-                            &text,
-                            &origin,
-                            span,
-                            f.severity,
-                            Some(&f.code),
-                            &f.message,
-                            f.help.as_deref(),
-                        ),
-                        None => format!(
-                            "{}[{}]: {origin}: {}",
-                            severity_name(f.severity),
-                            f.code,
-                            f.message
-                        ),
-                    };
-                    eprintln!("{text}");
-                }
+            match self.format {
+                Format::Human => eprint!("{}", render_finding(text, origin, f)),
                 Format::Json => {
                     let (line, column) = f.span.map_or((0, 0), |s| (s.line, s.column));
-                    json.push(format!(
+                    self.json.push(format!(
                         "{{\"file\":{},\"severity\":\"{}\",\"code\":{},\"message\":{},\"line\":{line},\"column\":{column},\"help\":{}}}",
-                        json_escape(&origin),
+                        json_escape(origin),
                         severity_name(f.severity),
                         json_escape(&f.code),
                         json_escape(&f.message),
@@ -203,12 +462,117 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    if args.format == Format::Json {
-        println!("[{}]", json.join(","));
+
+    /// A path that could not be checked (exit code 2).
+    pub fn unusable(&mut self, origin: &str, why: &str) {
+        self.unusable += 1;
+        eprintln!("error: {}: {}", escape_control(origin), escape_control(why));
     }
-    if errors > 0 {
+}
+
+/// Runs `erlrel check`.
+pub fn run(args: &Args) -> ExitCode {
+    let mut env: HashMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    env.extend(args.env.iter().cloned());
+    let ctx = Context { env };
+    let mut report = Report::new(args.format);
+    for path in &args.files {
+        check_path(path, args.kind, &ctx, &mut report);
+    }
+    if args.format == Format::Json {
+        println!("[{}]", report.json.join(","));
+    }
+    if report.unusable > 0 {
+        ExitCode::from(2)
+    } else if report.errors > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn is_tarball(name: &str) -> bool {
+    [".tar.gz", ".tgz", ".tar"]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+fn check_path(path: &Path, kind: Option<Kind>, ctx: &Context, report: &mut Report) {
+    let origin = path.display().to_string();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return report.unusable(&origin, "no such file or folder")
+        }
+        Err(e) => return report.unusable(&origin, &e.to_string()),
+    };
+    if meta.is_dir() {
+        return check_release::check_folder(path, ctx, report);
+    }
+    if !meta.is_file() {
+        return report.unusable(&origin, "not a regular file or folder");
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return report.unusable(&origin, &e.to_string()),
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if kind.is_none() && is_tarball(name) {
+        return check_release::check_tarball(&origin, &bytes, ctx, report);
+    }
+    let kind = kind.unwrap_or_else(|| detect_kind(path));
+    let (text, findings) = check_bytes(kind, path, &bytes, ctx);
+    report.findings(&origin, &text, &findings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_rebar3_and_relx_names() {
+        for (name, kind) in [
+            ("sys.config", Kind::SysConfig),
+            ("sys.config.src", Kind::SysConfigSrc),
+            ("relx.config", Kind::Terms),
+            ("reltool.config", Kind::Terms),
+            ("vars.config", Kind::Terms),
+            ("elvis.config", Kind::Terms),
+            ("dev_sys.config", Kind::Terms),
+            ("rebar.config", Kind::RebarConfig),
+            ("vm.args", Kind::VmArgs),
+            ("vm.args.src", Kind::VmArgsSrc),
+            ("relup", Kind::Relup),
+            ("x.relup", Kind::Terms),
+            ("shop.rel", Kind::Rel),
+            ("web.app", Kind::App),
+            ("web.app.src", Kind::AppSrc),
+            ("web.appup", Kind::Appup),
+            ("web.appup.src", Kind::AppupSrc),
+        ] {
+            assert_eq!(kind_of_name(name), kind, "{name}");
+        }
+    }
+
+    #[test]
+    fn render_is_bounded_on_long_lines() {
+        let long = format!("[{}1 2]. ", "1,".repeat(1_000_000));
+        let span = span_at(&long, long.find(" 2").unwrap_or(0) + 1);
+        let f = Finding::error("parse", "syntax error before: 2".into(), Some(span));
+        let out = render_finding(&long, "big.config", &f);
+        assert!(out.len() < 600, "{}", out.len());
+        assert!(out.contains("1 | ...1,1,") && out.contains("1,1,1 2]."), "{out}");
+        assert!(out.contains("big.config:1:2000004"), "{out}");
+    }
+
+    #[test]
+    fn render_escapes_control_characters() {
+        let src = "{a,\u{1b}[31m b}.";
+        let f = Finding::error("parse", "bad \u{1b}".into(), Some(span_at(src, 10)));
+        let out = render_finding(src, "x\u{7}.config", &f);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
+        assert!(out.contains("\\u{1b}"), "{out}");
     }
 }

@@ -89,6 +89,33 @@ impl Template {
         out
     }
 
+    /// The variables the template needs that `env` does not give, in order
+    /// of first use: referenced without a `:-default` and unset or empty
+    /// in `env` (the start script renders them empty).
+    ///
+    /// ```
+    /// use relx_config::substitute::Template;
+    /// use std::collections::HashMap;
+    /// let t = Template::parse("${A} ${B:-b} ${C} ${A}");
+    /// let env = HashMap::from([("C".to_string(), "c".to_string())]);
+    /// assert_eq!(t.unset_variables(&env), vec!["A"]);
+    /// ```
+    pub fn unset_variables(&self, env: &HashMap<String, String>) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.segments {
+            if let Segment::Var {
+                name,
+                default: None,
+            } = s
+            {
+                if env.get(name).map_or(true, String::is_empty) && !out.contains(&name.as_str()) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
     /// Renders the template with `env` exactly as the start script would.
     pub fn render(&self, env: &HashMap<String, String>) -> Result<String> {
         render(&self.source, |name| env.get(name).cloned())
