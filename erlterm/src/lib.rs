@@ -87,6 +87,7 @@ pub mod serde;
 pub mod span;
 pub mod term;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 pub use crate::serde::{from_slice, from_str, from_term, to_string, to_string_pretty, to_term};
@@ -170,6 +171,98 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<Term>, Error> {
 pub fn parse_bytes_with(bytes: &[u8], opts: &ParseOptions) -> Result<Vec<Term>, Error> {
     let (text, poisoned) = encoding::decode(bytes);
     parse_text_with(&text, poisoned, opts)
+}
+
+/// [`parse_bytes_with`] handing each term to `each`, in order, instead of
+/// collecting them: memory is the input and one term, where collecting
+/// holds every term at once (about 32 bytes per value: 15 times the text of
+/// a typical `.config`).
+///
+/// `each` sees terms only once the whole input is known to be valid; on an
+/// error it is not called. It returns [`ControlFlow::Break`] to stop early
+/// (the count returned then includes the term it stopped at). The terms are
+/// those of [`parse_bytes_with`], and the errors too.
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// let opts = erlterm::ParseOptions::default();
+/// let mut seen = Vec::new();
+/// let n = erlterm::parse_bytes_each(b"a. {b, \"c. d\"}.\n%% end\n", &opts, |t| {
+///     seen.push(t.to_string());
+///     ControlFlow::Continue(())
+/// });
+/// assert_eq!(n, Ok(2));
+/// assert_eq!(seen, ["a", "{b,[99,46,32,100]}"]);
+/// let e = erlterm::parse_bytes_each(b"a.\n{b c}.", &opts, |_| panic!("not called"));
+/// assert_eq!(e.unwrap_err().line(), 2);
+/// ```
+pub fn parse_bytes_each(
+    bytes: &[u8],
+    opts: &ParseOptions,
+    mut each: impl FnMut(Term) -> ControlFlow<()>,
+) -> Result<usize, Error> {
+    let (text, poisoned) = encoding::decode(bytes);
+    let text: &str = &text;
+    let ends = if fast_path_applies(text, poisoned, opts) {
+        term_ends(text, opts)
+    } else {
+        None
+    };
+    let Some(ends) = ends else {
+        // Not splittable: parse the whole text (errors with their lines).
+        let terms = parse_text_with(text, poisoned, opts)?;
+        let mut n = 0;
+        for t in terms {
+            n += 1;
+            if each(t).is_break() {
+                break;
+            }
+        }
+        return Ok(n);
+    };
+    let mut start = 0;
+    let mut n = 0;
+    for end in ends {
+        let slice = text.get(start..end).unwrap_or_default();
+        start = end;
+        for t in parse_text_with(slice, false, opts)? {
+            n += 1;
+            if each(t).is_break() {
+                return Ok(n);
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Where each term of `text` ends, if `text` splits there into slices that
+/// each hold exactly one valid term (and a tail with none): then the terms
+/// of the slices are the terms of the text. `None` when any slice does not
+/// (an error, or a `.` that [`first_term_end`] takes for an end but the
+/// scanner does not), and the text must be parsed whole. Builds no term.
+fn term_ends(text: &str, opts: &ParseOptions) -> Option<Vec<usize>> {
+    let count = |src: &str| -> Option<usize> {
+        if let Some(n) = fast::validate(src, opts) {
+            return Some(n);
+        }
+        let mut n = 0usize;
+        parser::parse_text(src, false, opts, || NoBuild, |()| n += 1).ok()?;
+        Some(n)
+    };
+    let mut ends = Vec::new();
+    let mut start = 0;
+    while let Some(len) = text.get(start..).and_then(first_term_end) {
+        let end = start + len;
+        if count(text.get(start..end)?)? != 1 {
+            return None;
+        }
+        ends.push(end);
+        start = end;
+    }
+    if count(text.get(start..)?)? != 0 {
+        return None;
+    }
+    Some(ends)
 }
 
 /// [`parse_bytes`] keeping spans. Spans index the decoded text

@@ -244,3 +244,64 @@ fn parse_errors_keep_their_position() {
     let e = erlterm::consult(&path).unwrap_err();
     assert_eq!(e.to_string(), "2:4: syntax error before: c");
 }
+
+/// `parse_bytes_each` gives the terms and errors of `parse_bytes_with`, on
+/// every recorded consult case (OTP's answers are checked against these by
+/// `conformance.rs`), and on each case split after its terms.
+#[test]
+fn parse_bytes_each_agrees_with_parse_bytes() {
+    use std::ops::ControlFlow;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/consult/cases");
+    let opts = erlterm::ParseOptions::default();
+    let mut cases = 0;
+    let mut with_terms = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        for input in [
+            bytes.clone(),
+            [bytes.as_slice(), b"\n{x, \"a. b\", $., 'c. '}. ".as_slice()].concat(),
+        ] {
+            let whole = erlterm::parse_bytes_with(&input, &opts);
+            let mut seen = Vec::new();
+            let each = erlterm::parse_bytes_each(&input, &opts, |t| {
+                seen.push(t);
+                ControlFlow::Continue(())
+            });
+            match whole {
+                Ok(terms) => {
+                    assert_eq!(each, Ok(terms.len()), "{}", path.display());
+                    assert_eq!(seen, terms, "{}", path.display());
+                    with_terms += usize::from(!terms.is_empty());
+                }
+                Err(e) => {
+                    assert_eq!(each, Err(e), "{}", path.display());
+                    assert!(seen.is_empty(), "{}", path.display());
+                }
+            }
+            cases += 1;
+        }
+    }
+    assert!(
+        cases > 500 && with_terms > 100,
+        "{cases} cases, {with_terms} with terms"
+    );
+    // Stopping early.
+    let n = erlterm::parse_bytes_each(b"a. b. c.", &opts, |t| {
+        if t == erlterm::Term::atom("b") {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(n, Ok(2));
+    // A `.` that ends no term although a space follows (`$\^.` is the
+    // character 14): the text is parsed whole, as OTP reads it.
+    let mut seen = Vec::new();
+    let n = erlterm::parse_bytes_each(b"[$\\^. ].\nb.\n", &opts, |t| {
+        seen.push(t.to_string());
+        ControlFlow::Continue(())
+    });
+    assert_eq!(n, Ok(2));
+    assert_eq!(seen, ["[14]", "b"]);
+}
