@@ -129,16 +129,9 @@ else
   echo "(erlrel upgrade pack is not built: appup generate, relup and rebar3 tar instead)"
   phase appups
   APPUP_DIR=$WORK/appups
-  FROM=$OLD_TAR
-  if ! "$ERLREL" appup generate --from "$FROM" --to "$NEW" -o "$APPUP_DIR" > "$WORK/appup.log" 2>&1; then
-    # --- FALLBACK: delete once erlrel reads the .beam files of a tarball ---
-    echo "NOTE: appup generate cannot read the old tarball yet ($(head -n 1 "$WORK/appup.log")); using it extracted"
-    mkdir -p "$WORK/old" && tar xzf "$OLD_TAR" -C "$WORK/old"
-    FROM=$WORK/old
-    # --- end of FALLBACK ---
-    "$ERLREL" appup generate --from "$FROM" --to "$NEW" -o "$APPUP_DIR" > "$WORK/appup.log" 2>&1 \
-      || { show "$WORK/appup.log"; abort "erlrel appup generate exits 0"; }
-  fi
+  # The old release straight from its tarball (erlrel reads its .beam files).
+  "$ERLREL" appup generate --from "$OLD_TAR" --to "$NEW" -o "$APPUP_DIR" > "$WORK/appup.log" 2>&1 \
+    || { show "$WORK/appup.log"; abort "erlrel appup generate exits 0"; }
   pass "erlrel appup generate exits 0"
   # Where a rebar3 project keeps its appups: apps/APP/ebin/APP.appup
   # (rebar3 copies ebin/ into _build, relx into the release). Also copied
@@ -240,11 +233,18 @@ mistake() {
   rm -rf "$dir"
   cp -al "$UPG" "$dir" && echo "$dir"
 }
+# The relup of a copy made again from its (edited) appups and .rel.
+remake_relup() {
+  rm -f "$1/releases/1.1.0/relup"
+  "$ERLREL" relup --to "$1" --from "$OLD_TAR" -o "$1/releases/1.1.0/relup" > "$WORK/remake-relup.log" 2>&1 \
+    || { show "$WORK/remake-relup.log"; fail "injecting: the relup of $(basename "$1") made again"; }
+}
 # An edit that does not apply is a failure of this script, not of erlrel.
 inject() { "$EDIT" "$@" || fail "injecting the mistake: edit-term $1 ${3:-}"; }
 if has_command upgrade check; then
   upgrade_check "the upgrade as made" 0 "" "$UPG"
   upgrade_check "the upgrade as made, --deny-warnings" 0 "" "$UPG" --deny-warnings
+  upgrade_check "the tarball to install, --deny-warnings" 0 "" "$NEW_TAR" --deny-warnings
 
   # shop_web's code changes, its version stays 1.0.0.
   m=$(mistake unbumped)
@@ -276,6 +276,7 @@ if has_command upgrade check; then
 
   m=$(mistake load-gen-server)
   inject appup-replace "$m/lib/shop_core-1.1.0/ebin/shop_core.appup" shop_price '{load_module, shop_price}'
+  remake_relup "$m" # the relup follows the appup: only the warning is left
   upgrade_check "gen_server by load_module" 0 "warning[process-without-code-change]" "$m"
   upgrade_check "gen_server by load_module, --deny-warnings" 1 "warning[process-without-code-change]" "$m" --deny-warnings
 
@@ -293,9 +294,7 @@ if has_command upgrade check; then
   erts=$(ls -d "$m"/erts-* | head -n 1)
   mv "$erts" "$m/erts-99.0"
   inject rel-erts "$m/releases/1.1.0/shop.rel" 99.0
-  rm -f "$m/releases/1.1.0/relup"
-  "$ERLREL" relup --to "$m" --from "$OLD_TAR" -o "$m/releases/1.1.0/relup" > "$WORK/relup-erts.log" 2>&1 \
-    || { show "$WORK/relup-erts.log"; fail "injecting: the relup made again for the new ERTS"; }
+  remake_relup "$m"
   upgrade_check "ERTS version changed" 0 "warning[emulator-restart]" "$m"
   upgrade_check "ERTS version changed, --deny-warnings" 1 "warning[emulator-restart]" "$m" --deny-warnings
 else
@@ -307,6 +306,8 @@ phase live
 LIVE_ROOT=$WORK/live
 LIVE_NODE=shop_upg_$$_$RANDOM
 export SHOP_NODE=$LIVE_NODE
+# run_erl's pipes inside the work folder (relx's default: /tmp/erl_pipes/NODE/).
+export PIPE_DIR=$WORK/pipes/
 mkdir -p "$LIVE_ROOT" && tar xzf "$OLD_TAR" -C "$LIVE_ROOT" || abort "shop-1.0.0.tar.gz extracts"
 cd "$LIVE_ROOT" || abort "cd $LIVE_ROOT"
 # The node's answer to an expression, whitespace removed (erl_call pretty
