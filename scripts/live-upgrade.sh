@@ -5,11 +5,14 @@
 #
 #   a. builds shop 1.0.0 and keeps only its tarball, then builds 1.1.0 in a
 #      fresh _build;
-#   b. makes the upgrade with erlrel: `appup generate`, the appups placed
-#      into the release, `relup`, then `rebar3 as prod tar` (or, when
-#      `erlrel upgrade pack` exists, that one command: step e);
-#   c. when `erlrel upgrade check` exists: the upgrade passes it, and each
-#      injected mistake (on a copy) gives its code and exit status;
+#   b. makes the upgrade with erlrel: `appup generate` from the old
+#      tarball, the appups placed where rebar3 keeps them (apps/APP/ebin),
+#      `relup` (compared with systools:make_relup's), then
+#      `rebar3 as prod tar` (or, when `erlrel upgrade pack` exists, that one
+#      command: step e);
+#   c. when `erlrel upgrade check` exists: the upgrade and the tarball pass
+#      it, and each injected mistake (on a copy) gives its code and exit
+#      status;
 #   d. starts 1.0.0 from its tarball, upgrades it to 1.1.0 with
 #      `bin/shop upgrade 1.1.0` and checks: same OS process, 1.1.0
 #      permanent, shop_price's state converted by code_change/3, the new
