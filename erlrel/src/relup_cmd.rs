@@ -1,6 +1,7 @@
 //! `erlrel relup`: generate a relup equal to `systools:make_relup/4`.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use erlterm::Term;
@@ -33,8 +34,30 @@ pub struct Args {
     warnings_as_errors: bool,
 }
 
-/// Runs `erlrel relup`.
+/// Exit status when an input could not be read or the output not written.
+const COULD_NOT_RUN: u8 = 2;
+
+/// Runs `erlrel relup`: the relup on stdout or in `--output` (exit 0); exit
+/// 1 when the releases were read and are rejected (a bad `.rel`, `.app` or
+/// appup, a missing application, warnings with `--warnings-as-errors`);
+/// exit 2 when an input is missing, unreadable or not a file or folder, or
+/// the output cannot be written.
 pub fn run(args: &Args) -> ExitCode {
+    let releases = std::iter::once(&args.to)
+        .chain(&args.from)
+        .chain(&args.down);
+    for path in releases {
+        if let Err(e) = check_input(path, false) {
+            eprintln!("error: {e}");
+            return ExitCode::from(COULD_NOT_RUN);
+        }
+    }
+    for path in &args.lib {
+        if let Err(e) = check_input(path, true) {
+            eprintln!("error: {e}");
+            return ExitCode::from(COULD_NOT_RUN);
+        }
+    }
     let with_desc = |v: &[PathBuf]| -> Vec<(PathBuf, Term)> {
         v.iter().map(|p| (p.clone(), Term::nil())).collect()
     };
@@ -52,33 +75,127 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(g) => g,
         Err(e) => {
             report(&e);
-            return ExitCode::FAILURE;
+            return ExitCode::from(exit_status(&e));
         }
     };
     for w in generated.warnings.iter().rev() {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", escape(&warning_text(w)));
     }
     let text = generated.relup.to_file_text();
-    match &args.output {
+    let written = match &args.output {
         None => {
-            print!("{text}");
-            ExitCode::SUCCESS
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| (Path::new("standard output"), e))
         }
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                ExitCode::FAILURE
-            }
-        },
+        Some(path) => std::fs::write(path, text).map_err(|e| (path.as_path(), e)),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((_, e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(COULD_NOT_RUN),
+        Err((path, e)) => {
+            eprintln!("error: cannot write {}", erlterm::file_error(path, &e));
+            ExitCode::from(COULD_NOT_RUN)
+        }
     }
 }
 
-fn report(e: &relup::Error) {
-    eprintln!("error: {e}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        eprintln!("  caused by: {s}");
-        source = s.source();
+/// A release input must be a readable file or folder; a `--lib` input a
+/// readable folder. FIFOs, devices and sockets are refused before anything
+/// reads them (a FIFO would block the reader).
+fn check_input(path: &Path, folder_only: bool) -> Result<(), erlterm::Error> {
+    let meta = std::fs::metadata(path).map_err(|e| erlterm::file_error(path, &e))?;
+    if meta.is_dir() {
+        std::fs::read_dir(path).map_err(|e| erlterm::file_error(path, &e))?;
+        return Ok(());
     }
+    let wanted = if folder_only {
+        "a folder"
+    } else {
+        "a .rel file, a release folder or a tarball"
+    };
+    if let Some(e) = erlterm::file_kind_error(path, &meta.file_type(), wanted) {
+        return Err(e);
+    }
+    if folder_only {
+        let shown = erlterm::diagnostic::escape_path(path);
+        return Err(erlterm::Error {
+            kind: erlterm::ErrorKind::Io {
+                posix: "enotdir".into(),
+                message: format!("{shown}: is a regular file, not {wanted}"),
+            },
+            span: erlterm::Span::default(),
+            expected: None,
+            help: None,
+        });
+    }
+    // Opened (without blocking) to see that it can be read.
+    erlterm::open_file(path, u64::MAX).map(|_| ())
+}
+
+/// Exit status for a relup that could not be made: 2 when a release file
+/// could not be read, 1 when the releases were read and are rejected.
+fn exit_status(e: &relup::Error) -> u8 {
+    match e {
+        relup::Error::Release { source, .. }
+            if matches!(**source, relup::ReleaseError::NotFound(_)) =>
+        {
+            COULD_NOT_RUN
+        }
+        _ => 1,
+    }
+}
+
+/// A warning, with versions written as strings (`"1.0"`, not `[49,46,48]`).
+fn warning_text(w: &relup::Warning) -> String {
+    match w {
+        relup::Warning::BadVsn { appup_vsn, app_vsn } => match appup_vsn.as_string() {
+            Some(vsn) => {
+                format!("{vsn:?} does not match application version {app_vsn:?} in .appup file")
+            }
+            None => w.to_string(),
+        },
+        _ => w.to_string(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    erlterm::diagnostic::escape_control(text).into_owned()
+}
+
+/// Prints the error (its message already includes its cause).
+fn report(e: &relup::Error) {
+    eprintln!("error: {}", escape(&error_text(e)));
+}
+
+/// The error's message, with versions written as strings (`"5.0"`, not
+/// `[53,46,48]`).
+fn error_text(e: &relup::Error) -> String {
+    let relup::Error::Release { file, source } = e else {
+        return e.to_string();
+    };
+    let relup::ReleaseError::Applications(apps) = &**source else {
+        return e.to_string();
+    };
+    let apps: Vec<String> = apps
+        .iter()
+        .map(|(app, err)| match err {
+            relup::AppError::NoValidVersion {
+                expected,
+                file,
+                found,
+            } => {
+                let found = found
+                    .as_string()
+                    .map_or_else(|| found.to_string(), |v| format!("{v:?}"));
+                format!(
+                    "application {app}: version {expected:?} wanted, but {file} has version {found}"
+                )
+            }
+            other => format!("application {app}: {other}"),
+        })
+        .collect();
+    format!("release {file}: {}", apps.join("; "))
 }

@@ -418,13 +418,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
 pub fn read_file_with_limit(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let shown = diagnostic::escape_path(path);
-    let meta = std::fs::metadata(path).map_err(|e| io_failure(&shown, &e))?;
-    check_regular(&shown, &meta, max_bytes)?;
-    let file = open_nonblocking(path).map_err(|e| io_failure(&shown, &e))?;
-    // The path may have been swapped since the check: the handle decides.
-    let meta = file.metadata().map_err(|e| io_failure(&shown, &e))?;
-    check_regular(&shown, &meta, max_bytes)?;
-    let expected = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    let (file, len) = open_file(path, max_bytes)?;
+    let expected = usize::try_from(len).unwrap_or(usize::MAX);
     let mut bytes = Vec::new();
     // The size is a hint: one byte more shows whether the file grew past it.
     bytes
@@ -432,7 +427,7 @@ pub fn read_file_with_limit(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Erro
         .map_err(|_| {
             io_error(
                 "enomem",
-                format!("{shown}: not enough memory for {} bytes", meta.len()),
+                format!("{shown}: not enough memory for {len} bytes"),
             )
         })?;
     file.take(max_bytes.saturating_add(1))
@@ -445,6 +440,67 @@ pub fn read_file_with_limit(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Erro
         ));
     }
     Ok(bytes)
+}
+
+/// Opens a regular file for reading, with the checks of
+/// [`read_file_with_limit`] (regular file, at most `max_bytes` by its size,
+/// no blocking on a FIFO swapped in, the handle checked again), and returns
+/// it with its size, for readers that stream it (a tarball). The caller
+/// still bounds what it reads: the file may grow.
+///
+/// ```
+/// let e = erlterm::open_file(std::path::Path::new("/dev/zero"), 1 << 20).unwrap_err();
+/// assert!(matches!(e.kind, erlterm::ErrorKind::Io { ref posix, .. } if posix == "eftype"));
+/// assert_eq!(e.to_string(), "/dev/zero: is a character device, not a regular file");
+/// ```
+pub fn open_file(path: &Path, max_bytes: u64) -> Result<(std::fs::File, u64), Error> {
+    let shown = diagnostic::escape_path(path);
+    let meta = std::fs::metadata(path).map_err(|e| io_failure(&shown, &e))?;
+    check_regular(&shown, &meta, max_bytes)?;
+    let file = open_nonblocking(path).map_err(|e| io_failure(&shown, &e))?;
+    // The path may have been swapped since the check: the handle decides.
+    let meta = file.metadata().map_err(|e| io_failure(&shown, &e))?;
+    check_regular(&shown, &meta, max_bytes)?;
+    Ok((file, meta.len()))
+}
+
+/// The [`ErrorKind::Io`] error for an I/O failure on `path`, as
+/// [`read_file`] reports it: OTP's POSIX name, and a message naming the
+/// path once (control characters escaped).
+///
+/// ```
+/// let e = std::io::Error::from_raw_os_error(2);
+/// let e = erlterm::file_error(std::path::Path::new("rel/x.rel"), &e);
+/// assert_eq!(e.to_string(), "rel/x.rel: no such file or directory");
+/// assert_eq!(e.otp_reason().to_string(), "enoent");
+/// ```
+pub fn file_error(path: &Path, e: &std::io::Error) -> Error {
+    io_failure(&diagnostic::escape_path(path), e)
+}
+
+/// The [`ErrorKind::Io`] error for a path that exists but is not a regular
+/// file (`eisdir` for a directory, `eftype` otherwise), or `None` for a
+/// regular file; `what` names what was wanted ("a regular file or a
+/// folder").
+///
+/// ```
+/// let meta = std::fs::metadata("/dev/null").unwrap();
+/// let e = erlterm::file_kind_error(std::path::Path::new("/dev/null"), &meta.file_type(), "a .rel file or a folder").unwrap();
+/// assert_eq!(e.to_string(), "/dev/null: is a character device, not a .rel file or a folder");
+/// ```
+pub fn file_kind_error(path: &Path, file_type: &std::fs::FileType, what: &str) -> Option<Error> {
+    let kind = file_kind(file_type)?;
+    let posix = if file_type.is_dir() {
+        "eisdir"
+    } else {
+        "eftype"
+    };
+    let shown = diagnostic::escape_path(path);
+    let text = match kind.strip_prefix("not ") {
+        Some(_) => format!("{shown}: not {what}"),
+        None => format!("{shown}: is {kind}, not {what}"),
+    };
+    Some(io_error(posix, text))
 }
 
 /// What a path that is not a regular file is, in words (`"a FIFO (named
