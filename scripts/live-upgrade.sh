@@ -93,6 +93,12 @@ phase() {
 
 has_command() { "$ERLREL" "$@" --help > /dev/null 2>&1; }
 
+# A new machine may have Erlang (.ci/run installs it) but not rebar3:
+# Debian's, as .ci/run installs Erlang.
+if ! command -v rebar3 > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+  echo "(installing Debian's rebar3)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rebar3; } > /dev/null 2>&1
+fi
 [ -x "$ERLREL" ] || { echo "cannot run: $ERLREL is missing (cargo build --release -p erlrel)"; exit 2; }
 for tool in erl erlc rebar3 tar; do
   command -v "$tool" > /dev/null || { echo "cannot run: $tool is missing"; exit 2; }
