@@ -171,6 +171,7 @@ else
   cp "$NEW/shop-1.1.0.tar.gz" "$NEW_TAR" || abort "shop-1.1.0.tar.gz was built"
 fi
 
+phase verify
 # The relup systools:make_relup writes for the same releases (OTP is
 # the reference); the old release read from its extracted tarball.
 if [ ! -d "$WORK/old" ]; then mkdir -p "$WORK/old" && tar xzf "$OLD_TAR" -C "$WORK/old"; fi
