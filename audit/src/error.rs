@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum AuditError {
     /// A file or folder of the release could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", erlterm::file_error(path, source))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -38,10 +38,36 @@ pub enum AuditError {
         limit: u64,
     },
     /// The path is neither a folder nor a `.tar.gz`/`.tgz` file.
-    #[error("{path} is neither a release folder nor a .tar.gz release tarball")]
+    #[error(
+        "{}: is neither a release folder nor a .tar.gz release tarball",
+        erlterm::diagnostic::escape_path(path)
+    )]
     NotARelease {
         /// The path given.
         path: PathBuf,
+    },
+    /// The path is not a regular file or folder (a FIFO, a device, a
+    /// socket): nothing is read from it.
+    #[error("{}", erlterm::file_kind_error(path, file_type, "a release folder or a .tar.gz release tarball").map_or_else(|| erlterm::diagnostic::escape_path(path), |e| e.to_string()))]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is.
+        file_type: std::fs::FileType,
+    },
+    /// The folder or tarball was read but holds no release: none of the
+    /// files every release has (`releases/VSN/NAME.rel`,
+    /// `releases/RELEASES`, `releases/start_erl.data`, an `erts-VSN`
+    /// folder) is there.
+    #[error(
+        "{}: is not a release: {missing}",
+        erlterm::diagnostic::escape_path(path)
+    )]
+    MissingReleaseFiles {
+        /// The folder or tarball.
+        path: PathBuf,
+        /// What was looked for and not found.
+        missing: String,
     },
 }
 
@@ -49,6 +75,24 @@ pub enum AuditError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("malformed ELF file: {0}")]
 pub struct ElfError(pub String);
+
+impl AuditError {
+    /// Whether the release was read and is rejected
+    /// ([`AuditError::MissingReleaseFiles`], a tarball that is not one, an
+    /// unsafe tarball entry, a limit exceeded), as opposed to an input that
+    /// could not be read at all (missing, unreadable, not a file or folder,
+    /// an I/O failure). `erlrel audit` exits 1 for the first, 2 for the
+    /// second.
+    pub fn is_rejected_input(&self) -> bool {
+        matches!(
+            self,
+            AuditError::MissingReleaseFiles { .. }
+                | AuditError::Tarball { .. }
+                | AuditError::UnsafePath { .. }
+                | AuditError::LimitExceeded { .. }
+        )
+    }
+}
 
 impl From<object::read::Error> for ElfError {
     fn from(e: object::read::Error) -> Self {

@@ -103,6 +103,7 @@ struct Collector {
     versions: VersionCollector,
     erts_folders: Vec<String>,
     files: Vec<FileAudit>,
+    release_files: usize,
 }
 
 impl Visitor for Collector {
@@ -119,14 +120,32 @@ impl Visitor for Collector {
     }
 
     fn version_file(&mut self, path: &str, text: &str) {
+        if path.starts_with("releases/") {
+            self.release_files += 1;
+        }
         self.versions.file(path, text);
     }
 }
 
 /// Audits a release folder or `.tar.gz` tarball against a policy.
+///
+/// A folder or tarball without any of the files every release has
+/// (`releases/VSN/NAME.rel`, `releases/RELEASES`,
+/// `releases/start_erl.data`, an `erts-VSN` folder) is refused with
+/// [`AuditError::MissingReleaseFiles`]; a path that is not a folder or a
+/// regular file (a FIFO, a device) with [`AuditError::NotAFile`], before
+/// anything is read from it.
 pub fn audit_release(path: &Path, policy: &Policy) -> Result<AuditReport, AuditError> {
     let mut collector = Collector::default();
     walk_release(path, &policy.limits, &mut collector)?;
+    if collector.release_files == 0 && collector.erts_folders.is_empty() {
+        return Err(AuditError::MissingReleaseFiles {
+            path: path.to_owned(),
+            missing: "found no releases/VSN/NAME.rel, releases/RELEASES, \
+                      releases/start_erl.data or erts-VSN folder"
+                .to_owned(),
+        });
+    }
     let runtime_bundled = collector.files.iter().any(|f| {
         f.location == Location::Runtime
             && (f.path.ends_with("/beam.smp") || f.path.ends_with("/beam"))

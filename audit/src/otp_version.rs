@@ -7,12 +7,11 @@
 //! - `releases/VSN/NAME.rel`: `{release, {Name, Vsn}, {erts, ErtsVsn}, Apps}.`;
 //! - `OTP_VERSION` and `releases/MAJOR/OTP_VERSION` (a full OTP install).
 //!
-//! The term files are read with narrow patterns rather than a full Erlang
-//! term parser: only the version strings are needed.
+//! The term files (`.rel`, `RELEASES`) are read with `erlterm`, as
+//! `file:consult/1` reads them: a commented-out `%% {erts, "11.0"}` is a
+//! comment, not a version.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
+use erlterm::Term;
 
 /// Where a version was read from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -40,6 +39,9 @@ pub struct ReleaseVersions {
     pub otp_evidence: Vec<VersionEvidence>,
     /// Whether the ERTS versions found disagree.
     pub erts_mismatch: bool,
+    /// Release files whose version could not be read (`PATH: why`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 /// The OTP major release that shipped an ERTS version (by its major and
@@ -67,23 +69,36 @@ pub fn otp_major_for_erts(erts: &str) -> Option<u32> {
     Some(otp)
 }
 
-fn rel_erts_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| {
-        #[allow(clippy::expect_used)]
-        Regex::new(r#"\{\s*erts\s*,\s*"([^"\\]{1,64})"\s*\}"#).expect("valid pattern")
-    })
+/// The ERTS version of a `.rel` file:
+/// `{release, {Name, Vsn}, {erts, ErtsVsn}, Apps}.`
+fn rel_erts(text: &str) -> Result<String, String> {
+    let terms = erlterm::parse_str(text).map_err(|e| e.to_string())?;
+    let erts = terms
+        .first()
+        .and_then(Term::as_tuple)
+        .filter(|t| t.len() == 4 && t.first().and_then(Term::as_atom) == Some("release"))
+        .and_then(|t| t.get(2))
+        .and_then(Term::as_tuple)
+        .filter(|t| t.len() == 2 && t.first().and_then(Term::as_atom) == Some("erts"))
+        .and_then(|t| t.get(1))
+        .and_then(Term::as_string);
+    erts.ok_or_else(|| "not {release, {Name, Vsn}, {erts, ErtsVsn}, Apps}".to_owned())
 }
 
-fn releases_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| {
-        #[allow(clippy::expect_used)]
-        Regex::new(
-            r#"\{\s*release\s*,\s*"(?:[^"\\]|\\.){0,256}"\s*,\s*"(?:[^"\\]|\\.){0,256}"\s*,\s*"([^"\\]{1,64})""#,
-        )
-        .expect("valid pattern")
-    })
+/// The ERTS versions of a `RELEASES` file:
+/// `[{release, Name, Vsn, ErtsVsn, Libs, Status}, ...].`
+fn releases_erts(text: &str) -> Result<Vec<String>, String> {
+    let terms = erlterm::parse_str(text).map_err(|e| e.to_string())?;
+    let list = terms
+        .first()
+        .and_then(Term::as_list)
+        .ok_or_else(|| "not a list of releases".to_owned())?;
+    Ok(list
+        .iter()
+        .filter_map(Term::as_tuple)
+        .filter(|t| t.len() == 6 && t.first().and_then(Term::as_atom) == Some("release"))
+        .filter_map(|t| t.get(3).and_then(Term::as_string))
+        .collect())
 }
 
 fn plausible_version(text: &str) -> bool {
@@ -100,6 +115,7 @@ pub struct VersionCollector {
     bundled_erts: Vec<VersionEvidence>,
     other_erts: Vec<VersionEvidence>,
     otp: Vec<VersionEvidence>,
+    problems: Vec<String>,
 }
 
 impl VersionCollector {
@@ -130,20 +146,26 @@ impl VersionCollector {
                 }
             }
         } else if name == "RELEASES" {
-            for capture in releases_pattern().captures_iter(text) {
-                if let Some(vsn) = capture.get(1) {
-                    if plausible_version(vsn.as_str()) {
-                        self.other_erts.push(evidence(path, vsn.as_str()));
+            match releases_erts(text) {
+                Ok(versions) => {
+                    for vsn in versions.iter().filter(|v| plausible_version(v)) {
+                        self.other_erts.push(evidence(path, vsn));
                     }
                 }
+                Err(e) => self.problem(path, &e),
             }
         } else if name.ends_with(".rel") {
-            if let Some(vsn) = rel_erts_pattern().captures(text).and_then(|c| c.get(1)) {
-                if plausible_version(vsn.as_str()) {
-                    self.other_erts.push(evidence(path, vsn.as_str()));
-                }
+            match rel_erts(text) {
+                Ok(vsn) if plausible_version(&vsn) => self.other_erts.push(evidence(path, &vsn)),
+                Ok(vsn) => self.problem(path, &format!("implausible ERTS version {vsn:?}")),
+                Err(e) => self.problem(path, &e),
             }
         }
+    }
+
+    fn problem(&mut self, path: &str, what: &str) {
+        let what = erlterm::diagnostic::escape_control(what);
+        self.problems.push(format!("{path}: {what}"));
     }
 
     /// The versions found.
@@ -174,6 +196,7 @@ impl VersionCollector {
             erts_evidence,
             otp_evidence: self.otp,
             erts_mismatch,
+            problems: self.problems,
         }
     }
 }
@@ -231,6 +254,49 @@ mod tests {
         assert_eq!(v.erts_evidence.len(), 4);
         assert!(v.erts_mismatch);
         assert_eq!(v.otp, None);
+    }
+
+    #[test]
+    fn commented_out_versions_are_comments() {
+        let mut c = VersionCollector::default();
+        c.file(
+            "releases/1.0/my.rel",
+            "%% {release, {\"my\", \"0.9\"}, {erts, \"11.0\"}, []}.\n\
+             {release, {\"my\", \"1.0\"},\n %% {erts, \"11.0\"},\n {erts, \"13.1.5\"},\n [{kernel, \"8.5\"}]}.\n",
+        );
+        c.file(
+            "releases/RELEASES",
+            "%% [{release,\"my\",\"0.9\",\"11.0\",[],old}].\n[{release,\"my\",\"1.0\",\"13.1.5\",[],permanent}].",
+        );
+        let v = c.finish();
+        assert_eq!(v.erts.as_deref(), Some("13.1.5"));
+        assert_eq!(v.otp_major, Some(25));
+        assert!(!v.erts_mismatch, "{v:?}");
+        assert!(v.problems.is_empty());
+    }
+
+    #[test]
+    fn unreadable_release_files_are_problems() {
+        let mut c = VersionCollector::default();
+        c.file(
+            "releases/1.0/my.rel",
+            "{release, {\"my\", \"1.0\"} {erts, \"13.1\"}, []}.",
+        );
+        c.file(
+            "releases/1.0/other.rel",
+            "{release, {\"my\", \"1.0\"}, {erts, '13.1'}, []}.",
+        );
+        c.file("releases/RELEASES", "{release}.");
+        let v = c.finish();
+        assert_eq!(v.erts, None);
+        assert_eq!(
+            v.problems,
+            [
+                "releases/1.0/my.rel: 1:25: syntax error before: '{'",
+                "releases/1.0/other.rel: not {release, {Name, Vsn}, {erts, ErtsVsn}, Apps}",
+                "releases/RELEASES: not a list of releases",
+            ]
+        );
     }
 
     #[test]

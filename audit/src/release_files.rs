@@ -490,6 +490,12 @@ pub fn walk_release(
     if meta.is_file() && (name.ends_with(".tar.gz") || name.ends_with(".tgz")) {
         return walk_tarball(path, limits, visitor);
     }
+    if !meta.is_file() {
+        return Err(AuditError::NotAFile {
+            path: path.to_owned(),
+            file_type: meta.file_type(),
+        });
+    }
     Err(AuditError::NotARelease {
         path: path.to_owned(),
     })

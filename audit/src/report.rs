@@ -158,6 +158,9 @@ impl AuditReport {
         if self.files.is_empty() {
             notes.push("no ELF files found in erts-*/bin or lib/*/priv".to_owned());
         }
+        for problem in &self.versions.problems {
+            notes.push(format!("the version could not be read from {problem}"));
+        }
         self.passed = findings.is_empty();
         self.findings = findings;
         self.notes = notes;

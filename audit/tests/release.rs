@@ -191,6 +191,12 @@ fn release_without_runtime_or_versions() {
             fixture("nif-hardened").to_vec(),
         )],
     );
+    // Applications alone are not a release.
+    assert!(matches!(
+        audit_release(dir.path(), &Policy::default()),
+        Err(AuditError::MissingReleaseFiles { .. })
+    ));
+    write_folder(dir.path(), &[("releases/RELEASES".into(), b"[].".to_vec())]);
     let report = audit_release(dir.path(), &Policy::default()).unwrap();
     assert!(!report.runtime_bundled);
     assert!(report.passed);

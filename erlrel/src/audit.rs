@@ -74,8 +74,10 @@ impl From<CheckArg> for Check {
     }
 }
 
-/// Runs the audit; exits 0 when it passes, 1 when a check fails, 2 when the
-/// release cannot be read or the arguments are invalid.
+/// Runs the audit; exits 0 when it passes, 1 when a check fails or the
+/// folder or tarball is not a release, 2 when the release cannot be read
+/// (missing, unreadable, not a folder or regular file) or the arguments are
+/// invalid.
 pub fn run(args: &Args) -> ExitCode {
     let mut policy = Policy {
         min_otp: args.min_otp,
@@ -100,7 +102,9 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            // A folder or tarball read and found not to be a release is
+            // rejected (1); one that could not be read, could not run (2).
+            return ExitCode::from(if e.is_rejected_input() { 1 } else { 2 });
         }
     };
     let text = match args.format {
