@@ -63,6 +63,7 @@
 //! | digits in one integer | 100 000 |
 //! | bits in one binary | 2^27 |
 //! | input size | 2^31 bytes |
+//! | file read by [`read_file`] / [`consult`] | 2^31 bytes, regular files only ([`read_file_with_limit`]) |
 //! | atom length | 255 characters (OTP) |
 //!
 //! ```
