@@ -431,7 +431,11 @@ impl<'a> Target<'a> {
     fn diff(&self) -> String {
         let new = String::from_utf8_lossy(&self.change.bytes);
         // `a/src/x` rather than `a/./src/x`.
-        let path = self.change.path.strip_prefix(".").unwrap_or(&self.change.path);
+        let path = self
+            .change
+            .path
+            .strip_prefix(".")
+            .unwrap_or(&self.change.path);
         let shown = path.display();
         match &self.old {
             Some((_, old)) => diff::unified(

@@ -28,7 +28,9 @@ impl Bytes<'_> {
 
     fn text(&mut self) -> Vec<u8> {
         let n = usize::from(self.byte() % 24);
-        (0..n).map(|_| b"ab\n"[usize::from(self.byte() % 3)]).collect()
+        (0..n)
+            .map(|_| b"ab\n"[usize::from(self.byte() % 3)])
+            .collect()
     }
 }
 
@@ -39,9 +41,20 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (String, Vec<u8>, u32)> {
         let p = e.unwrap().path();
         let meta = fs::symlink_metadata(&p).unwrap();
         let entry = if meta.file_type().is_symlink() {
-            ("link".to_string(), fs::read_link(&p).unwrap().into_os_string().into_encoded_bytes(), 0)
+            (
+                "link".to_string(),
+                fs::read_link(&p)
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes(),
+                0,
+            )
         } else {
-            ("file".to_string(), fs::read(&p).unwrap(), meta.permissions().mode() & 0o7777)
+            (
+                "file".to_string(),
+                fs::read(&p).unwrap(),
+                meta.permissions().mode() & 0o7777,
+            )
         };
         out.insert(p, entry);
     }
@@ -65,7 +78,8 @@ fuzz_target!(|data: &[u8]| {
                 match shape {
                     2 => fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap(),
                     3 => fs::hard_link(&path, dir.join(format!("f{i}.hl"))).unwrap(),
-                    4 => std::os::unix::fs::symlink(format!("f{i}"), dir.join(format!("l{i}"))).unwrap(),
+                    4 => std::os::unix::fs::symlink(format!("f{i}"), dir.join(format!("l{i}")))
+                        .unwrap(),
                     _ => {}
                 }
             }
@@ -77,7 +91,11 @@ fuzz_target!(|data: &[u8]| {
     for _ in 0..1 + input.byte() % 6 {
         let i = usize::from(input.byte()) % files;
         let via_link = dir.join(format!("l{i}")).exists() && input.byte() % 2 == 1;
-        let name = if via_link { format!("l{i}") } else { format!("f{i}") };
+        let name = if via_link {
+            format!("l{i}")
+        } else {
+            format!("f{i}")
+        };
         let bytes = input.text();
         if input.byte() % 2 == 0 {
             plan.edit(dir.join(&name), bytes.clone());
@@ -105,7 +123,13 @@ fuzz_target!(|data: &[u8]| {
                 let now = fs::symlink_metadata(path).unwrap();
                 if kind == "link" {
                     assert!(now.file_type().is_symlink());
-                    assert_eq!(fs::read_link(path).unwrap().into_os_string().into_encoded_bytes(), *old);
+                    assert_eq!(
+                        fs::read_link(path)
+                            .unwrap()
+                            .into_os_string()
+                            .into_encoded_bytes(),
+                        *old
+                    );
                 }
                 if let Some(orig) = path.to_str().and_then(|p| p.strip_suffix(".hl")) {
                     assert_eq!(fs::read(path).unwrap(), fs::read(orig).unwrap());
@@ -115,7 +139,10 @@ fuzz_target!(|data: &[u8]| {
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .collect();
-            assert!(names.iter().all(|n| !n.starts_with('.')), "leftovers: {names:?}");
+            assert!(
+                names.iter().all(|n| !n.starts_with('.')),
+                "leftovers: {names:?}"
+            );
         }
         Err(e) => {
             assert!(!e.left_changes(), "{e}");
