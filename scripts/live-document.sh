@@ -56,6 +56,8 @@ while IFS=$'\t' read -r status path; do
   i=$((i + 1)); mkdir -p "$work/orig/$i" "$work/new/$i"
   cp "$path" "$work/orig/$i/"; cp "$path" "$work/new/$i/"
 done < "$work/rt.txt"
+# ../shared is read-only and so are the copies: vsn set refuses read-only files.
+chmod -R u+w "$work/new"
 "$BIN" vsn set "$VERSION" "$work/new" > "$work/set.out" 2> "$work/set.err" \
   || { echo "vsn set failed:"; head -20 "$work/set.err"; fail=$((fail + 1)); }
 changed=$(grep -c ': set to ' "$work/set.out"); skipped=$(grep -c 'left alone' "$work/set.err")

@@ -563,7 +563,10 @@ mod tests {
         let f = Finding::error("parse", "syntax error before: 2".into(), Some(span));
         let out = render_finding(&long, "big.config", &f);
         assert!(out.len() < 600, "{}", out.len());
-        assert!(out.contains("1 | ...1,1,") && out.contains("1,1,1 2]."), "{out}");
+        assert!(
+            out.contains("1 | ...1,1,") && out.contains("1,1,1 2]."),
+            "{out}"
+        );
         assert!(out.contains("big.config:1:2000004"), "{out}");
     }
 

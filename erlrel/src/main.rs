@@ -40,7 +40,7 @@ enum Command {
     Upgrade(upgrade::Command),
     /// Check a release's runtime for build hardening, libraries and OTP version.
     Audit(audit::Args),
-    /// Show or set application and release versions without losing a comment.
+    /// Show, set or bump application, release and appup versions without losing a comment.
     #[command(subcommand)]
     Vsn(vsn::Command),
 }
