@@ -8,3 +8,7 @@ cargo run --quiet --release -p erlrel -- relup \
   --from examples/shop/releases/1.1.0/shop.rel \
   --from examples/shop/releases/1.0.0/shop.rel \
   --lib examples/shop/lib
+# ... and whether 1.2.0 (with that relup in releases/1.2.0/) can be
+# hot-upgraded from both: every appup entry, the relup, the layout.
+cargo run --quiet --release -p erlrel -- upgrade check \
+  --from 1.1.0 --from 1.0.0 --to examples/shop

@@ -1,0 +1,112 @@
+//! `erlrel upgrade check` as a user runs it: on the example releases, with
+//! a mistake injected, as JSON, and on inputs it cannot read.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn erlrel(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_erlrel"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn shop() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop")
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn the_example_upgrade_passes() {
+    let to = shop();
+    let o = erlrel(&[
+        "upgrade",
+        "check",
+        "--from",
+        "1.1.0",
+        "--from",
+        "1.0.0",
+        "--to",
+        to.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("upgrade check passed"));
+}
+
+#[test]
+fn an_injected_mistake_is_reported_with_its_code() {
+    let root = std::env::temp_dir().join(format!("erlrel-upgrade-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&shop(), &root);
+    // web 1.2.0's appup loses its entry for 1.1.0 (only 1.0.0's regex stays).
+    let appup = root.join("lib/web-1.2.0/ebin/web.appup");
+    std::fs::write(&appup, "{\"1.2.0\", [], []}.\n").unwrap();
+    let to = root.to_str().unwrap();
+    let o = erlrel(&["upgrade", "check", "--from", "1.1.0", "--to", to]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("error[no-matching-entry]: web: "),
+        "{}",
+        stdout(&o)
+    );
+    let o = erlrel(&[
+        "upgrade", "check", "--from", "1.1.0", "--to", to, "--format", "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &v["findings"][0];
+    assert_eq!(first["code"], "no-matching-entry");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["app"], "web");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn unreadable_inputs_exit_2_and_help_explains_every_code() {
+    let o = erlrel(&[
+        "upgrade",
+        "check",
+        "--from",
+        "/nonexistent/old.tar.gz",
+        "--to",
+        shop().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = erlrel(&[
+        "upgrade",
+        "check",
+        "--from",
+        "1.1.0",
+        "--to",
+        "/nonexistent",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = erlrel(&["upgrade", "check", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    for code in [
+        "unbumped-version",
+        "module-not-covered",
+        "process-without-code-change",
+        "stale-relup",
+        "release-layout",
+    ] {
+        assert!(stdout(&o).contains(code), "{code} not in --help");
+    }
+}
