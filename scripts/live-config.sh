@@ -37,7 +37,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 while IFS=$'\t' read -r file _ _ orig _ _ result; do
     case "$file" in
         app/*) k=app;; app_src/*.app.src) k=app-src;; rebar_config/*) k=rebar-config;;
-        sys_config/*) k=sys-config;; config_src/*) k=sys-config-src;;
+        sys_config/*) k=sys-config;; config_src/*sys.config.src) k=sys-config-src;; config_src/*) k=terms;;
         vm_args/*.src) k=vm-args-src;; vm_args/*) k=vm-args;; *) continue;;
     esac
     case "$result" in ok:*|n/a) ;; *) continue;; esac
