@@ -36,10 +36,35 @@ one(F) ->
                      none -> [];
                      _ -> proplists:get_value(behaviour, A1, []) ++ proplists:get_value(behavior, A1, [])
                  end,
-            io:format("~s\t~w\t~s\t~w\t~w\t~w\t~w\t~w~n",
-                      [F, M, hex(Md5), Bs, lists:sort(E), lists:sort(I), A1, C1]);
+            io:format("~s\t~s\t~s\t~s\t~s\t~s\t~s\t~s~n",
+                      [F, w(M), hex(Md5), w(Bs), w(lists:sort(E)), w(lists:sort(I)),
+                       w(A1), w(C1)]);
         _ ->
             io:format("~s\terror~n", [F])
     end.
+
+%% ~w, except that `maybe' and `else' are quoted, as the canonical print
+%% does (spec/canonical-print.md; ~w on OTP 25 leaves them bare).
+w(maybe) -> "'maybe'";
+w(else) -> "'else'";
+w(T) when is_tuple(T) ->
+    ["{", lists:join(",", [w(X) || X <- tuple_to_list(T)]), "}"];
+w(T) when is_list(T), T =/= [] ->
+    case has_feature_atom(T) of
+        true -> list(T);
+        false -> io_lib:format("~w", [T])
+    end;
+w(T) -> io_lib:format("~w", [T]).
+
+list(L) -> ["[", list_items(L), "]"].
+list_items([X]) -> w(X);
+list_items([X | T]) when is_list(T) -> [w(X), ",", list_items(T)];
+list_items([X | T]) -> [w(X), "|", w(T)].
+
+has_feature_atom(maybe) -> true;
+has_feature_atom(else) -> true;
+has_feature_atom(T) when is_tuple(T) -> has_feature_atom(tuple_to_list(T));
+has_feature_atom([H | T]) -> has_feature_atom(H) orelse has_feature_atom(T);
+has_feature_atom(_) -> false.
 
 hex(B) -> [io_lib:format("~2.16.0b", [X]) || <<X>> <= B].
