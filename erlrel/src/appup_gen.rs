@@ -165,12 +165,7 @@ fn check(args: &CheckArgs) -> Result<Report, String> {
 pub fn run_check(args: &CheckArgs) -> ExitCode {
     match check(args) {
         Ok(report) => {
-            for f in &report.findings {
-                println!("{f}");
-                if let Some(hint) = &f.hint {
-                    println!("  = hint: {hint}");
-                }
-            }
+            crate::upgrade::print_findings(&report);
             if report.has_errors() {
                 let n = report.findings.len();
                 println!("{n} finding(s)");

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use erlterm::diagnostic::Severity;
 use relup::error::show;
+use relup::input::tree::join;
 use relup::input::Tree;
 use relup::relup::Relup;
 use relup::Release;
@@ -111,16 +112,6 @@ pub fn check_tarball(origin: &str, bytes: &[u8], ctx: &Context, report: &mut Rep
         }
     }
     check_tree(&tree, &root, origin, ctx, report);
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else if dir.ends_with('/') {
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 fn check_tree(tree: &Tree, root: &str, shown: &str, ctx: &Context, report: &mut Report) {

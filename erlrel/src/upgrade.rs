@@ -120,13 +120,18 @@ pub fn open_old(from: &str, to: &Path, libs: &relup::Library) -> Result<ReleaseF
     Err(format!("{from}: no such file or folder"))
 }
 
-fn print_human(report: &Report) {
+/// Prints each finding on its line, its hint below it.
+pub fn print_findings(report: &Report) {
     for f in &report.findings {
         println!("{f}");
         if let Some(hint) = &f.hint {
             println!("  = hint: {hint}");
         }
     }
+}
+
+fn print_human(report: &Report) {
+    print_findings(report);
     for n in &report.notes {
         println!("note: {n}");
     }

@@ -18,6 +18,7 @@ use erlterm::Term;
 use crate::diff::{diff_releases, AppDiff, ModuleChange, ReleaseDiff};
 use crate::error::Error;
 use crate::generate::{make_relup, BaseRelease, Options};
+use crate::input::tree::join;
 use crate::input::ReleaseFiles;
 use crate::relup::{Relup, RelupEntry};
 
@@ -947,13 +948,6 @@ fn check_layout(new: &ReleaseFiles, olds: &[ReleaseFiles], report: &mut Report) 
         return;
     };
     let tree = new.tree();
-    let join = |a: &str, b: &str| {
-        if a.is_empty() {
-            b.to_owned()
-        } else {
-            format!("{a}/{b}")
-        }
-    };
     let layout = |msg: String, hint: &str| Finding::new(Code::ReleaseLayout, msg).hint(hint);
     let releases = join(&root, "releases");
     let vsn_dir = join(&releases, new.vsn());

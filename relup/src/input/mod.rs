@@ -159,9 +159,10 @@ impl ReleaseInput {
             return from_root(tree, "", vsn).map_err(input_err);
         }
         if !meta.is_dir() {
-            return Err(input_err(
-                "not a regular file or folder (a FIFO, socket or device)".into(),
-            ));
+            let kind = erlterm::file_kind(&meta.file_type()).unwrap_or("not a regular file");
+            return Err(input_err(format!(
+                "is {kind}, not a release tarball, a .rel file or a folder"
+            )));
         }
         let rels: Vec<String> = tree
             .list_dir(text)

@@ -111,35 +111,21 @@ impl Tree {
 /// Largest file read from a folder (release files and `.beam` files).
 pub const MAX_DISK_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads a regular file of at most `max` bytes. The kind is checked before
-/// opening, so a FIFO is never opened (opening one blocks), and the read is
-/// bounded even if the file grows meanwhile.
+/// Reads a regular file of at most `max` bytes with erlterm's checked
+/// reader (a FIFO is never opened for a blocking read, a device never read,
+/// the size checked before and while reading). The message leaves out the
+/// path: callers name it once.
 pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        _ => e.to_string(),
-    })?;
-    let kind = meta.file_type();
-    if !kind.is_file() {
-        return Err(if kind.is_dir() {
-            "is a folder, not a file".into()
-        } else {
-            "not a regular file (a FIFO, socket or device)".into()
-        });
-    }
-    if meta.len() > max {
-        return Err(format!("larger than {max} bytes"));
-    }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut data = Vec::new();
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(|e| e.to_string())?;
-    if data.len() as u64 > max {
-        return Err(format!("larger than {max} bytes"));
-    }
-    Ok(data)
+    erlterm::read_file_with_limit(path, max).map_err(|e| {
+        let message = match &e.kind {
+            erlterm::ErrorKind::Io { message, .. } => message.clone(),
+            _ => e.to_string(),
+        };
+        let shown = format!("{}: ", erlterm::diagnostic::escape_path(path));
+        message
+            .strip_prefix(&shown)
+            .map_or_else(|| message.clone(), str::to_owned)
+    })
 }
 
 /// The paths from `from` on.
@@ -185,8 +171,13 @@ pub(crate) fn normalise(path: &str) -> String {
         .join("/")
 }
 
-/// Joins two `/`-separated paths.
-pub(crate) fn join(dir: &str, name: &str) -> String {
+/// Joins two `/`-separated paths (`""` joined with `b` is `b`).
+///
+/// ```
+/// assert_eq!(relup::input::tree::join("lib", "a-1"), "lib/a-1");
+/// assert_eq!(relup::input::tree::join("", "releases"), "releases");
+/// ```
+pub fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_owned()
     } else if dir.ends_with('/') {
