@@ -62,6 +62,7 @@ relup_pair() { # TOP BASE label
   local want got
   want=$("$ORACLE/make_relup.escript" --compact --relup-only --lib "$R2/lib" --lib "$R1/lib" \
            "$top" "$base" 2>&1 | head -n 1)
+  rm -f "$WORK/relup" # relup -o never replaces a file
   if "$ERLREL" relup --to "$top" --from "$base" -o "$WORK/relup" 2> "$WORK/err"; then
     got=$(escript scripts/relup/print_term.escript "$WORK/relup")
   else

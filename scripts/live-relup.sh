@@ -33,6 +33,7 @@ for pair in "2.0.0 1.0.0" "3.0.0 2.0.0" "3.0.0 1.0.0" "2.0.0 3.0.0" "1.0.0 2.0.0
     want=$(../shared/oracle/make_relup.escript --compact --relup-only --lib "$D/lib" $opt \
              "$D/releases/$1" "$D/releases/$2" 2>&1 | head -n 1)
     got_file="$WORK/relup-$1-$2"
+    rm -f "$got_file" # relup -o never replaces a file
     if "$ERLREL" relup --to "$D/releases/$1/demo.rel" --from "$D/releases/$2/demo.rel" \
          --lib "$D/lib" $opt -o "$got_file" 2> "$WORK/err"; then
       got=$(escript scripts/relup/print_term.escript "$got_file")

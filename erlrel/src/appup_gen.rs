@@ -36,6 +36,9 @@ pub struct GenerateArgs {
     /// Replace existing appup files in DIR.
     #[arg(long)]
     force: bool,
+    /// Generate and show what would be written, write nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// Extra library folders searched for applications (`DIR/*/ebin`).
     #[arg(long = "lib", value_name = "DIR")]
     libs: Vec<PathBuf>,
@@ -102,35 +105,19 @@ pub fn run_generate(args: &GenerateArgs) -> ExitCode {
     };
     match &args.out {
         Some(dir) => {
-            // Never replace a hand-written appup silently: check all first.
-            let paths: Vec<PathBuf> = appups
+            let files = appups
                 .iter()
-                .map(|(app, _)| dir.join(format!("{app}.appup")))
+                .map(|(app, text)| (dir.join(format!("{app}.appup")), text.clone().into_bytes()))
                 .collect();
-            if !args.force {
-                let existing: Vec<String> = paths
-                    .iter()
-                    .filter(|p| std::fs::symlink_metadata(p).is_ok())
-                    .map(|p| p.display().to_string())
-                    .collect();
-                if !existing.is_empty() {
-                    eprintln!(
-                        "error: would replace {} (pass --force to replace)",
-                        existing.join(", ")
-                    );
-                    return ExitCode::from(2);
-                }
-            }
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("error: {}: {e}", dir.display());
+            let opts = crate::write::WriteOptions {
+                force: args.force,
+                dry_run: args.dry_run,
+            };
+            let written = crate::write::make_folder(dir, opts)
+                .and_then(|()| crate::write::write_new_files(files, opts));
+            if let Err(e) = written {
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
-            }
-            for (path, (_, text)) in paths.iter().zip(&appups) {
-                if let Err(e) = std::fs::write(path, text) {
-                    eprintln!("error: {}: {e}", path.display());
-                    return ExitCode::from(2);
-                }
-                eprintln!("wrote {}", path.display());
             }
         }
         None => {
@@ -244,6 +231,7 @@ mod tests {
             apps: vec![],
             out: None,
             force: false,
+            dry_run: false,
             libs: vec![],
         };
         let out = generate(&args).unwrap();
@@ -271,6 +259,7 @@ mod tests {
             apps: vec![],
             out: Some(dir.clone()),
             force: false,
+            dry_run: false,
             libs: vec![],
         };
         assert_eq!(run_generate(&args), ExitCode::from(2));

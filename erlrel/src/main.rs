@@ -15,6 +15,7 @@ mod consult;
 mod relup_cmd;
 mod upgrade;
 mod vsn;
+mod write;
 
 /// Read, check and generate Erlang/OTP release files without an Erlang VM.
 #[derive(Parser)]

@@ -26,6 +26,12 @@ pub struct Args {
     /// Write the relup here instead of to standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace the --output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Generate and check, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// Add restart_emulator at the end of every script.
     #[arg(long)]
     restart_emulator: bool,
@@ -90,7 +96,22 @@ pub fn run(args: &Args) -> ExitCode {
                 .and_then(|()| stdout.flush())
                 .map_err(|e| (Path::new("standard output"), e))
         }
-        Some(path) => std::fs::write(path, text).map_err(|e| (path.as_path(), e)),
+        Some(path) => {
+            let opts = crate::write::WriteOptions {
+                force: args.force,
+                dry_run: args.dry_run,
+            };
+            return match crate::write::write_new_files(
+                vec![(path.clone(), text.into_bytes())],
+                opts,
+            ) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(COULD_NOT_RUN)
+                }
+            };
+        }
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,58 @@
+//! Writing new files for the commands that make them (`relup -o`,
+//! `appup generate -o`, `upgrade pack -o`): all of them or none, each via a
+//! temporary file and a rename (`filetx`), never replacing an existing file
+//! without `--force`, and `--dry-run` writing nothing.
+
+use std::path::{Path, PathBuf};
+
+/// How the files are written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriteOptions {
+    /// Replace files that exist.
+    pub force: bool,
+    /// Check and show, write nothing.
+    pub dry_run: bool,
+}
+
+/// Writes each `(path, bytes)` as a new file (replacing an existing one
+/// only with `force`; their folders must exist), and says on stderr what was
+/// (or would be) written. The error names the file once.
+pub fn write_new_files(files: Vec<(PathBuf, Vec<u8>)>, opts: WriteOptions) -> Result<(), String> {
+    let mut plan = filetx::Plan::new();
+    for (path, bytes) in files {
+        plan.create(path, bytes);
+    }
+    let tx = filetx::Options {
+        dry_run: opts.dry_run,
+        force: opts.force,
+        ..filetx::Options::default()
+    };
+    let report = plan.apply(&tx).map_err(|e| match e {
+        filetx::Error::Exists { path } => {
+            format!(
+                "{}: already exists (pass --force to replace it)",
+                path.display()
+            )
+        }
+        e => e.to_string(),
+    })?;
+    if report.dry_run {
+        eprintln!("dry run: nothing written");
+        for f in &report.files {
+            eprintln!("would write {}", f.path.display());
+        }
+    } else {
+        for f in &report.files {
+            eprintln!("wrote {}", f.path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Creates `dir` and its parents unless this is a dry run.
+pub fn make_folder(dir: &Path, opts: WriteOptions) -> Result<(), String> {
+    if opts.dry_run {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| erlterm::file_error(dir, &e).to_string())
+}
