@@ -14,6 +14,46 @@ pub enum Command {
     /// Check before deploying that NEW can be hot-upgraded from each OLD.
     #[command(after_long_help = codes_help())]
     Check(CheckArgs),
+    /// Make the installable upgrade: NEW as a tarball (rebar3 tar's layout)
+    /// with the relup from every OLD and the appups it needs, written only
+    /// if `upgrade check` finds no error in it.
+    Pack(PackArgs),
+}
+
+/// Arguments of `erlrel upgrade pack`.
+#[derive(clap::Args, Debug)]
+pub struct PackArgs {
+    /// An old release (repeatable): a release tarball, a release root
+    /// folder, a `.rel` file, or a version of the --to root.
+    #[arg(long = "from", value_name = "OLD", required = true)]
+    from: Vec<String>,
+    /// The new release: a release root folder (rebar3's _build/prod/rel/NAME)
+    /// or a release tarball. It is read, never changed.
+    #[arg(long, value_name = "NEW")]
+    to: PathBuf,
+    /// The release of --to when its root holds several (default: the newest).
+    #[arg(long, value_name = "VSN")]
+    vsn: Option<String>,
+    /// Extra library folders searched for applications (`DIR/*/ebin`).
+    #[arg(long = "lib", value_name = "DIR")]
+    libs: Vec<PathBuf>,
+    /// The tarball to write (for relx's `bin/NAME upgrade VSN`, put it in the
+    /// target's releases/ folder as NAME-VSN.tar.gz).
+    #[arg(short = 'o', long = "output", value_name = "OUT.tar.gz")]
+    output: PathBuf,
+    /// Generate the appups that are missing or lack an entry for an OLD
+    /// version (added after the hand-written entries, never replacing one).
+    #[arg(long)]
+    generate_appups: bool,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Pack and check, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Refuse to write OUT on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 /// Arguments of `erlrel upgrade check`.
@@ -71,6 +111,7 @@ fn codes_help() -> String {
 pub fn run(cmd: &Command) -> ExitCode {
     match cmd {
         Command::Check(args) => run_check(args),
+        Command::Pack(args) => run_pack(args),
     }
 }
 
@@ -103,6 +144,64 @@ fn check(args: &CheckArgs) -> Result<Report, String> {
         olds.push(open_old(from, &args.to, &libs)?);
     }
     check_upgrade(&olds, &new).map_err(|e| e.to_string())
+}
+
+fn run_pack(args: &PackArgs) -> ExitCode {
+    let libs = relup::input::library_from_dirs(&args.libs);
+    let opened = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
+        .map_err(|e| e.to_string())
+        .and_then(|new| {
+            let olds = args
+                .from
+                .iter()
+                .map(|f| open_old(f, &args.to, &libs))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((new, olds))
+        });
+    let (new, olds) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let opts = relup::pack::PackOptions {
+        generate_appups: args.generate_appups,
+    };
+    let packed = match relup::pack::pack(&olds, &new, &args.to, opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for a in &packed.appups {
+        eprintln!("{} {} (from {})", a.how, a.path, a.from.join(", "));
+    }
+    let rel = format!("releases/{}/relup", new.vsn());
+    let froms: Vec<&str> = packed.relup.up.iter().map(|e| e.vsn.as_str()).collect();
+    eprintln!("generated {rel} (from {})", froms.join(", "));
+    print_human(&packed.report);
+    let refused =
+        packed.report.has_errors() || (args.deny_warnings && packed.report.has_warnings());
+    if refused {
+        eprintln!(
+            "error: {} not written: the packed upgrade has the findings above",
+            args.output.display()
+        );
+        return ExitCode::from(1);
+    }
+    let write = crate::write::WriteOptions {
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    match crate::write::write_new_files(vec![(args.output.clone(), packed.tarball)], write) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// An old release: a path, or a version of the `--to` root.

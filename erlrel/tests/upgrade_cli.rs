@@ -110,3 +110,95 @@ fn unreadable_inputs_exit_2_and_help_explains_every_code() {
         assert!(stdout(&o).contains(code), "{code} not in --help");
     }
 }
+
+#[test]
+fn pack_writes_a_checked_tarball_and_never_replaces_one_without_force() {
+    let dir = std::env::temp_dir().join(format!("erlrel-pack-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("shop-1.2.0.tar.gz");
+    let to = shop();
+    let pack = |extra: &[&str]| {
+        let mut args = vec![
+            "upgrade",
+            "pack",
+            "--from",
+            "1.1.0",
+            "--from",
+            "1.0.0",
+            "--to",
+            to.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        erlrel(&args)
+    };
+    let o = pack(&["--dry-run"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists(), "a dry run writes nothing");
+    let o = pack(&[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The packed tarball is a release the check accepts.
+    let old = to.join("releases/1.1.0/shop.rel");
+    let lib = to.join("lib");
+    let o = erlrel(&[
+        "upgrade",
+        "check",
+        "--from",
+        old.to_str().unwrap(),
+        "--lib",
+        lib.to_str().unwrap(),
+        "--to",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = erlrel(&["check", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // An existing OUT is left alone without --force.
+    std::fs::write(&out, b"mine").unwrap();
+    let o = pack(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&out).unwrap(), b"mine");
+    let o = pack(&["--force"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_ne!(std::fs::read(&out).unwrap(), b"mine");
+    // An upgrade with an error finding is not written.
+    let root = dir.join("shop");
+    copy_dir(&shop(), &root);
+    std::fs::write(
+        root.join("lib/web-1.2.0/ebin/web.appup"),
+        "{\"1.2.0\", [], []}.\n",
+    )
+    .unwrap();
+    let bad = dir.join("bad.tar.gz");
+    let o = erlrel(&[
+        "upgrade",
+        "pack",
+        "--from",
+        "1.1.0",
+        "--to",
+        root.to_str().unwrap(),
+        "-o",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!bad.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

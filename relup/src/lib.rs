@@ -20,6 +20,7 @@ mod fxhash;
 pub mod generate;
 pub mod input;
 pub mod output;
+pub mod pack;
 pub mod release;
 pub mod relup;
 mod start_order;

@@ -533,3 +533,119 @@ fn every_code_is_explained() {
             .all(|c| c.is_ascii_lowercase() || c == '-'));
     }
 }
+
+/// Files of a gzip-compressed tarball, by path.
+fn tar_files(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut out = std::collections::BTreeMap::new();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    for e in archive.entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        assert!(out.insert(path.clone(), data).is_none(), "{path} twice");
+    }
+    out
+}
+
+fn pack(new: &Path, generate: bool) -> relup::pack::Packed {
+    let lib = Library::new();
+    let old = ReleaseFiles::open(&fixtures().join("old"), &lib).unwrap();
+    let new_rel = ReleaseFiles::open(new, &lib).unwrap();
+    let opts = relup::pack::PackOptions {
+        generate_appups: generate,
+    };
+    relup::pack::pack(&[old], &new_rel, new, opts).unwrap()
+}
+
+#[test]
+fn pack_generates_the_missing_appup_and_the_relup() {
+    let new = scenario("pack");
+    std::fs::remove_file(appup_of(&new)).unwrap();
+    std::fs::remove_file(new.join("releases/2.0.0/relup")).unwrap();
+    let packed = pack(&new, true);
+    assert!(!packed.report.has_errors(), "{:?}", packed.report);
+    assert_eq!(packed.appups.len(), 1);
+    assert_eq!(packed.appups[0].how, "generated");
+    let files = tar_files(&packed.tarball);
+    let appup = String::from_utf8(files["lib/demo-1.1.0/ebin/demo.appup"].clone()).unwrap();
+    assert!(
+        appup.contains("{update,demo_srv,{advanced,[]},[]}"),
+        "{appup}"
+    );
+    assert!(files.contains_key("releases/2.0.0/relup"));
+    assert!(
+        files.contains_key("releases/demo.rel"),
+        "unpack_release reads it"
+    );
+    assert!(files.contains_key("lib/demo-1.1.0/ebin/demo_srv.beam"));
+    assert!(!files
+        .keys()
+        .any(|k| k.contains("/src/") && k.starts_with("releases")));
+    // The folder itself is left as it was.
+    assert!(!appup_of(&new).exists());
+    assert!(!new.join("releases/2.0.0/relup").exists());
+    // Packing the packed tarball again keeps its files, replaced once each.
+    let out = fixtures().join("packed.tar.gz");
+    std::fs::write(&out, &packed.tarball).unwrap();
+    let again = pack(&out, false);
+    assert!(!again.report.has_errors(), "{:?}", again.report);
+    let again_files = tar_files(&again.tarball);
+    assert_eq!(again_files.len(), files.len());
+    assert_eq!(
+        again_files["releases/2.0.0/relup"],
+        files["releases/2.0.0/relup"]
+    );
+}
+
+#[test]
+fn pack_adds_entries_after_the_hand_written_ones() {
+    let new = scenario("pack-merge");
+    // A hand-written appup for another old version only.
+    std::fs::write(
+        appup_of(&new),
+        "%% mine\n{\"1.1.0\", [{\"0.9.0\", [restart_new_emulator]}], [{\"0.9.0\", [restart_new_emulator]}]}.\n",
+    )
+    .unwrap();
+    let packed = pack(&new, true);
+    assert!(!packed.report.has_errors(), "{:?}", packed.report);
+    assert_eq!(packed.appups[0].how, "merged");
+    let appup =
+        String::from_utf8(tar_files(&packed.tarball)["lib/demo-1.1.0/ebin/demo.appup"].clone())
+            .unwrap();
+    let term = erlterm::parse_str(&appup).unwrap().remove(0);
+    let up = term.as_tuple().unwrap()[1].to_list().unwrap();
+    assert_eq!(up.len(), 2);
+    assert_eq!(
+        up[0].as_tuple().unwrap()[0].as_string().as_deref(),
+        Some("0.9.0"),
+        "hand-written first"
+    );
+    assert_eq!(
+        up[1].as_tuple().unwrap()[0].as_string().as_deref(),
+        Some("1.0.0")
+    );
+    // The user's file is not touched.
+    assert!(std::fs::read_to_string(appup_of(&new))
+        .unwrap()
+        .starts_with("%% mine"));
+}
+
+#[test]
+fn pack_reports_what_the_check_finds() {
+    let new = scenario("pack-no-appup");
+    std::fs::remove_file(appup_of(&new)).unwrap();
+    // Without --generate-appups the relup cannot be made: systools' error.
+    let lib = Library::new();
+    let old = ReleaseFiles::open(&fixtures().join("old"), &lib).unwrap();
+    let new_rel = ReleaseFiles::open(&new, &lib).unwrap();
+    let e = relup::pack::pack(&[old], &new_rel, &new, Default::default()).unwrap_err();
+    assert!(e.to_string().contains("demo.appup"), "{e}");
+    // A module the appup does not cover: packed, but the check says so.
+    let new = scenario("pack-uncovered");
+    edit(&appup_of(&new), "{add_module,demo_lib},", "");
+    let packed = pack(&new, true);
+    assert!(packed.report.has_errors());
+    assert!(codes(&packed.report).contains(&"module-not-covered demo demo_lib".to_string()));
+}

@@ -54,6 +54,13 @@ impl ReleaseFiles {
         Ok(ReleaseFiles { input, loaded })
     }
 
+    /// A release tarball already in memory (`origin` names it in messages).
+    pub fn from_tarball(origin: &str, bytes: &[u8], libs: &Library) -> Result<ReleaseFiles, Error> {
+        let input = ReleaseInput::from_tarball(origin, bytes, None)?;
+        let loaded = LoadedRelease::load(&input, libs)?;
+        Ok(ReleaseFiles { input, loaded })
+    }
+
     /// The release name.
     pub fn name(&self) -> &str {
         &self.loaded.release.name

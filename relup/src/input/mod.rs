@@ -187,6 +187,21 @@ impl ReleaseInput {
         }
     }
 
+    /// A release tarball already in memory (`origin` names it in
+    /// messages), choosing release `vsn` when it holds several.
+    pub fn from_tarball(
+        origin: &str,
+        bytes: &[u8],
+        vsn: Option<&str>,
+    ) -> Result<ReleaseInput, Error> {
+        let input_err = |message: String| Error::Input {
+            path: origin.to_owned(),
+            message,
+        };
+        let tree = Arc::new(tarball::read_tarball(origin, bytes).map_err(input_err)?);
+        from_root(tree, "", vsn).map_err(input_err)
+    }
+
     /// Shows the `.rel` file in messages.
     pub fn display(&self) -> String {
         self.tree.display(&self.rel_file)
