@@ -113,7 +113,18 @@ NEW=$SRC/_build/prod/rel/shop
   || { show "$WORK/build-1.0.0.log" 40; abort "rebar3 builds shop 1.0.0"; }
 mv "$SRC/_build/prod/rel/shop/shop-1.0.0.tar.gz" "$OLD_TAR" || abort "shop-1.0.0.tar.gz was built"
 rm -rf "$SRC/_build"
-"$MAKE_SHOP" "$SRC" 1.1.0 > "$WORK/build-1.1.0.log" 2>&1 \
+# The 1.1.0 code with the 1.0.0 versions; erlrel vsn bump raises the
+# changed application and the release (shop_web keeps 1.0.0).
+SHOP_BUILD=0 SHOP_VERSIONS=1.0.0 "$MAKE_SHOP" "$SRC" 1.1.0 > "$WORK/build-1.1.0.log" 2>&1 \
+  || { show "$WORK/build-1.1.0.log" 40; abort "the shop 1.1.0 sources are written"; }
+(cd "$SRC" && "$ERLREL" vsn bump minor apps/shop_core rebar.config) > "$WORK/bump.log" 2>&1 \
+  || { show "$WORK/bump.log"; abort "erlrel vsn bump minor exits 0"; }
+grep -q '{vsn, *"1.1.0"}' "$SRC/apps/shop_core/src/shop_core.app.src" \
+  && grep -q '"1.1.0"' "$SRC/rebar.config" \
+  && grep -q '{vsn, *"1.0.0"}' "$SRC/apps/shop_web/src/shop_web.app.src" \
+  || { show "$WORK/bump.log"; abort "erlrel vsn bump minor gives shop_core and the release 1.1.0"; }
+pass "erlrel vsn bump minor: shop_core and the release 1.0.0 -> 1.1.0, shop_web unchanged"
+(cd "$SRC" && rebar3 as prod tar) >> "$WORK/build-1.1.0.log" 2>&1 \
   || { show "$WORK/build-1.1.0.log" 40; abort "rebar3 builds shop 1.1.0"; }
 [ -f "$NEW/releases/1.1.0/shop.rel" ] || abort "release 1.1.0 is in $NEW"
 pass "rebar3 built shop 1.0.0 (only its tarball kept) and 1.1.0"

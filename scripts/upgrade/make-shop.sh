@@ -10,7 +10,9 @@
 # gives the release and application versions substituted for @REL_VSN@,
 # @CORE_VSN@ and @WEB_VSN@). Afterwards DIR/_build/prod/rel/shop is the
 # release and DIR/_build/prod/rel/shop/shop-VERSION.tar.gz its tarball.
-# SHOP_BUILD=0 only writes the project.
+# SHOP_BUILD=0 only writes the project. SHOP_VERSIONS=V takes the
+# versions of variant V instead (the 1.1.0 code still at 1.0.0, for
+# `erlrel vsn bump` to raise).
 set -euo pipefail
 if [ $# -ne 2 ]; then
   echo "usage: $0 DIR VERSION" >&2
@@ -25,7 +27,7 @@ if [ ! -f "$tpl/$variant/VERSIONS" ]; then
   exit 2
 fi
 # shellcheck disable=SC1090
-. "$tpl/$variant/VERSIONS"
+. "$tpl/${SHOP_VERSIONS:-$variant}/VERSIONS"
 
 mkdir -p "$dir"
 # Remove sources of another variant written earlier into the same DIR
