@@ -498,3 +498,55 @@ pub fn appup_text(diffs: &[&AppDiff]) -> Option<String> {
         down = entries(Direction::Down),
     ))
 }
+
+/// The diffs of `diffs` whose old version has no up or no down entry in
+/// `appup` (by OTP's matching rules).
+pub fn lacking_entries<'a>(appup: &Term, diffs: &[&'a AppDiff]) -> Vec<&'a AppDiff> {
+    diffs
+        .iter()
+        .copied()
+        .filter(|d| {
+            [Direction::Up, Direction::Down].iter().any(|&dir| {
+                !matches!(
+                    appup::find_instructions(appup, &d.old_vsn, dir),
+                    Ok(Some(_))
+                )
+            })
+        })
+        .collect()
+}
+
+/// The appup file `text` with generated up and down entries for `missing`
+/// added after its own entries (which come first, so they win: OTP takes
+/// the first match), every comment and layout kept. `None` if `text` is
+/// not one `{Vsn, UpFrom, DownTo}` term with list entries.
+///
+/// ```
+/// use relup::diff::{AppDiff, ModuleChange, merge_appup};
+/// let d = AppDiff { name: "web".into(), old_vsn: "1.0".into(), new_vsn: "1.1".into(),
+///     modules: vec![("web_new".into(), ModuleChange::Added)], unchanged: vec![],
+///     code_compared: true };
+/// let mine = "%% hand-written\n{\"1.1\",\n [{\"0.9\", [restart_new_emulator]}],\n [{\"0.9\", []}]}.\n";
+/// let merged = merge_appup(mine, &[&d]).unwrap();
+/// assert!(merged.starts_with("%% hand-written\n"));
+/// let term = &erlterm::parse_str(&merged).unwrap()[0];
+/// assert_eq!(term.as_tuple().unwrap()[1].to_list().unwrap().len(), 2);
+/// ```
+pub fn merge_appup(text: &str, missing: &[&AppDiff]) -> Option<String> {
+    use erlterm::document::{Document, Path};
+    let generated = appup_text(missing)?;
+    let gen = erlterm::parse_str(&generated).ok()?.into_iter().next()?;
+    let [_, gen_up, gen_down] = gen.as_tuple()? else {
+        return None;
+    };
+    let mut doc = Document::parse(text).ok()?;
+    if doc.nodes().len() != 1 {
+        return None;
+    }
+    for (at, entries) in [(1, gen_up), (2, gen_down)] {
+        for entry in entries.to_list()? {
+            doc.push(&Path::term(0).index(at), &entry).ok()?;
+        }
+    }
+    Some(doc.to_string())
+}

@@ -8,9 +8,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use appup::Direction;
-use erlterm::Term;
-
 use crate::diff::{appup_text, diff_releases, AppDiff};
 use crate::error::Error;
 use crate::generate::{make_relup, BaseRelease, Options};
@@ -165,26 +162,16 @@ fn appups_for(
         match own {
             Some(text) if opts.generate_appups && !mine.is_empty() => {
                 let term = new.loaded.appup(app)?;
-                let missing: Vec<&AppDiff> = mine
-                    .iter()
-                    .copied()
-                    .filter(|d| {
-                        [Direction::Up, Direction::Down].iter().any(|&dir| {
-                            !matches!(
-                                appup::find_instructions(&term, &d.old_vsn, dir),
-                                Ok(Some(_))
-                            )
-                        })
-                    })
-                    .collect();
+                let missing = crate::diff::lacking_entries(&term, &mine);
                 if missing.is_empty() {
                     texts.insert(app.name.clone(), text);
                     continue;
                 }
-                let merged = merge(&term, &missing).ok_or_else(|| Error::Input {
-                    path: new.app_file_display(app, &file),
-                    message: "cannot add entries: not {Vsn, UpFrom, DownTo}".into(),
-                })?;
+                let merged =
+                    crate::diff::merge_appup(&text, &missing).ok_or_else(|| Error::Input {
+                        path: new.app_file_display(app, &file),
+                        message: "cannot add entries: not {Vsn, UpFrom, DownTo}".into(),
+                    })?;
                 texts.insert(app.name.clone(), merged);
                 packed.push(PackedAppup {
                     app: app.name.clone(),
@@ -211,31 +198,6 @@ fn appups_for(
         }
     }
     Ok((texts, packed))
-}
-
-/// `appup` with generated up and down entries for `missing` added after
-/// its own (which come first, so they win), in systools' file layout.
-fn merge(appup: &Term, missing: &[&AppDiff]) -> Option<String> {
-    let [vsn, up, down] = appup.as_tuple()? else {
-        return None;
-    };
-    let generated = appup_text(missing)?;
-    let gen = erlterm::parse_str(&generated).ok()?.into_iter().next()?;
-    let [_, gen_up, gen_down] = gen.as_tuple()? else {
-        return None;
-    };
-    let join = |own: &Term, add: &Term| -> Option<Term> {
-        let mut all = own.to_list()?;
-        all.extend(add.to_list()?);
-        Some(Term::list(all))
-    };
-    let merged = Term::tuple(vec![vsn.clone(), join(up, gen_up)?, join(down, gen_down)?]);
-    let froms: Vec<&str> = missing.iter().map(|d| d.old_vsn.as_str()).collect();
-    Some(format!(
-        "%% The release's own appup, with entries for {} added by erlrel upgrade pack.\n{}.\n",
-        froms.join(", "),
-        crate::output::pretty(&merged)
-    ))
 }
 
 /// `new` with the appup texts given (for relup generation).
