@@ -30,9 +30,27 @@ pub struct GenerateArgs {
     /// whose version changed.
     #[arg(long = "app", value_name = "APP")]
     apps: Vec<String>,
-    /// Write `DIR/APP.appup` files instead of printing to stdout.
-    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    /// Write `DIR/APP.appup` files instead of printing to stdout (an
+    /// existing appup gets the missing entries added, its own kept).
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "DIR",
+        conflicts_with = "layout"
+    )]
     out: Option<PathBuf>,
+    /// Write each appup where rebar3 picks it up, below --project:
+    /// `apps/APP/ebin/APP.appup` (umbrella), `ebin/APP.appup` (single
+    /// app), `_build/PROFILE/lib/DEP/ebin/APP.appup` (dependencies); into
+    /// `src/APP.appup.src` instead when that file exists.
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
+    /// The rebar3 project for --layout.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    project: PathBuf,
+    /// The rebar3 profile whose _build holds dependencies, for --layout.
+    #[arg(long, default_value = "default")]
+    profile: String,
     /// Replace existing appup files in DIR.
     #[arg(long)]
     force: bool,
@@ -42,6 +60,13 @@ pub struct GenerateArgs {
     /// Extra library folders searched for applications (`DIR/*/ebin`).
     #[arg(long = "lib", value_name = "DIR")]
     libs: Vec<PathBuf>,
+}
+
+/// Where `appup generate` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// Where rebar3 copies appups from.
+    Rebar3,
 }
 
 /// Arguments of `erlrel appup check`.
@@ -59,9 +84,9 @@ pub struct CheckArgs {
     libs: Vec<PathBuf>,
 }
 
-/// The appups to write: `(application, text)`, one per application whose
-/// version changed from at least one old release.
-fn generate(args: &GenerateArgs) -> Result<Vec<(String, String)>, String> {
+/// The appups to write: each application whose version changed from at
+/// least one old release, with its diffs (one per old version).
+fn generate(args: &GenerateArgs) -> Result<Vec<(String, Vec<AppDiff>)>, String> {
     let libs = library_from_dirs(&args.libs);
     let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
         .map_err(|e| e.to_string())?;
@@ -80,12 +105,40 @@ fn generate(args: &GenerateArgs) -> Result<Vec<(String, String)>, String> {
     }
     let mut out = Vec::new();
     for app in &new.loaded.apps {
-        let mine: Vec<&AppDiff> = dedup_by_old_vsn(diffs.iter().filter(|d| d.name == app.name));
-        if let Some(text) = appup_text(&mine) {
-            out.push((app.name.clone(), text));
+        let mine: Vec<AppDiff> = dedup_by_old_vsn(diffs.iter().filter(|d| d.name == app.name))
+            .into_iter()
+            .cloned()
+            .collect();
+        if !mine.is_empty() {
+            out.push((app.name.clone(), mine));
         }
     }
     Ok(out)
+}
+
+/// Where rebar3 picks up `app`'s appup in `project`.
+fn rebar3_target(project: &std::path::Path, profile: &str, app: &str) -> Result<PathBuf, String> {
+    let umbrella = project.join("apps").join(app);
+    let single = project.join("src").join(format!("{app}.app.src"));
+    let dep = project.join("_build").join(profile).join("lib").join(app);
+    let dir = if umbrella.is_dir() {
+        umbrella
+    } else if single.is_file() {
+        project.to_path_buf()
+    } else if dep.is_dir() {
+        dep
+    } else {
+        return Err(format!(
+            "{app}: not in {} (looked for apps/{app}, src/{app}.app.src, _build/{profile}/lib/{app})",
+            project.display()
+        ));
+    };
+    let src = dir.join("src").join(format!("{app}.appup.src"));
+    Ok(if src.is_file() {
+        src
+    } else {
+        dir.join("ebin").join(format!("{app}.appup"))
+    })
 }
 
 /// One diff per old version (two old releases may share an app version).
@@ -103,39 +156,95 @@ pub fn run_generate(args: &GenerateArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match &args.out {
-        Some(dir) => {
-            let files = appups
-                .iter()
-                .map(|(app, text)| (dir.join(format!("{app}.appup")), text.clone().into_bytes()))
-                .collect();
-            let opts = crate::write::WriteOptions {
-                force: args.force,
-                dry_run: args.dry_run,
-            };
-            let written = crate::write::make_folder(dir, opts)
-                .and_then(|()| crate::write::write_new_files(files, opts));
-            if let Err(e) = written {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        }
-        None => {
-            use std::io::Write;
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            for (i, (_, text)) in appups.iter().enumerate() {
-                let sep = if i > 0 { "\n" } else { "" };
-                if write!(out, "{sep}{text}").is_err() {
-                    return ExitCode::SUCCESS;
-                }
-            }
-        }
-    }
     if appups.is_empty() {
         eprintln!("no application changed version");
+        return ExitCode::SUCCESS;
     }
-    ExitCode::SUCCESS
+    let targets: Result<Vec<PathBuf>, String> = appups
+        .iter()
+        .map(|(app, _)| match (&args.out, args.layout) {
+            (Some(dir), _) => Ok(dir.join(format!("{app}.appup"))),
+            (None, Some(Layout::Rebar3)) => rebar3_target(&args.project, &args.profile, app),
+            (None, None) => Ok(PathBuf::new()),
+        })
+        .collect();
+    let targets = match targets {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.out.is_none() && args.layout.is_none() {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for (i, (_, diffs)) in appups.iter().enumerate() {
+            let sep = if i > 0 { "\n" } else { "" };
+            let text = appup_text(&diffs.iter().collect::<Vec<_>>()).unwrap_or_default();
+            if write!(out, "{sep}{text}").is_err() {
+                return ExitCode::SUCCESS;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    match write_appups(args, &appups, &targets) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes each appup to its target: a new file, or the missing entries
+/// added to an existing one (its own entries and comments kept); a file
+/// that cannot be merged is replaced only with --force.
+fn write_appups(
+    args: &GenerateArgs,
+    appups: &[(String, Vec<AppDiff>)],
+    targets: &[PathBuf],
+) -> Result<(), String> {
+    let opts = crate::write::WriteOptions {
+        force: args.force,
+        dry_run: args.dry_run,
+        show_diff: true,
+    };
+    let mut creates = Vec::new();
+    let mut edits = Vec::new();
+    for ((app, diffs), path) in appups.iter().zip(targets) {
+        let diffs: Vec<&AppDiff> = diffs.iter().collect();
+        let generated = appup_text(&diffs).unwrap_or_default();
+        let Ok(old) = std::fs::read(path) else {
+            if let Some(dir) = path.parent() {
+                crate::write::make_folder(dir, opts)?;
+            }
+            creates.push((path.clone(), generated.into_bytes()));
+            continue;
+        };
+        let text = String::from_utf8_lossy(&old).into_owned();
+        let term = erlterm::parse_str(&text)
+            .ok()
+            .and_then(|t| t.into_iter().next());
+        let merged = term.and_then(|term| {
+            let lacking = relup::diff::lacking_entries(&term, &diffs);
+            if lacking.is_empty() {
+                return Some(None);
+            }
+            relup::diff::merge_appup(&text, &lacking).map(Some)
+        });
+        match merged {
+            Some(None) => eprintln!("{}: {app}'s appup has every entry already", path.display()),
+            Some(Some(new)) => edits.push((path.clone(), old, new.into_bytes())),
+            None if args.force => edits.push((path.clone(), old, generated.into_bytes())),
+            None => {
+                return Err(format!(
+                    "{}: cannot add entries to it (not one {{Vsn, UpFrom, DownTo}} term); pass --force to replace it",
+                    path.display()
+                ))
+            }
+        }
+    }
+    crate::write::write_files(creates, edits, opts)
 }
 
 /// The appup findings of `erlrel appup check`.
@@ -232,9 +341,16 @@ mod tests {
             out: None,
             force: false,
             dry_run: false,
+            layout: None,
+            project: PathBuf::from("."),
+            profile: "default".into(),
             libs: vec![],
         };
-        let out = generate(&args).unwrap();
+        let out: Vec<(String, String)> = generate(&args)
+            .unwrap()
+            .into_iter()
+            .map(|(app, diffs)| (app, appup_text(&diffs.iter().collect::<Vec<_>>()).unwrap()))
+            .collect();
         let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
         // fz is new in r2 (left to the relup); kernel/stdlib/sasl did not change.
         assert_eq!(names, ["fx", "fy"]);
@@ -260,6 +376,9 @@ mod tests {
             out: Some(dir.clone()),
             force: false,
             dry_run: false,
+            layout: None,
+            project: PathBuf::from("."),
+            profile: "default".into(),
             libs: vec![],
         };
         assert_eq!(run_generate(&args), ExitCode::from(2));
@@ -274,6 +393,50 @@ mod tests {
             .unwrap()
             .starts_with("%% fx.appup"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn generate_adds_missing_entries_to_an_appup_keeping_it() {
+        let project =
+            std::env::temp_dir().join(format!("erlrel-appup-merge-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&project);
+        let ebin = project.join("apps/fx/ebin");
+        std::fs::create_dir_all(&ebin).unwrap();
+        std::fs::create_dir_all(project.join("apps/fy/src")).unwrap();
+        let mine =
+            "%% kept\n{\"1.1.0\",\n [{\"0.9.0\", [restart_new_emulator]}],\n [{\"0.9.0\", []}]}.\n";
+        std::fs::write(ebin.join("fx.appup"), mine).unwrap();
+        let args = GenerateArgs {
+            from: vec![fixtures().join("r1").display().to_string()],
+            to: fixtures().join("r2"),
+            vsn: None,
+            apps: vec![],
+            out: None,
+            force: false,
+            dry_run: false,
+            layout: Some(Layout::Rebar3),
+            project: project.clone(),
+            profile: "default".into(),
+            libs: vec![],
+        };
+        assert_eq!(run_generate(&args), ExitCode::SUCCESS);
+        let merged = std::fs::read_to_string(ebin.join("fx.appup")).unwrap();
+        assert!(
+            merged.starts_with("%% kept\n{\"1.1.0\",\n [{\"0.9.0\", [restart_new_emulator]},"),
+            "{merged}"
+        );
+        let term = &erlterm::parse_str(&merged).unwrap()[0];
+        let up = term.as_tuple().unwrap()[1].to_list().unwrap();
+        assert_eq!(up.len(), 2, "the hand-written entry first, 1.0.0's added");
+        // fy has no appup: written where rebar3 picks it up.
+        assert!(project.join("apps/fy/ebin/fy.appup").is_file());
+        // Again: nothing is missing, nothing changes.
+        assert_eq!(run_generate(&args), ExitCode::SUCCESS);
+        assert_eq!(
+            std::fs::read_to_string(ebin.join("fx.appup")).unwrap(),
+            merged
+        );
+        std::fs::remove_dir_all(&project).unwrap();
     }
 
     #[test]

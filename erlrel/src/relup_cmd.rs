@@ -100,6 +100,7 @@ pub fn run(args: &Args) -> ExitCode {
             let opts = crate::write::WriteOptions {
                 force: args.force,
                 dry_run: args.dry_run,
+                show_diff: true,
             };
             return match crate::write::write_new_files(
                 vec![(path.clone(), text.into_bytes())],

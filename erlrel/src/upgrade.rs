@@ -194,6 +194,7 @@ fn run_pack(args: &PackArgs) -> ExitCode {
     let write = crate::write::WriteOptions {
         force: args.force,
         dry_run: args.dry_run,
+        show_diff: false,
     };
     match crate::write::write_new_files(vec![(args.output.clone(), packed.tarball)], write) {
         Ok(()) => ExitCode::SUCCESS,

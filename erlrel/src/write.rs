@@ -12,15 +12,31 @@ pub struct WriteOptions {
     pub force: bool,
     /// Check and show, write nothing.
     pub dry_run: bool,
+    /// On a dry run, print the diff (text files only).
+    pub show_diff: bool,
 }
 
 /// Writes each `(path, bytes)` as a new file (replacing an existing one
 /// only with `force`; their folders must exist), and says on stderr what was
 /// (or would be) written. The error names the file once.
 pub fn write_new_files(files: Vec<(PathBuf, Vec<u8>)>, opts: WriteOptions) -> Result<(), String> {
+    write_files(files, Vec::new(), opts)
+}
+
+/// [`write_new_files`] for `creates`, and edits of existing files: each
+/// `(path, old, new)` replaces `old` with `new`, refused if the file no
+/// longer holds `old`. All of them are written, or none.
+pub fn write_files(
+    creates: Vec<(PathBuf, Vec<u8>)>,
+    edits: Vec<(PathBuf, Vec<u8>, Vec<u8>)>,
+    opts: WriteOptions,
+) -> Result<(), String> {
     let mut plan = filetx::Plan::new();
-    for (path, bytes) in files {
+    for (path, bytes) in creates {
         plan.create(path, bytes);
+    }
+    for (path, old, new) in edits {
+        plan.edit_expecting(path, old, new);
     }
     let tx = filetx::Options {
         dry_run: opts.dry_run,
@@ -40,6 +56,9 @@ pub fn write_new_files(files: Vec<(PathBuf, Vec<u8>)>, opts: WriteOptions) -> Re
         eprintln!("dry run: nothing written");
         for f in &report.files {
             eprintln!("would write {}", f.path.display());
+        }
+        if opts.show_diff && !report.diff.is_empty() {
+            eprint!("{}", report.diff);
         }
     } else {
         for f in &report.files {
