@@ -13,7 +13,8 @@ pub struct Args {
     /// root (releases/ and lib/), or a release tarball (.tar.gz).
     #[arg(long, value_name = "REL")]
     to: PathBuf,
-    /// A release to upgrade from (repeatable; same forms as --to).
+    /// A release to upgrade from (repeatable; same forms as --to, or a
+    /// version of the --to root).
     #[arg(long = "from", value_name = "REL")]
     from: Vec<PathBuf>,
     /// A release to downgrade to (repeatable); defaults to the --from list.
@@ -26,6 +27,10 @@ pub struct Args {
     /// Write the relup here instead of to standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write the relup into the --to release folder, as
+    /// `releases/VSN/relup` (replacing the one there).
+    #[arg(long, conflicts_with = "output")]
+    install: bool,
     /// Replace the --output file if it exists.
     #[arg(long)]
     force: bool,
@@ -49,9 +54,9 @@ const COULD_NOT_RUN: u8 = 2;
 /// exit 2 when an input is missing, unreadable or not a file or folder, or
 /// the output cannot be written.
 pub fn run(args: &Args) -> ExitCode {
-    let releases = std::iter::once(&args.to)
-        .chain(&args.from)
-        .chain(&args.down);
+    let from: Vec<PathBuf> = args.from.iter().map(|p| version_of_to(args, p)).collect();
+    let down: Vec<PathBuf> = args.down.iter().map(|p| version_of_to(args, p)).collect();
+    let releases = std::iter::once(&args.to).chain(&from).chain(&down);
     for path in releases {
         if let Err(e) = check_input(path, false) {
             eprintln!("error: {e}");
@@ -67,11 +72,11 @@ pub fn run(args: &Args) -> ExitCode {
     let with_desc = |v: &[PathBuf]| -> Vec<(PathBuf, Term)> {
         v.iter().map(|p| (p.clone(), Term::nil())).collect()
     };
-    let up = with_desc(&args.from);
-    let down = if args.down.is_empty() {
+    let up = with_desc(&from);
+    let down = if down.is_empty() {
         up.clone()
     } else {
-        with_desc(&args.down)
+        with_desc(&down)
     };
     let opts = relup::Options {
         restart_emulator: args.restart_emulator,
@@ -88,6 +93,9 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("warning: {}", escape(&warning_text(w)));
     }
     let text = generated.relup.to_file_text();
+    if args.install {
+        return install(args, &generated.relup.top_vsn, text);
+    }
     let written = match &args.output {
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -220,4 +228,52 @@ fn error_text(e: &relup::Error) -> String {
         })
         .collect();
     format!("release {file}: {}", apps.join("; "))
+}
+
+/// `--from VSN` / `--down VSN`: the `.rel` file of release VSN of the
+/// `--to` root, when no file of that name exists.
+fn version_of_to(args: &Args, given: &Path) -> PathBuf {
+    if given.exists() || !args.to.is_dir() {
+        return given.to_path_buf();
+    }
+    given
+        .to_str()
+        .and_then(|v| relup::ReleaseInput::open_version(&args.to, Some(v)).ok())
+        .filter(|i| matches!(*i.tree, relup::input::Tree::Disk))
+        .map_or_else(|| given.to_path_buf(), |i| PathBuf::from(i.rel_file))
+}
+
+/// `relup --install`: the relup written to `releases/VSN/relup` of the
+/// `--to` release root, an edit of the one there if there is one.
+fn install(args: &Args, vsn: &str, text: String) -> ExitCode {
+    let root = relup::ReleaseInput::open(&args.to)
+        .ok()
+        .filter(|i| matches!(*i.tree, relup::input::Tree::Disk))
+        .and_then(|i| i.root());
+    let Some(root) = root else {
+        eprintln!(
+            "error: {}: --install needs a release folder (releases/VSN/NAME.rel), not a tarball or a lone .rel",
+            args.to.display()
+        );
+        return ExitCode::from(COULD_NOT_RUN);
+    };
+    let path = Path::new(&root).join("releases").join(vsn).join("relup");
+    let opts = crate::write::WriteOptions {
+        force: args.force,
+        dry_run: args.dry_run,
+        show_diff: true,
+    };
+    let written = match std::fs::read(&path) {
+        Ok(old) => {
+            crate::write::write_files(Vec::new(), vec![(path, old, text.into_bytes())], opts)
+        }
+        Err(_) => crate::write::write_new_files(vec![(path, text.into_bytes())], opts),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(COULD_NOT_RUN)
+        }
+    }
 }

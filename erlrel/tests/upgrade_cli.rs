@@ -202,3 +202,37 @@ fn pack_writes_a_checked_tarball_and_never_replaces_one_without_force() {
     assert!(!bad.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn relup_install_writes_releases_vsn_relup_of_the_root() {
+    let root = std::env::temp_dir().join(format!("erlrel-relup-install-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&shop(), &root);
+    let relup = root.join("releases/1.2.0/relup");
+    std::fs::remove_file(&relup).unwrap();
+    let to = root.to_str().unwrap();
+    let o = erlrel(&[
+        "relup",
+        "--to",
+        to,
+        "--from",
+        "1.1.0",
+        "--from",
+        "1.0.0",
+        "--install",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The same relup as the committed one (the main job's, equal to systools').
+    let want = std::fs::read(shop().join("releases/1.2.0/relup")).unwrap();
+    assert_eq!(std::fs::read(&relup).unwrap(), want);
+    // Installing again replaces it (the one there is what --install edits).
+    let o = erlrel(&["relup", "--to", to, "--from", "1.1.0", "--install"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_ne!(std::fs::read(&relup).unwrap(), want);
+    std::fs::remove_dir_all(&root).unwrap();
+}
