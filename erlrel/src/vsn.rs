@@ -180,6 +180,10 @@ fn show(args: &ShowArgs) -> Result<ExitCode, Failure> {
         seen.insert(s.value.clone());
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if seen.is_empty() {
+        eprintln!("no application or release version found");
+        return Ok(ExitCode::FAILURE);
+    }
     if args.check && seen.len() > 1 {
         eprintln!("versions disagree: {} different values", seen.len());
         return Ok(ExitCode::FAILURE);
@@ -425,7 +429,8 @@ fn set_rebar_term(t: &Term, version: &str) -> Term {
 fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
     let kind =
         file_kind(&args.orig).ok_or("ORIG is not an .app.src, rebar.config or relx.config")?;
-    let read = |p: &PathBuf| erlterm::read_file(p).map_err(|e| format!("{}: {e}", p.display()));
+    // erlterm's I/O errors name the path already.
+    let read = |p: &PathBuf| erlterm::read_file(p).map_err(|e| e.to_string());
     let (orig, new) = (read(&args.orig)?, read(&args.new)?);
     let orig_terms = erlterm::parse_bytes(&orig).map_err(|e| format!("ORIG: {e}"))?;
     let new_terms = erlterm::parse_bytes(&new).map_err(|e| format!("NEW: {e}"))?;

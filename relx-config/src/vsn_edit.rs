@@ -42,7 +42,7 @@ use crate::version::Version;
 pub enum VsnError {
     /// A path could not be read (missing, unreadable, not a file or
     /// folder).
-    #[error("{path}: {source}", path = .path.display())]
+    #[error("{}", erlterm::file_error(.path, .source))]
     Io {
         /// The path.
         path: PathBuf,
