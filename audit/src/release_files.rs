@@ -12,6 +12,8 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use relup::input::tarball::{walk_entries, TarError};
+
 use crate::error::AuditError;
 use crate::otp_version::is_version_file;
 
@@ -221,50 +223,16 @@ pub fn walk_folder(
     Ok(())
 }
 
-/// Splits a tarball entry path into components, refusing unsafe ones.
-fn safe_components(raw: &str) -> Result<Vec<String>, AuditError> {
-    if raw.starts_with('/') || raw.starts_with('\\') {
-        return Err(AuditError::UnsafePath {
-            entry: raw.to_owned(),
-        });
-    }
-    let mut out = Vec::new();
-    for part in raw.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                return Err(AuditError::UnsafePath {
-                    entry: raw.to_owned(),
-                })
-            }
-            p if p.contains('\\') || p.contains(':') && out.is_empty() && p.len() == 2 => {
-                return Err(AuditError::UnsafePath {
-                    entry: raw.to_owned(),
-                })
-            }
-            p => out.push(p.to_owned()),
-        }
-    }
-    Ok(out)
+/// What stops the tarball walk: the archive (refused by relup's walker)
+/// or the audit's own limits.
+enum Walk {
+    Tar(TarError),
+    Audit(AuditError),
 }
 
-/// A reader that fails once more than a number of bytes have been read
-/// (a decompression bomb stops here rather than running on).
-struct CappedReader<R> {
-    inner: R,
-    left: u64,
-}
-
-impl<R: Read> Read for CappedReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "decompressed tarball exceeds the size limit",
-            )
-        })?;
-        Ok(n)
+impl From<TarError> for Walk {
+    fn from(e: TarError) -> Walk {
+        Walk::Tar(e)
     }
 }
 
@@ -310,46 +278,23 @@ pub fn walk_tarball_reader(
         path: path.to_owned(),
         message,
     };
-    let gz = flate2::read::GzDecoder::new(reader);
-    let mut archive = tar::Archive::new(CappedReader {
-        inner: gz,
-        left: limits.max_unpacked_bytes,
-    });
     let mut files: Vec<TarFile> = Vec::new();
-    let mut seen: std::collections::BTreeSet<Vec<String>> = std::collections::BTreeSet::new();
     let mut folders: Vec<Vec<String>> = Vec::new();
     let mut retained = 0u64;
-    let mut count = 0u64;
-    let entries = archive.entries().map_err(|e| tar_error(e.to_string()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| tar_error(e.to_string()))?;
-        count += 1;
-        if count > limits.max_entries {
-            return Err(limit("number of tarball entries", limits.max_entries));
-        }
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let components = safe_components(&raw)?;
-        let kind = entry.header().entry_type();
-        if kind.is_symlink() || kind.is_hard_link() {
-            // Release tarballs are made with links dereferenced
-            // (systools, relx); a link is a crafted archive.
-            return Err(tar_error(format!("{raw}: links are not accepted")));
-        }
-        if kind.is_dir() {
+    let max_entries = usize::try_from(limits.max_entries).unwrap_or(usize::MAX);
+    // relup's tarball walker checks paths, links, duplicates and sizes.
+    let walked = walk_entries(reader, max_entries, limits.max_unpacked_bytes, |entry| {
+        let components: Vec<String> = entry.path.split('/').map(str::to_owned).collect();
+        if entry.is_dir {
             folders.push(components);
-            continue;
-        }
-        if !seen.insert(components.clone()) {
-            return Err(tar_error(format!(
-                "{raw}: the archive holds this file twice"
-            )));
+            return Ok(());
         }
         // Folders are often implied by file paths only.
         for depth in 1..components.len().min(3) {
             folders.extend(components.get(..depth).map(<[String]>::to_vec));
         }
-        if !kind.is_file() {
-            continue; // devices, FIFOs and the like hold nothing to audit
+        if !entry.is_file {
+            return Ok(()); // devices, FIFOs and the like hold nothing to audit
         }
         let wanted = [0usize, 1].iter().any(|&skip| {
             components.len() > skip && {
@@ -363,9 +308,9 @@ pub fn walk_tarball_reader(
             }
         });
         if !wanted {
-            continue;
+            return Ok(());
         }
-        let size = entry.header().size().unwrap_or(u64::MAX);
+        let raw = entry.raw;
         let is_text = components.last().is_some_and(|n| {
             n == "OTP_VERSION" || n == "RELEASES" || n == "start_erl.data" || n.ends_with(".rel")
         });
@@ -374,28 +319,18 @@ pub fn walk_tarball_reader(
         } else {
             limits.max_elf_bytes
         };
-        let mut reader = entry;
-        let mut magic = [0u8; 4];
+        let reader = entry.data;
         let mut head = Vec::with_capacity(4);
         if !is_text {
-            let n = reader
-                .read(&mut magic)
-                .map_err(|e| tar_error(e.to_string()))?;
-            head.extend_from_slice(magic.get(..n).unwrap_or(&magic));
-            if head.len() < 4 {
-                // Short read: try the rest of the magic.
-                let mut rest = Vec::new();
-                (&mut reader)
-                    .take(4 - head.len() as u64)
-                    .read_to_end(&mut rest)
-                    .map_err(|e| tar_error(e.to_string()))?;
-                head.extend(rest);
-            }
+            reader
+                .take(4)
+                .read_to_end(&mut head)
+                .map_err(|e| Walk::Audit(tar_error(e.to_string())))?;
             if head != crate::elf_file::ELF_MAGIC {
-                continue;
+                return Ok(());
             }
         }
-        let data = if size > max {
+        let data = if entry.size > max {
             Err(limit(
                 format!(
                     "{} {raw}",
@@ -404,7 +339,7 @@ pub fn walk_tarball_reader(
                 max,
             ))
         } else {
-            read_bounded(&mut reader, max, "tarball entry", Path::new(&raw)).map(|rest| {
+            read_bounded(reader, max, "tarball entry", Path::new(raw)).map(|rest| {
                 let mut all = head;
                 all.extend(rest);
                 all
@@ -413,13 +348,25 @@ pub fn walk_tarball_reader(
         if let Ok(d) = &data {
             retained += d.len() as u64;
             if retained > limits.max_unpacked_bytes {
-                return Err(limit(
+                return Err(Walk::Audit(limit(
                     "bytes retained from the tarball",
                     limits.max_unpacked_bytes,
-                ));
+                )));
             }
         }
         files.push(TarFile { components, data });
+        Ok(())
+    });
+    match walked {
+        Ok(()) => {}
+        Err(Walk::Audit(e)) => return Err(e),
+        Err(Walk::Tar(TarError::UnsafePath { entry, .. })) => {
+            return Err(AuditError::UnsafePath { entry })
+        }
+        Err(Walk::Tar(TarError::TooManyEntries(_))) => {
+            return Err(limit("number of tarball entries", limits.max_entries))
+        }
+        Err(Walk::Tar(e)) => return Err(tar_error(e.to_string())),
     }
 
     let has_marker = |folder: &[String]| {
@@ -504,22 +451,6 @@ pub fn walk_release(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unsafe_paths_are_refused() {
-        assert!(safe_components("/etc/passwd").is_err());
-        assert!(safe_components("a/../../b").is_err());
-        assert!(safe_components("C:/x").is_err());
-        assert_eq!(
-            safe_components("./rel/erts-13.0/bin/beam.smp").ok(),
-            Some(vec![
-                "rel".into(),
-                "erts-13.0".into(),
-                "bin".into(),
-                "beam.smp".into()
-            ])
-        );
-    }
 
     #[test]
     fn locations() {

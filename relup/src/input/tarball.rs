@@ -60,56 +60,143 @@ pub fn read_tarball(origin: &str, bytes: &[u8]) -> Result<Tree, String> {
     read_tarball_with(origin, bytes, &TarLimits::default())
 }
 
-/// [`read_tarball`] with explicit limits.
-pub fn read_tarball_with(origin: &str, bytes: &[u8], limits: &TarLimits) -> Result<Tree, String> {
-    let gz = bytes.starts_with(&[0x1f, 0x8b]);
+/// Why a tarball is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TarError {
+    /// An entry with an absolute path (`/x`, `\\x`, `C:/x`) or a `..`
+    /// component: it would be written outside the folder it unpacks into.
+    #[error("{entry}: {}", if *.absolute { "absolute paths are not accepted" } else { "'..' in paths is not accepted" })]
+    UnsafePath {
+        /// The entry's name as written.
+        entry: String,
+        /// Absolute (`true`) or climbing with `..` (`false`).
+        absolute: bool,
+    },
+    /// A symbolic or hard link (release tarballs are made with links
+    /// dereferenced; a link is a crafted archive).
+    #[error("{0}: links are not accepted")]
+    Link(String),
+    /// Two entries for one file.
+    #[error("{0}: the archive holds this file twice")]
+    Duplicate(String),
+    /// More entries than the limit.
+    #[error("more than {0} entries")]
+    TooManyEntries(usize),
+    /// More bytes decompressed than the limit (a decompression bomb).
+    #[error("decompressed archive larger than the limit (the size limit is {0} bytes)")]
+    TooLarge(u64),
+    /// Not a (gzip-compressed) tar archive, or a corrupt one.
+    #[error("{0}")]
+    Corrupt(String),
+}
+
+/// One entry of a tarball, its path checked and normalised (`a/./b` →
+/// `a/b`), handed to the visitor of [`walk_entries`].
+pub struct TarEntry<'a> {
+    /// The normalised path.
+    pub path: &'a str,
+    /// The path as written in the archive.
+    pub raw: &'a str,
+    /// A regular file (`false`: a folder, device, FIFO... — nothing to read).
+    pub is_file: bool,
+    /// A folder.
+    pub is_dir: bool,
+    /// The size the header claims (a claim: read with a bound).
+    pub size: u64,
+    /// The entry's contents.
+    pub data: &'a mut dyn Read,
+}
+
+/// Reads a gzip-compressed (or plain) tar archive entry by entry, refusing
+/// what no release tarball holds — absolute paths, `..`, links, two entries
+/// for one file, more than `max_entries` entries, more than `max_unpacked`
+/// bytes decompressed — and hands each other entry to `visit`. This is the
+/// one tarball reader: [`read_tarball_with`] keeps release files with it,
+/// `release-audit` the runtime's binaries.
+pub fn walk_entries<E: From<TarError>>(
+    reader: impl Read,
+    max_entries: usize,
+    max_unpacked: u64,
+    mut visit: impl FnMut(TarEntry<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut head = std::io::BufReader::new(reader);
+    let gz = std::io::BufRead::fill_buf(&mut head)
+        .map_err(|e| TarError::Corrupt(format!("not a tar archive: {e}")))?
+        .starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read + '_> = if gz {
-        Box::new(flate2::read::GzDecoder::new(bytes))
+        Box::new(flate2::read::GzDecoder::new(head))
     } else {
-        Box::new(bytes)
+        Box::new(head)
     };
     let mut archive = tar::Archive::new(Capped {
         inner: reader,
-        left: limits.max_unpacked_bytes,
+        left: max_unpacked,
     });
-    let mut files = BTreeMap::new();
-    let mut dirs = BTreeSet::new();
     let mut seen = BTreeSet::new();
-    let mut kept: u64 = 0;
     let entries = archive
         .entries()
-        .map_err(|e| format!("not a tar archive: {e}"))?;
+        .map_err(|e| TarError::Corrupt(format!("not a tar archive: {e}")))?;
     for (count, entry) in entries.enumerate() {
-        if count >= limits.max_entries {
-            return Err(format!("more than {} entries", limits.max_entries));
+        if count >= max_entries {
+            return Err(TarError::TooManyEntries(max_entries).into());
         }
-        let mut entry = entry.map_err(|e| format!("corrupt tar archive: {e}"))?;
+        let mut entry = entry.map_err(|e| corrupt(&e, max_unpacked))?;
         let raw = entry.path_bytes().into_owned();
-        let name = String::from_utf8(raw).map_err(|_| "entry name is not UTF-8".to_owned())?;
-        let path = safe_path(&name)?;
+        let raw = String::from_utf8(raw)
+            .map_err(|_| TarError::Corrupt("entry name is not UTF-8".to_owned()))?;
+        let path = safe_path(&raw)?;
         let kind = entry.header().entry_type();
         if kind.is_symlink() || kind.is_hard_link() {
-            return Err(format!("{name}: links are not accepted"));
+            return Err(TarError::Link(raw).into());
         }
-        add_parents(&mut dirs, &path);
-        if kind.is_dir() {
-            dirs.insert(path);
-            continue;
+        if !kind.is_dir() && !seen.insert(path.clone()) {
+            return Err(TarError::Duplicate(raw).into());
         }
-        if !seen.insert(path.clone()) {
-            return Err(format!("{name}: the archive holds this file twice"));
+        let size = entry.header().size().unwrap_or(u64::MAX);
+        visit(TarEntry {
+            path: &path,
+            raw: &raw,
+            is_file: kind.is_file(),
+            is_dir: kind.is_dir(),
+            size,
+            data: &mut entry,
+        })?;
+    }
+    Ok(())
+}
+
+/// A read error while walking: the size limit, or a corrupt archive.
+fn corrupt(e: &std::io::Error, max_unpacked: u64) -> TarError {
+    if e.kind() == std::io::ErrorKind::InvalidData && e.to_string().contains(CAPPED) {
+        TarError::TooLarge(max_unpacked)
+    } else {
+        TarError::Corrupt(format!("corrupt tar archive: {e}"))
+    }
+}
+
+/// [`read_tarball`] with explicit limits.
+pub fn read_tarball_with(origin: &str, bytes: &[u8], limits: &TarLimits) -> Result<Tree, String> {
+    let mut files = BTreeMap::new();
+    let mut dirs = BTreeSet::new();
+    let mut kept: u64 = 0;
+    let walked = walk_entries(bytes, limits.max_entries, limits.max_unpacked_bytes, |e| {
+        add_parents(&mut dirs, e.path);
+        if e.is_dir {
+            dirs.insert(e.path.to_owned());
+            return Ok(());
         }
-        if !kind.is_file() || !wanted(&path) {
-            continue;
+        if !e.is_file || !wanted(e.path) {
+            return Ok(());
         }
-        let size = entry.header().size().map_err(|e| format!("{name}: {e}"))?;
-        if size > limits.max_file_bytes {
+        let name = e.raw;
+        if e.size > limits.max_file_bytes {
             return Err(format!(
                 "{name}: file larger than {} bytes",
                 limits.max_file_bytes
             ));
         }
-        kept = kept.saturating_add(size);
+        kept = kept.saturating_add(e.size);
         if kept > limits.max_kept_bytes {
             return Err(format!(
                 "more than {} bytes of release files",
@@ -118,18 +205,32 @@ pub fn read_tarball_with(origin: &str, bytes: &[u8], limits: &TarLimits) -> Resu
         }
         // The header's size is a claim: grow with what is really read.
         let mut data = Vec::new();
-        (&mut entry)
+        e.data
             .take(limits.max_file_bytes)
             .read_to_end(&mut data)
-            .map_err(|e| format!("{name}: {e}"))?;
-        files.insert(path, data);
-    }
+            .map_err(|err| match corrupt(&err, limits.max_unpacked_bytes) {
+                TarError::TooLarge(n) => TarError::TooLarge(n).to_string(),
+                _ => format!("{name}: {err}"),
+            })?;
+        files.insert(e.path.to_owned(), data);
+        Ok(())
+    });
+    walked?;
     Ok(Tree::Memory {
         origin: origin.to_owned(),
         files,
         dirs,
     })
 }
+
+impl From<TarError> for String {
+    fn from(e: TarError) -> String {
+        e.to_string()
+    }
+}
+
+/// The message of [`Capped`]'s error, to tell it from other read errors.
+const CAPPED: &str = "decompressed archive larger than the limit";
 
 /// A reader that fails once more than `left` bytes have been read.
 struct Capped<R> {
@@ -140,12 +241,10 @@ struct Capped<R> {
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "decompressed archive larger than the limit",
-            )
-        })?;
+        self.left = self
+            .left
+            .checked_sub(n as u64)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, CAPPED))?;
         Ok(n)
     }
 }
@@ -163,12 +262,16 @@ fn wanted(path: &str) -> bool {
         || (parts.contains(&"releases") && !path.ends_with(".tar.gz") && !path.ends_with(".tar"))
 }
 
-fn safe_path(name: &str) -> Result<String, String> {
+fn safe_path(name: &str) -> Result<String, TarError> {
+    let unsafe_path = |absolute| TarError::UnsafePath {
+        entry: name.to_owned(),
+        absolute,
+    };
     if name.starts_with('/') || name.starts_with('\\') || name.as_bytes().get(1) == Some(&b':') {
-        return Err(format!("{name}: absolute paths are not accepted"));
+        return Err(unsafe_path(true));
     }
     if name.split(['/', '\\']).any(|c| c == "..") {
-        return Err(format!("{name}: '..' in paths is not accepted"));
+        return Err(unsafe_path(false));
     }
     Ok(normalise(name))
 }
