@@ -20,15 +20,15 @@ pub enum Command {
     Pack(PackArgs),
 }
 
-/// Arguments of `erlrel upgrade pack`.
+/// The releases an upgrade command compares.
 #[derive(clap::Args, Debug)]
-pub struct PackArgs {
+pub struct Releases {
     /// An old release (repeatable): a release tarball, a release root
-    /// folder, a `.rel` file, or a version of the --to root.
+    /// folder, a `.rel` file, or a version of the --to root (`--from 1.0.0`).
     #[arg(long = "from", value_name = "OLD", required = true)]
     from: Vec<String>,
-    /// The new release: a release root folder (rebar3's _build/prod/rel/NAME)
-    /// or a release tarball. It is read, never changed.
+    /// The new release: a release root folder (rebar3's _build/prod/rel/NAME),
+    /// a tarball or a `.rel` file. It is read, never changed.
     #[arg(long, value_name = "NEW")]
     to: PathBuf,
     /// The release of --to when its root holds several (default: the newest).
@@ -37,6 +37,28 @@ pub struct PackArgs {
     /// Extra library folders searched for applications (`DIR/*/ebin`).
     #[arg(long = "lib", value_name = "DIR")]
     libs: Vec<PathBuf>,
+}
+
+impl Releases {
+    /// The new release and the old ones, read.
+    fn open(&self) -> Result<(ReleaseFiles, Vec<ReleaseFiles>), String> {
+        let libs = relup::input::library_from_dirs(&self.libs);
+        let new = ReleaseFiles::open_version(&self.to, self.vsn.as_deref(), &libs)
+            .map_err(|e| e.to_string())?;
+        let olds = self
+            .from
+            .iter()
+            .map(|f| open_old(f, &self.to, &libs))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((new, olds))
+    }
+}
+
+/// Arguments of `erlrel upgrade pack`.
+#[derive(clap::Args, Debug)]
+pub struct PackArgs {
+    #[command(flatten)]
+    releases: Releases,
     /// The tarball to write (for relx's `bin/NAME upgrade VSN`, put it in the
     /// target's releases/ folder as NAME-VSN.tar.gz).
     #[arg(short = 'o', long = "output", value_name = "OUT.tar.gz")]
@@ -59,20 +81,8 @@ pub struct PackArgs {
 /// Arguments of `erlrel upgrade check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// An old release (repeatable): a release tarball, a release root
-    /// folder, a `.rel` file, or a version of the --to root (`--from 1.0.0`).
-    #[arg(long = "from", value_name = "OLD", required = true)]
-    from: Vec<String>,
-    /// The new release: a release root folder (rebar3's _build/prod/rel/NAME),
-    /// a tarball or a `.rel` file.
-    #[arg(long, value_name = "NEW")]
-    to: PathBuf,
-    /// The release of --to to check when its root holds several (default: the newest).
-    #[arg(long, value_name = "VSN")]
-    vsn: Option<String>,
-    /// Extra library folders searched for applications (`DIR/*/ebin`).
-    #[arg(long = "lib", value_name = "DIR")]
-    libs: Vec<PathBuf>,
+    #[command(flatten)]
+    releases: Releases,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -136,28 +146,12 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> Result<Report, String> {
-    let libs = relup::input::library_from_dirs(&args.libs);
-    let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
-        .map_err(|e| e.to_string())?;
-    let mut olds = Vec::with_capacity(args.from.len());
-    for from in &args.from {
-        olds.push(open_old(from, &args.to, &libs)?);
-    }
+    let (new, olds) = args.releases.open()?;
     check_upgrade(&olds, &new).map_err(|e| e.to_string())
 }
 
 fn run_pack(args: &PackArgs) -> ExitCode {
-    let libs = relup::input::library_from_dirs(&args.libs);
-    let opened = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
-        .map_err(|e| e.to_string())
-        .and_then(|new| {
-            let olds = args
-                .from
-                .iter()
-                .map(|f| open_old(f, &args.to, &libs))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((new, olds))
-        });
+    let opened = args.releases.open();
     let (new, olds) = match opened {
         Ok(x) => x,
         Err(e) => {
@@ -168,7 +162,7 @@ fn run_pack(args: &PackArgs) -> ExitCode {
     let opts = relup::pack::PackOptions {
         generate_appups: args.generate_appups,
     };
-    let packed = match relup::pack::pack(&olds, &new, &args.to, opts) {
+    let packed = match relup::pack::pack(&olds, &new, &args.releases.to, opts) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
