@@ -7,81 +7,141 @@
 //! which path ran: whatever this module accepts, the full parser accepts
 //! with the same terms (checked by tests and by the conformance scripts).
 
+use crate::lexer::{Lexer, Tok, Token};
+use crate::node::{Node, NodeKind};
 use crate::options::ParseOptions;
+use crate::parser::build::{Build, NoBuild, NodeBuild, TermBuild};
+use crate::parser::Parser;
+use crate::span::Span;
 use crate::term::{normalize_map, Atom, Bitstring, Integer, Term, Text};
 
-/// What the fast path produces: real terms, or nothing (validation only).
+/// What the reader produces: terms, spanned nodes, or nothing (validation
+/// only). Each constructor gets the value's span, computed only when
+/// [`Output::SPANS`] asks for it.
 pub(crate) trait Output: Sized {
-    fn atom(name: &str) -> Self;
-    fn int(v: i64) -> Self;
-    fn float(v: f64) -> Self;
-    fn string(s: Text) -> Self;
-    fn list(items: Vec<Self>, tail: Option<Self>) -> Self;
-    fn tuple(items: Vec<Self>) -> Self;
-    fn map(entries: Vec<(Self, Self)>) -> Self;
-    fn binary(bytes: &[u8]) -> Self;
+    /// The full parser's builder of the same values, for the constructs
+    /// read through [`Fast::slow_leaf`].
+    type Builder: Build<V = Self> + Default;
+    fn atom(name: &str, sp: Span) -> Self;
+    fn int(v: i64, sp: Span) -> Self;
+    fn float(v: f64, sp: Span) -> Self;
+    fn string(s: Text, sp: Span) -> Self;
+    fn list(items: Vec<Self>, tail: Option<Self>, sp: Span) -> Self;
+    fn tuple(items: Vec<Self>, sp: Span) -> Self;
+    fn map(entries: Vec<(Self, Self)>, sp: Span) -> Self;
+    fn binary(bytes: &[u8], sp: Span) -> Self;
     /// A bitstring of `bit_len` bits, the last byte partial.
-    fn bits(bytes: Vec<u8>, bit_len: u64) -> Option<Self>;
+    fn bits(bytes: Vec<u8>, bit_len: u64, sp: Span) -> Option<Self>;
     /// Whether strings need their text (false: only checked).
     const BUILD: bool;
+    /// Whether values need their spans.
+    const SPANS: bool;
 }
 
 impl Output for Term {
+    type Builder = TermBuild;
     #[inline]
-    fn atom(name: &str) -> Self {
+    fn atom(name: &str, _: Span) -> Self {
         Term::Atom(Atom::new(name))
     }
     #[inline]
-    fn int(v: i64) -> Self {
+    fn int(v: i64, _: Span) -> Self {
         Term::Integer(Integer::from(v))
     }
     #[inline]
-    fn float(v: f64) -> Self {
+    fn float(v: f64, _: Span) -> Self {
         Term::Float(v)
     }
     #[inline]
-    fn string(s: Text) -> Self {
+    fn string(s: Text, _: Span) -> Self {
         Term::String(s)
     }
     #[inline]
-    fn list(items: Vec<Self>, tail: Option<Self>) -> Self {
+    fn list(items: Vec<Self>, tail: Option<Self>, _: Span) -> Self {
         match tail {
             None => Term::List(items),
             Some(t) => Term::improper_list(items, t),
         }
     }
     #[inline]
-    fn tuple(items: Vec<Self>) -> Self {
+    fn tuple(items: Vec<Self>, _: Span) -> Self {
         Term::Tuple(items)
     }
     #[inline]
-    fn map(entries: Vec<(Self, Self)>) -> Self {
+    fn map(entries: Vec<(Self, Self)>, _: Span) -> Self {
         Term::Map(normalize_map(entries))
     }
     #[inline]
-    fn binary(bytes: &[u8]) -> Self {
+    fn binary(bytes: &[u8], _: Span) -> Self {
         Term::Bitstring(Bitstring::from_slice(bytes))
     }
     #[inline]
-    fn bits(bytes: Vec<u8>, bit_len: u64) -> Option<Self> {
+    fn bits(bytes: Vec<u8>, bit_len: u64, _: Span) -> Option<Self> {
         Bitstring::from_bits(bytes, bit_len).map(Term::Bitstring)
     }
     const BUILD: bool = true;
+    const SPANS: bool = false;
+}
+
+impl Output for Node {
+    type Builder = NodeBuild;
+    #[inline]
+    fn atom(name: &str, span: Span) -> Self {
+        Node { span, kind: NodeKind::Atom(Atom::new(name)) }
+    }
+    #[inline]
+    fn int(v: i64, span: Span) -> Self {
+        Node { span, kind: NodeKind::Integer(Integer::from(v)) }
+    }
+    #[inline]
+    fn float(v: f64, span: Span) -> Self {
+        Node { span, kind: NodeKind::Float(v) }
+    }
+    #[inline]
+    fn string(s: Text, span: Span) -> Self {
+        Node { span, kind: NodeKind::String(s) }
+    }
+    #[inline]
+    fn list(items: Vec<Self>, tail: Option<Self>, span: Span) -> Self {
+        Node { span, kind: NodeKind::List(items, tail.map(Box::new)) }
+    }
+    #[inline]
+    fn tuple(items: Vec<Self>, span: Span) -> Self {
+        Node { span, kind: NodeKind::Tuple(items) }
+    }
+    #[inline]
+    fn map(entries: Vec<(Self, Self)>, span: Span) -> Self {
+        // Nodes keep the entries as written, duplicates included.
+        Node { span, kind: NodeKind::Map(entries) }
+    }
+    #[inline]
+    fn binary(bytes: &[u8], span: Span) -> Self {
+        Node { span, kind: NodeKind::Bitstring(Bitstring::from_slice(bytes)) }
+    }
+    #[inline]
+    fn bits(bytes: Vec<u8>, bit_len: u64, span: Span) -> Option<Self> {
+        let b = Bitstring::from_bits(bytes, bit_len)?;
+        Some(Node { span, kind: NodeKind::Bitstring(b) })
+    }
+    const BUILD: bool = true;
+    const SPANS: bool = true;
 }
 
 impl Output for () {
-    fn atom(_: &str) -> Self {}
-    fn int(_: i64) -> Self {}
-    fn float(_: f64) -> Self {}
-    fn string(_: Text) -> Self {}
-    fn list(_: Vec<Self>, _: Option<Self>) -> Self {}
-    fn tuple(_: Vec<Self>) -> Self {}
-    fn map(_: Vec<(Self, Self)>) -> Self {}
-    fn binary(_: &[u8]) -> Self {}
-    fn bits(_: Vec<u8>, _: u64) -> Option<Self> {
+    type Builder = NoBuild;
+    fn atom(_: &str, _: Span) -> Self {}
+    fn int(_: i64, _: Span) -> Self {}
+    fn float(_: f64, _: Span) -> Self {}
+    fn string(_: Text, _: Span) -> Self {}
+    fn list(_: Vec<Self>, _: Option<Self>, _: Span) -> Self {}
+    fn tuple(_: Vec<Self>, _: Span) -> Self {}
+    fn map(_: Vec<(Self, Self)>, _: Span) -> Self {}
+    fn binary(_: &[u8], _: Span) -> Self {}
+    fn bits(_: Vec<u8>, _: u64, _: Span) -> Option<Self> {
         Some(())
     }
     const BUILD: bool = false;
+    const SPANS: bool = false;
 }
 
 /// Parses every term of `src`, or returns `None` to ask for the full parser.
@@ -91,9 +151,13 @@ pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>>
         opens: Vec::new(),
         bases: Vec::new(),
         spills: Vec::new(),
+        starts: Vec::new(),
         s: src.as_bytes(),
         src,
         pos: 0,
+        leaf_start: 0,
+        located: (0, 1, 1),
+        sub_opts: opts.clone(),
         max_depth: opts.max_depth,
         max_integer_digits: opts.max_integer_digits,
         max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
@@ -376,9 +440,19 @@ struct Fast<'a, O> {
     bases: Vec<usize>,
     /// The elements of the open containers that outgrew the stack.
     spills: Vec<Vec<O>>,
+    /// The spans (their starts) of the containers being read, innermost
+    /// last, when [`Output::SPANS`].
+    starts: Vec<Span>,
     s: &'a [u8],
     src: &'a str,
     pos: usize,
+    /// Where the leaf being read starts (for its span).
+    leaf_start: usize,
+    /// The last position located, with its line and column: positions are
+    /// located in increasing order, so locating costs one pass in all.
+    located: (usize, u32, u32),
+    /// The options the full grammar reads unusual constructs with.
+    sub_opts: ParseOptions,
     max_depth: usize,
     max_integer_digits: usize,
     max_binary_bytes: usize,
@@ -395,6 +469,47 @@ impl<'a, O: Output> Fast<'a, O> {
         self.s.get(self.pos + off).copied()
     }
 
+    /// The line and column of byte `at`, counted from the last position
+    /// located (OTP's rule: only `\n` starts a line; a column counts
+    /// characters).
+    fn locate(&mut self, at: usize) -> (u32, u32) {
+        let (mut from, mut line, mut column) = self.located;
+        if at < from {
+            (from, line, column) = (0, 1, 1);
+        }
+        let seg = self.s.get(from..at).unwrap_or_default();
+        match memchr::memrchr(b'\n', seg) {
+            None => column += chars_in(seg),
+            Some(i) => {
+                line += memchr::memchr_iter(b'\n', seg).count() as u32;
+                column = 1 + chars_in(seg.get(i + 1..).unwrap_or_default());
+            }
+        }
+        self.located = (at, line, column);
+        (line, column)
+    }
+
+    /// The span from `start` to `end`, if spans are wanted.
+    #[inline(always)]
+    fn span_to(&mut self, start: usize, end: usize) -> Span {
+        if !O::SPANS {
+            return Span::default();
+        }
+        let (line, column) = self.locate(start);
+        Span {
+            start: start as u32,
+            end: end as u32,
+            line,
+            column,
+        }
+    }
+
+    /// The span of the leaf being read, ending here.
+    #[inline(always)]
+    fn leaf_span(&mut self) -> Span {
+        self.span_to(self.leaf_start, self.pos)
+    }
+
     /// Skips whitespace and comments. Gives up on non-ASCII outside
     /// comments (OTP treats U+0080..U+00A0 as whitespace and the rest as
     /// tokens; the full parser handles both).
@@ -406,7 +521,9 @@ impl<'a, O: Output> Fast<'a, O> {
             match b {
                 0..=b' ' => self.pos += 1,
                 b'%' => self.skip_comment()?,
-                0x80.. => return None,
+                // U+0080..U+00A0 are whitespace too; other non-ASCII
+                // characters start tokens.
+                0xC2 if self.peek_at(1).is_some_and(|c| c <= 0xA0) => self.pos += 2,
                 _ => break,
             }
         }
@@ -459,27 +576,38 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         'element: loop {
+            let start = self.pos;
+            self.leaf_start = start;
             let mut done = match self.peek()? {
-                b'a'..=b'z' => self.bare_atom()?,
+                b'a'..=b'z' => match self.bare_atom() {
+                    Some(v) => v,
+                    None => self.slow_leaf(start)?,
+                },
                 b'[' => {
                     if self.open(1, b']', Open::List)? {
                         continue 'element;
                     }
-                    O::list(Vec::new(), None)
+                    let sp = self.leaf_span();
+                    O::list(Vec::new(), None, sp)
                 }
                 b'{' => {
                     if self.open(1, b'}', Open::Tuple)? {
                         continue 'element;
                     }
-                    O::tuple(Vec::new())
+                    let sp = self.leaf_span();
+                    O::tuple(Vec::new(), sp)
                 }
                 b'#' if self.peek_at(1) == Some(b'{') => {
                     if self.open(2, b'}', Open::Key)? {
                         continue 'element;
                     }
-                    O::map(Vec::new())
+                    let sp = self.leaf_span();
+                    O::map(Vec::new(), sp)
                 }
-                _ => self.leaf()?,
+                _ => match self.leaf() {
+                    Some(v) => v,
+                    None => self.slow_leaf(start)?,
+                },
             };
             // Hand the finished term to the innermost open container, and
             // close as many containers as the input closes.
@@ -490,7 +618,8 @@ impl<'a, O: Output> Fast<'a, O> {
                 if open == Open::Tail {
                     self.skip_ws()?;
                     self.expect(b']')?;
-                    done = O::list(self.close()?, Some(done));
+                    let (items, sp) = self.close()?;
+                    done = O::list(items, Some(done), sp);
                     continue;
                 }
                 if O::BUILD {
@@ -507,17 +636,20 @@ impl<'a, O: Output> Fast<'a, O> {
                     }
                     b']' if open == Open::List => {
                         self.pos += 1;
-                        done = O::list(self.close()?, None);
+                        let (items, sp) = self.close()?;
+                        done = O::list(items, None, sp);
                         continue;
                     }
                     b'}' if open == Open::Tuple => {
                         self.pos += 1;
-                        done = O::tuple(self.close()?);
+                        let (items, sp) = self.close()?;
+                        done = O::tuple(items, sp);
                         continue;
                     }
                     b'}' if open == Open::Value => {
                         self.pos += 1;
-                        done = O::map(self.close_map()?);
+                        let (entries, sp) = self.close_map()?;
+                        done = O::map(entries, sp);
                         continue;
                     }
                     b'=' if open == Open::Key && self.peek_at(1) == Some(b'>') => {
@@ -546,6 +678,7 @@ impl<'a, O: Output> Fast<'a, O> {
     /// full parser then reports it).
     #[inline]
     fn open(&mut self, opener_len: usize, close: u8, open: Open) -> Option<bool> {
+        let start = self.pos;
         self.pos += opener_len;
         self.skip_ws()?;
         if self.peek() == Some(close) {
@@ -558,6 +691,10 @@ impl<'a, O: Output> Fast<'a, O> {
         self.opens.push(open);
         if O::BUILD {
             self.bases.push(self.stack.len());
+        }
+        if O::SPANS {
+            let sp = self.span_to(start, start);
+            self.starts.push(sp);
         }
         Some(true)
     }
@@ -596,36 +733,50 @@ impl<'a, O: Output> Fast<'a, O> {
     /// elements, in an exactly sized vector unless they spilled (an empty
     /// one when validating, which keeps no elements).
     #[inline]
-    fn close(&mut self) -> Option<Vec<O>> {
+    fn close(&mut self) -> Option<(Vec<O>, Span)> {
         self.opens.pop();
         if !O::BUILD {
-            return Some(Vec::new());
+            return Some((Vec::new(), Span::default()));
         }
+        let sp = self.closed_span()?;
         let base = self.bases.pop()?;
         if base & SPILLED != 0 {
-            return self.spills.pop();
+            return Some((self.spills.pop()?, sp));
         }
         if base == 0 || base > self.stack.len() {
             // `split_off(0)` would hand over the whole stack buffer (and a
             // base above the top cannot happen: `split_off` would panic).
-            return Some(self.stack.drain(base.min(self.stack.len())..).collect());
+            let items = self.stack.drain(base.min(self.stack.len())..).collect();
+            return Some((items, sp));
         }
         // One exact allocation and a `memcpy`.
-        Some(self.stack.split_off(base))
+        Some((self.stack.split_off(base), sp))
+    }
+
+    /// The span of the innermost container, just closed.
+    #[inline(always)]
+    fn closed_span(&mut self) -> Option<Span> {
+        if !O::SPANS {
+            return Some(Span::default());
+        }
+        let mut sp = self.starts.pop()?;
+        sp.end = self.pos as u32;
+        Some(sp)
     }
 
     /// Closes the innermost container, a map, and gives its entries.
     #[inline]
-    fn close_map(&mut self) -> Option<Vec<(O, O)>> {
+    fn close_map(&mut self) -> Option<(Vec<(O, O)>, Span)> {
         self.opens.pop();
         if !O::BUILD {
-            return Some(Vec::new());
+            return Some((Vec::new(), Span::default()));
         }
+        let sp = self.closed_span()?;
         let base = self.bases.pop()?;
         if base & SPILLED != 0 {
-            return Some(pair_up(self.spills.pop()?.into_iter()));
+            return Some((pair_up(self.spills.pop()?.into_iter()), sp));
         }
-        Some(pair_up(self.stack.drain(base.min(self.stack.len())..)))
+        Some((pair_up(self.stack.drain(base.min(self.stack.len())..)), sp))
     }
 
     /// A term that is not a container and not a bare atom. (A separate
@@ -636,14 +787,18 @@ impl<'a, O: Output> Fast<'a, O> {
             b'\'' if O::BUILD => {
                 let mut name = Text::default();
                 self.quoted(b'\'', &mut name)?;
-                (name.chars().count() <= 255).then(|| O::atom(&name))
+                if name.chars().count() > 255 {
+                    return None;
+                }
+                let sp = self.leaf_span();
+                Some(O::atom(&name, sp))
             }
             b'\'' => {
                 let start = self.pos + 1;
                 self.skip_quoted(b'\'')?;
                 let body = self.src.get(start..self.pos - 1)?;
                 // Escapes only shorten the text, so this bound is safe.
-                (body.chars().count() <= 255).then(|| O::atom(""))
+                (body.chars().count() <= 255).then(|| O::atom("", Span::default()))
             }
             b'0'..=b'9' => self.number(false),
             b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
@@ -684,10 +839,11 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         if O::BUILD {
+            let sp = self.leaf_span();
             // Name bytes are ASCII, so these are character boundaries.
-            Some(O::atom(self.src.get(start..self.pos)?))
+            Some(O::atom(self.src.get(start..self.pos)?, sp))
         } else {
-            Some(O::atom(""))
+            Some(O::atom("", Span::default()))
         }
     }
 
@@ -783,14 +939,14 @@ impl<'a, O: Output> Fast<'a, O> {
     /// The integer whose digits (with `_` separators if `seps`) run from
     /// `start` to the current position.
     #[inline]
-    fn int_value(&self, start: usize, seps: bool, negative: bool) -> Option<O> {
+    fn int_value(&mut self, start: usize, seps: bool, negative: bool) -> Option<O> {
         let len = self.pos - start;
         if len > self.max_integer_digits {
             return None;
         }
         let v: i64 = if !seps && len <= 18 {
             if !O::BUILD {
-                return Some(O::int(0));
+                return Some(O::int(0, Span::default()));
             }
             // At most 18 digits: no overflow, no need for `str::parse`.
             self.s
@@ -804,7 +960,8 @@ impl<'a, O: Output> Fast<'a, O> {
                 .parse()
                 .ok()?
         };
-        Some(O::int(if negative { v.checked_neg()? } else { v }))
+        let v = if negative { v.checked_neg()? } else { v };
+        Some(O::int(v, self.leaf_span()))
     }
 
     /// The float `d.d` of at most seven bytes written from `start` to the
@@ -813,9 +970,9 @@ impl<'a, O: Output> Fast<'a, O> {
     /// rounded, gives the correctly rounded value, as `str::parse` does
     /// (Clinger's fast path), in a fraction of the time.
     #[inline]
-    fn short_float_value(&self, start: usize, negative: bool) -> Option<O> {
+    fn short_float_value(&mut self, start: usize, negative: bool) -> Option<O> {
         if !O::BUILD {
-            return Some(O::float(0.0));
+            return Some(O::float(0.0, Span::default()));
         }
         let text = self.s.get(start..self.pos)?;
         let (mut digits, mut scale) = (0u32, 1u32);
@@ -828,13 +985,13 @@ impl<'a, O: Output> Fast<'a, O> {
             }
         }
         let v = f64::from(digits) / f64::from(scale);
-        Some(O::float(if negative { -v } else { v }))
+        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
     }
 
     /// The float written from `start` to the current position.
     #[inline]
     fn float_value(
-        &self,
+        &mut self,
         start: usize,
         int_digits: usize,
         exponent: bool,
@@ -843,13 +1000,13 @@ impl<'a, O: Output> Fast<'a, O> {
         // Without an exponent, fewer than 300 integer digits is always finite
         // (f64::MAX has 309): validation needs no conversion.
         if !O::BUILD && !exponent && int_digits < 300 {
-            return Some(O::float(0.0));
+            return Some(O::float(0.0, Span::default()));
         }
         let v: f64 = self.src.get(start..self.pos)?.parse().ok()?;
         if !v.is_finite() {
             return None;
         }
-        Some(O::float(if negative { -v } else { v }))
+        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
     }
 
     /// Where the run of quoted text from `pos` ends: at the next `quote`
@@ -929,9 +1086,11 @@ impl<'a, O: Output> Fast<'a, O> {
             } else {
                 self.skip_string()?;
             }
+            let end = self.pos;
             self.skip_ws()?;
             if self.peek() != Some(b'"') {
-                return Some(O::string(text));
+                let sp = self.span_to(self.leaf_start, end);
+                return Some(O::string(text, sp));
             }
         }
     }
@@ -943,10 +1102,10 @@ impl<'a, O: Output> Fast<'a, O> {
         self.skip_ws()?;
         if self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
             self.pos += 2;
-            return Some(O::binary(&[]));
+            return Some(O::binary(&[], self.leaf_span()));
         }
         if let Some(text) = self.plain_binary_text() {
-            return Some(O::binary(text));
+            return Some(O::binary(text, self.leaf_span()));
         }
         let mut bytes = Vec::new();
         // Counted separately so that validation needs no buffer.
@@ -999,7 +1158,7 @@ impl<'a, O: Output> Fast<'a, O> {
                 }
                 b'>' if self.peek_at(1) == Some(b'>') => {
                     self.pos += 2;
-                    return Some(O::binary(&bytes));
+                    return Some(O::binary(&bytes, self.leaf_span()));
                 }
                 _ => return None,
             }
@@ -1025,7 +1184,7 @@ impl<'a, O: Output> Fast<'a, O> {
         let last = ((v & ((1 << n) - 1)) << (8 - n)) as u8;
         bytes.push(last);
         let bit_len = (bytes.len() as u64 - 1) * 8 + u64::from(n);
-        O::bits(bytes, bit_len)
+        O::bits(bytes, bit_len, self.leaf_span())
     }
 
     /// The common `<<"text">>` (one ASCII string without escapes) read in
@@ -1068,14 +1227,76 @@ impl<'a, O: Output> Fast<'a, O> {
                     _ => return None,
                 };
                 self.pos += 3;
-                return Some(O::int(v));
+                return Some(O::int(v, self.leaf_span()));
             }
             b'!'..=b'~' => i64::from(c),
             _ => return None,
         };
         self.pos += 2;
-        Some(O::int(v))
+        Some(O::int(v, self.leaf_span()))
     }
+
+    /// Reads the value at `start` with the full grammar: the constructs the
+    /// byte-level readers above leave aside (based and big integers, every
+    /// escape, non-ASCII atoms, typed binary segments, funs, `- 1`,
+    /// parentheses, bound variables). Only that value's tokens are scanned
+    /// and parsed, so an unusual construct costs its own length, never the
+    /// whole file's. `None` on anything that is not one valid value (the
+    /// caller then reports the error with the full parser).
+    #[cold]
+    #[inline(never)]
+    fn slow_leaf(&mut self, start: usize) -> Option<O> {
+        self.pos = start;
+        let (line, column) = if O::SPANS { self.locate(start) } else { (1, 1) };
+        let mut lexer = Lexer::at(self.src, start, line, column, self.max_integer_digits);
+        let mut toks: Vec<Token<'a>> = Vec::new();
+        let mut depth = 0usize;
+        // The value's tokens: up to what ends an element at its own level.
+        while let Some(tok) = lexer.next_token().ok()? {
+            match &tok.tok {
+                Tok::Dot => break,
+                Tok::Punct("(" | "[" | "{" | "<<") => depth += 1,
+                Tok::Punct(")" | "]" | "}" | ">>") => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                Tok::Punct("," | "|" | "||" | "=>" | ":=") if depth == 0 => break,
+                _ => {}
+            }
+            toks.push(tok);
+        }
+        let last = toks.last()?.span;
+        let end = last.end as usize;
+        toks.push(Token {
+            tok: Tok::End,
+            span: Span {
+                start: last.end,
+                ..last
+            },
+        });
+        if crate::parser::nesting_estimate(&toks) > crate::parser::INLINE_DEPTH {
+            return None;
+        }
+        // Nesting inside the value counts from the containers around it.
+        self.sub_opts.max_depth = self.max_depth.checked_sub(self.opens.len() + 1)?;
+        let value = {
+            let mut parser = Parser::new(&toks, O::Builder::default(), &self.sub_opts);
+            let e = parser.expr().ok()?;
+            if !matches!(parser.peek(), Tok::End) {
+                return None;
+            }
+            parser.val(e).ok()?
+        };
+        self.pos = end;
+        Some(value)
+    }
+}
+
+/// The characters in `bytes` (UTF-8): every byte but continuation bytes.
+fn chars_in(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
 }
 
 /// Whether `text` holds U+FFFE or U+FFFF, which OTP rejects even in
@@ -1092,6 +1313,20 @@ fn memchr_newline(s: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full parser's spanned nodes.
+    fn full_nodes(src: &str) -> Option<Vec<Node>> {
+        let mut out = Vec::new();
+        crate::parser::parse_text(
+            src,
+            false,
+            &ParseOptions::default(),
+            || NodeBuild,
+            |n| out.push(n),
+        )
+        .ok()?;
+        Some(out)
+    }
 
     fn fast(src: &str) -> Option<Vec<Term>> {
         parse::<Term>(src, &ParseOptions::default())
@@ -1165,46 +1400,75 @@ mod tests {
             assert!(fast.is_some(), "{src}");
             assert_eq!(fast, full, "{src}");
         }
-        // Not a plain binary: the in-place reader must leave it to the rest.
+        // Not plain binaries: read by the full grammar, value by value,
+        // with the same results; or errors, left to the full parser.
         for src in [
             "<<\"a\":8>>.",
             "<<\"a\"/utf8>>.",
-            "<<\"a\".",
             "<<1:8>>.",
             "<<1:0>>.",
             "<<1:6, 2>>.",
             "<<1:6/integer>>.",
+            "[x, <<16#ff:16/big, \"é\"/utf8>>, y].",
         ] {
-            assert!(fast(src).is_none(), "{src}");
+            let fast = fast(src);
+            assert!(fast.is_some(), "{src}");
+            assert_eq!(fast, crate::parse_full(src).ok(), "{src}");
         }
+        assert!(fast("<<\"a\".").is_none());
     }
 
+    /// Constructs the byte-level readers leave to the full grammar are read
+    /// value by value, with the full parser's results; errors give `None`.
     #[test]
-    fn gives_up_on_unusual_or_wrong_input() {
+    fn reads_every_construct_and_gives_up_only_on_errors() {
         for src in [
             "16#ff.",
-            "X.",
             "fun m:f/1.",
+            "'\\x41'.",
+            "é.",
+            "$\\x{41}.",
+            "99999999999999999999.",
+            "[a, - 1, +2, (3), 2#101, 16#FF_FF, 1_000, $\\n, \"\\101\\^a\" \"b\"].",
+            "{'é', café, \"x\\x{1F600}y\", 'a\\'b', <<\"é\"/utf8>>}.",
+            "#{16#1 => [-16#1], {a} => 'B'}.",
+            "[1.5e-3, 2.0E10, -0.0, 1_0.2_5].",
+            "\u{a0}[\u{85}a].",
+        ] {
+            let fast = fast(src);
+            assert!(fast.is_some(), "{src}");
+            assert_eq!(fast, crate::parse_full(src).ok(), "{src}");
+            let nodes = parse::<Node>(src, &ParseOptions::default());
+            assert_eq!(format!("{nodes:?}"), format!("{:?}", full_nodes(src)), "{src}");
+        }
+        let bound = ParseOptions::default().bind("X", Term::atom("x"));
+        assert_eq!(
+            parse::<Term>("[X, {X}].", &bound),
+            crate::parse_with("[X, {X}].", &bound).ok()
+        );
+        for src in [
+            "X.",
             "{a b}.",
             "a.b.",
             "1.e5.",
             "1_.",
-            "'\\x41'.",
             "if.",
             "[a,].",
             "<<1:4/bits>>.",
             "{a",
             "-a.",
-            "é.",
-            "$\\x{41}.",
             "1e5.",
             "{1 (2)}.",
-            "99999999999999999999.",
             "1.0e400.",
             "a",
             "[a||b].",
+            "[1 + 2].",
+            "[a, - - 1].",
+            "{fun m:f/1 x}.",
+            "[(1, 2)].",
         ] {
             assert!(fast(src).is_none(), "{src}");
+            assert!(crate::parse_full(src).is_err(), "{src}");
         }
     }
 
@@ -1417,6 +1681,9 @@ mod tests {
                     let printed: Vec<String> = terms.iter().map(Term::to_string).collect();
                     let want: Vec<String> = full.unwrap().iter().map(Term::to_string).collect();
                     assert_eq!(printed, want, "{src:?}");
+                    // Spanned nodes too, span for span.
+                    let nodes = parse::<Node>(src, &ParseOptions::default());
+                    assert_eq!(format!("{nodes:?}"), format!("{:?}", full_nodes(src)), "{src:?}");
                 }
             }
         }

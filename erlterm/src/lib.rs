@@ -122,10 +122,10 @@ fn parse_text_with(src: &str, poisoned: bool, opts: &ParseOptions) -> Result<Vec
     Ok(out)
 }
 
-/// The fast path reads plain literal files without tokens or spans; it
-/// never sees bindings or undecodable input.
+/// The reader runs on every decodable input within the size limit; what it
+/// does not accept (an error) the full parser then explains.
 fn fast_path_applies(src: &str, poisoned: bool, opts: &ParseOptions) -> bool {
-    !poisoned && opts.bindings.is_empty() && src.len() <= opts.max_input_bytes
+    !poisoned && src.len() <= opts.max_input_bytes
 }
 
 /// The full OTP-exact parser alone, without the fast path (for tests that
@@ -150,6 +150,11 @@ pub fn parse_nodes(src: &str) -> Result<Vec<Node>, Error> {
 
 /// [`parse_nodes`] with explicit options.
 pub fn parse_nodes_with(src: &str, opts: &ParseOptions) -> Result<Vec<Node>, Error> {
+    if fast_path_applies(src, false, opts) {
+        if let Some(nodes) = fast::parse::<Node>(src, opts) {
+            return Ok(nodes);
+        }
+    }
     let mut out = Vec::new();
     parser::parse_text(src, false, opts, || NodeBuild, |n| out.push(n))?;
     Ok(out)
@@ -271,6 +276,11 @@ fn term_ends(text: &str, opts: &ParseOptions) -> Option<Vec<usize>> {
 /// latin-1 files.
 pub fn parse_bytes_nodes(bytes: &[u8]) -> Result<Vec<Node>, Error> {
     let (text, poisoned) = encoding::decode(bytes);
+    if fast_path_applies(&text, poisoned, &ParseOptions::default()) {
+        if let Some(nodes) = fast::parse::<Node>(&text, &ParseOptions::default()) {
+            return Ok(nodes);
+        }
+    }
     let mut out = Vec::new();
     parser::parse_text(
         &text,

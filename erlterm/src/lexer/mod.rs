@@ -114,6 +114,16 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A lexer starting at byte `pos` of `src`, which is at `line` and
+    /// `column` (for reading one value in the middle of a text).
+    pub(crate) fn at(src: &'a str, pos: usize, line: u32, column: u32, max_digits: usize) -> Self {
+        let mut lexer = Lexer::new(src, false, max_digits);
+        lexer.pos = pos;
+        lexer.line = line;
+        lexer.line_start = pos.saturating_sub(column.saturating_sub(1) as usize);
+        lexer
+    }
+
     fn col_at(&self, pos: usize) -> u32 {
         (pos - self.line_start) as u32 - self.cont + 1
     }

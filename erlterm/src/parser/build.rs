@@ -25,6 +25,7 @@ pub(crate) trait Build {
 }
 
 /// Builds [`Term`]s.
+#[derive(Default)]
 pub(crate) struct TermBuild;
 
 impl Build for TermBuild {
@@ -65,6 +66,7 @@ impl Build for TermBuild {
 }
 
 /// Builds [`Node`]s.
+#[derive(Default)]
 pub(crate) struct NodeBuild;
 
 fn node(kind: NodeKind, span: Span) -> Node {
@@ -135,6 +137,7 @@ impl Build for NodeBuild {
 }
 
 /// Builds nothing: for validation and counting.
+#[derive(Default)]
 pub(crate) struct NoBuild;
 
 impl Build for NoBuild {

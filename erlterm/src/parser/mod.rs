@@ -127,7 +127,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
         toks.get(i).or(toks.last()).unwrap_or(&END_TOKEN)
     }
 
-    fn peek(&self) -> &'t Tok<'a> {
+    pub(crate) fn peek(&self) -> &'t Tok<'a> {
         &self.tok(self.pos).tok
     }
 
@@ -633,7 +633,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
     }
 
     /// Converts a sub-expression to a value, or reports why it is not one.
-    fn val(&mut self, e: Ex<'a, B::V>) -> Result<B::V, (Span, &'static str)> {
+    pub(crate) fn val(&mut self, e: Ex<'a, B::V>) -> Result<B::V, (Span, &'static str)> {
         match e {
             Ex::Val(v, _) => Ok(v),
             Ex::Num(n, sp) => Ok(n.build(&mut self.b, sp)),
@@ -1111,14 +1111,14 @@ fn bad_term_help(what: &str) -> Option<String> {
 }
 
 /// Nesting up to which a term is parsed on the caller's stack.
-const INLINE_DEPTH: usize = 48;
+pub(crate) const INLINE_DEPTH: usize = 48;
 /// Stack reserved per nesting level on a helper thread (generous enough
 /// for unoptimised builds).
 const STACK_PER_LEVEL: usize = 64 << 10;
 
 /// An upper bound on the parser's recursion depth for these tokens:
 /// bracket nesting plus every prefix or right-associative operator.
-fn nesting_estimate(toks: &[Token<'_>]) -> usize {
+pub(crate) fn nesting_estimate(toks: &[Token<'_>]) -> usize {
     let (mut depth, mut max, mut ops) = (0usize, 0usize, 0usize);
     for t in toks {
         match &t.tok {
