@@ -50,20 +50,9 @@ pub enum Change {
     Advanced(Term),
 }
 
-/// Start type of `add_application`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StartType {
-    /// `permanent` (the default).
-    Permanent,
-    /// `transient`.
-    Transient,
-    /// `temporary`.
-    Temporary,
-    /// `load`: only loaded.
-    Load,
-    /// `none`: neither loaded nor started.
-    None,
-}
+/// Start type of `add_application`: the one start type of the toolkit
+/// (defined in [`crate::start_type`]).
+pub use crate::start_type::StartType;
 
 /// `Mode` of a low-level `code_change`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +86,7 @@ pub enum SyncNodes {
 /// One instruction, in its full (normalised) form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(missing_docs)] // field names are the ones of spec/appup.md §4.2
+#[non_exhaustive]
 pub enum Instruction {
     /// `{update, Mod, ModType, Timeout, Change, PrePurge, PostPurge, DepMods}`.
     Update {
@@ -273,13 +263,7 @@ impl Instruction {
             AddApplication { app, start_type } => Term::tuple(vec![
                 a("add_application"),
                 Term::Atom(app.clone()),
-                a(match start_type {
-                    StartType::Permanent => "permanent",
-                    StartType::Transient => "transient",
-                    StartType::Temporary => "temporary",
-                    StartType::Load => "load",
-                    StartType::None => "none",
-                }),
+                a(start_type.name()),
             ]),
             RemoveApplication { app } => {
                 Term::tuple(vec![a("remove_application"), Term::Atom(app.clone())])
@@ -415,6 +399,7 @@ impl fmt::Display for Instr {
 /// (`{error, systools_rc, Reason}`), spec/appup.md §4.3–§4.4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the OTP atom of the same name
+#[non_exhaustive]
 pub enum Reason {
     BadInstruction,
     BadModule,
@@ -729,13 +714,9 @@ impl<'a> Check<'a> {
     }
 
     fn start_type(&self, n: &Node) -> R<StartType> {
-        match n.as_atom() {
-            Some("permanent") => Ok(StartType::Permanent),
-            Some("transient") => Ok(StartType::Transient),
-            Some("temporary") => Ok(StartType::Temporary),
-            Some("load") => Ok(StartType::Load),
-            Some("none") => Ok(StartType::None),
-            _ => self.fail(Reason::BadStartType, n),
+        match n.as_atom().and_then(StartType::from_name) {
+            Some(t) => Ok(t),
+            None => self.fail(Reason::BadStartType, n),
         }
     }
 

@@ -61,10 +61,12 @@ pub mod lint;
 mod model;
 pub mod pattern;
 pub mod read;
+pub mod start_type;
 pub mod template;
 
 pub use model::{Appup, AppupError, Entry, Skipped, VsnSpec};
 pub use pattern::{PatternError, VsnRegex};
+pub use start_type::{StartType, UnknownStartType};
 
 /// Which list of an appup to search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -92,6 +92,7 @@ pub const FORTIFIABLE_FUNCTIONS: &[&str] = &[
 /// One hardening check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Check {
     /// Position independent executable.
     Pie,

@@ -47,6 +47,7 @@ impl Default for Limits {
 /// Where a file sits in the release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Location {
     /// In the bundled runtime, `erts-*/bin`.
     Runtime,

@@ -7,45 +7,10 @@ use erlterm::{Node, NodeKind, Span, Term};
 
 use crate::error::ReleaseError;
 
-/// An application's start type in a `.rel` file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StartType {
-    /// `permanent` (the default).
-    Permanent,
-    /// `transient`.
-    Transient,
-    /// `temporary`.
-    Temporary,
-    /// `load`: loaded, not started.
-    Load,
-    /// `none`: neither loaded nor started.
-    None,
-}
-
-impl StartType {
-    /// Parses the atom name.
-    pub fn from_name(name: &str) -> Option<StartType> {
-        Some(match name {
-            "permanent" => StartType::Permanent,
-            "transient" => StartType::Transient,
-            "temporary" => StartType::Temporary,
-            "load" => StartType::Load,
-            "none" => StartType::None,
-            _ => return None,
-        })
-    }
-
-    /// The atom name.
-    pub fn name(self) -> &'static str {
-        match self {
-            StartType::Permanent => "permanent",
-            StartType::Transient => "transient",
-            StartType::Temporary => "temporary",
-            StartType::Load => "load",
-            StartType::None => "none",
-        }
-    }
-}
+/// An application's start type in a `.rel` file: the toolkit's one start
+/// type, defined in [`appup::StartType`] (re-exported here and as
+/// `relup::StartType` so these paths keep working).
+pub use appup::StartType;
 
 /// One application entry of a `.rel` file.
 #[derive(Debug, Clone, PartialEq)]

@@ -17,6 +17,7 @@ pub enum AppFileKind {
 
 /// The `vsn` value; `.app.src` files accept more forms (§1.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AppVsn {
     /// A version string, used as is.
     String(String),

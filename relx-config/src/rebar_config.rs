@@ -36,6 +36,7 @@ pub enum Rev {
 
 /// Where a dependency comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// A Hex package; `version` is a requirement, `pkg` the package name
     /// when it differs from the app name.

@@ -8,6 +8,7 @@ use crate::terms::{atom, atoms, boolean, list, string};
 
 /// A release version as written (§3.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RelVsn {
     /// A literal version string.
     String(String),
@@ -25,33 +26,9 @@ pub enum RelVsn {
     Other(String),
 }
 
-/// An application start type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StartType {
-    /// `permanent` (the default).
-    Permanent,
-    /// `transient`.
-    Transient,
-    /// `temporary`.
-    Temporary,
-    /// `load`.
-    Load,
-    /// `none`.
-    None,
-}
-
-impl StartType {
-    fn from_atom(a: &str) -> Option<StartType> {
-        Some(match a {
-            "permanent" => StartType::Permanent,
-            "transient" => StartType::Transient,
-            "temporary" => StartType::Temporary,
-            "load" => StartType::Load,
-            "none" => StartType::None,
-            _ => return None,
-        })
-    }
-}
+/// An application start type: the toolkit's one start type, defined in
+/// [`appup::StartType`] (re-exported here so this path keeps working).
+pub use appup::StartType;
 
 /// One entry of a release's application list (`rlx_release:parse_goal/1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -407,7 +384,7 @@ fn goal(g: &Node) -> Result<AppGoal> {
     let items = g.as_tuple().ok_or_else(bad)?;
     let (app, rest) = items.split_first().ok_or_else(bad)?;
     out.app = app.as_atom().ok_or_else(bad)?.to_string();
-    let ty = |n: &Node| n.as_atom().and_then(StartType::from_atom);
+    let ty = |n: &Node| n.as_atom().and_then(StartType::from_name);
     let inc = |n: &Node| -> Option<Vec<String>> {
         let l = n.as_list()?;
         l.iter().map(|x| x.as_atom().map(str::to_string)).collect()

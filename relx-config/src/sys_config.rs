@@ -378,6 +378,7 @@ pub type Env = Vec<Term>;
 /// message (what follows `could not start kernel pid
 /// (application_controller)`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VmError {
     /// A file could not be read or scanned.
     #[error("error in config file \"{file}\" ({}): {message}", line.map_or("none".to_string(), |l| l.to_string()))]

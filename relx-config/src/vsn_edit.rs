@@ -115,6 +115,7 @@ pub enum VsnError {
 
 /// Which kind of file holds versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FileKind {
     /// `NAME.app.src`: `{application, Name, [{vsn, V} | _]}`.
     AppSrc,
@@ -150,6 +151,7 @@ impl FileKind {
 
 /// What a version belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SiteKind {
     /// An application's own version.
     App,

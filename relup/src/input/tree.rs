@@ -6,6 +6,7 @@ use std::path::Path;
 
 /// Where release files are read from. Paths are `/`-separated strings.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Tree {
     /// The local file system; paths are used as given.
     Disk,
