@@ -2,6 +2,9 @@
 //! written as an Erlang term file and as JSON, so both parsers read the same
 //! structure.
 
+pub mod shapes;
+pub use shapes::{shape_doc, shape_input, typed_erlterm, typed_json, ShapeInput, SHAPES};
+
 /// A generic document node that prints as Erlang or as JSON.
 #[derive(Clone, Debug)]
 pub enum Doc {
@@ -21,6 +24,33 @@ pub enum Doc {
     Tuple(Vec<Doc>),
     /// A map with atom keys (JSON: an object).
     Map(Vec<(String, Doc)>),
+    /// A map with any keys whose JSON twin is a string (JSON: an object).
+    MapOf(Vec<(Doc, Doc)>),
+    /// Literal text in each language: a based integer, a char literal, an
+    /// escaped string, a binary with segments...
+    Raw {
+        /// The Erlang text.
+        erl: String,
+        /// The JSON text of the same data.
+        json: String,
+    },
+    /// A proplist `[{key, V}]` with atom keys (JSON: an array of pairs;
+    /// typed JSON: an object).
+    Props(Vec<(String, Doc)>),
+    /// A tagged tuple `{tag, A, B}`, or the bare atom `tag` without
+    /// arguments (JSON: an array, or a string; typed JSON: serde's
+    /// externally tagged enum, `{"tag": A}`, `{"tag": [A, B]}`, `"tag"`).
+    Tagged(String, Vec<Doc>),
+    /// A term with a comment line before it and a trailing comment after
+    /// it (JSON: the term alone).
+    Commented {
+        /// The text of a `%% ...` line before the term.
+        before: Option<String>,
+        /// The text of a `% ...` comment after the term.
+        after: Option<String>,
+        /// The term.
+        doc: Box<Doc>,
+    },
 }
 
 /// A small deterministic generator (xorshift), so inputs are reproducible.
@@ -196,6 +226,74 @@ fn write_erlang(d: &Doc, out: &mut String) {
             }
             out.push('}');
         }
+        Doc::MapOf(entries) => {
+            out.push_str("#{");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n  ");
+                }
+                write_erlang(k, out);
+                out.push_str(" => ");
+                write_erlang(v, out);
+            }
+            out.push('}');
+        }
+        Doc::Raw { erl, .. } => out.push_str(erl),
+        Doc::Props(entries) => {
+            out.push('[');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n ");
+                }
+                // a commented value: the comments go around the entry
+                let (before, after, v) = match v {
+                    Doc::Commented { before, after, doc } => (before, after, &**doc),
+                    v => (&None, &None, v),
+                };
+                if let Some(c) = before {
+                    out.push_str("%% ");
+                    out.push_str(c);
+                    out.push_str("\n ");
+                }
+                out.push('{');
+                out.push_str(k);
+                out.push_str(", ");
+                write_erlang(v, out);
+                out.push('}');
+                if let Some(c) = after {
+                    out.push_str(" % ");
+                    out.push_str(c);
+                    out.push('\n');
+                }
+            }
+            out.push(']');
+        }
+        Doc::Tagged(tag, args) => {
+            if args.is_empty() {
+                out.push_str(tag);
+            } else {
+                out.push('{');
+                out.push_str(tag);
+                for a in args {
+                    out.push_str(", ");
+                    write_erlang(a, out);
+                }
+                out.push('}');
+            }
+        }
+        Doc::Commented { before, after, doc } => {
+            if let Some(c) = before {
+                out.push_str("%% ");
+                out.push_str(c);
+                out.push_str("\n ");
+            }
+            write_erlang(doc, out);
+            if let Some(c) = after {
+                out.push_str(" % ");
+                out.push_str(c);
+                out.push('\n');
+            }
+        }
     }
 }
 
@@ -211,13 +309,25 @@ fn seq(items: &[Doc], open: &str, close: &str, out: &mut String, f: fn(&Doc, &mu
 }
 
 fn write_json(d: &Doc, out: &mut String) {
+    write_json_as(d, out, false);
+}
+
+fn write_typed_json(d: &Doc, out: &mut String) {
+    write_json_as(d, out, true);
+}
+
+fn write_json_as(d: &Doc, out: &mut String, typed: bool) {
+    let f: fn(&Doc, &mut String) = if typed { write_typed_json } else { write_json };
     match d {
+        // serde reads a bool from the atoms `true` and `false`, and from
+        // JSON's own booleans
+        Doc::Atom(s) if typed && (s == "true" || s == "false") => out.push_str(s),
         Doc::Atom(s) | Doc::Str(s) | Doc::Bin(s) => {
             out.push_str(&serde_json::Value::String(s.clone()).to_string())
         }
         Doc::Int(i) => out.push_str(&i.to_string()),
-        Doc::Float(f) => out.push_str(&format!("{f:?}")),
-        Doc::List(items) | Doc::Tuple(items) => seq(items, "[", "]", out, write_json),
+        Doc::Float(x) => out.push_str(&format!("{x:?}")),
+        Doc::List(items) | Doc::Tuple(items) => seq(items, "[", "]", out, f),
         Doc::Map(entries) => {
             out.push('{');
             for (i, (k, v)) in entries.iter().enumerate() {
@@ -225,10 +335,74 @@ fn write_json(d: &Doc, out: &mut String) {
                     out.push_str(", ");
                 }
                 out.push_str(&format!("\"{k}\": "));
-                write_json(v, out);
+                f(v, out);
             }
             out.push('}');
         }
+        Doc::MapOf(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n ");
+                }
+                f(k, out);
+                out.push_str(": ");
+                f(v, out);
+            }
+            out.push('}');
+        }
+        Doc::Raw { json, .. } => out.push_str(json),
+        Doc::Props(entries) => {
+            out.push_str(if typed { "{" } else { "[" });
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n ");
+                }
+                let key = serde_json::Value::String(k.clone()).to_string();
+                if typed {
+                    out.push_str(&key);
+                    out.push_str(": ");
+                    f(v, out);
+                } else {
+                    out.push('[');
+                    out.push_str(&key);
+                    out.push_str(", ");
+                    f(v, out);
+                    out.push(']');
+                }
+            }
+            out.push_str(if typed { "}" } else { "]" });
+        }
+        Doc::Tagged(tag, args) => {
+            let tag = serde_json::Value::String(tag.clone()).to_string();
+            match (typed, args.as_slice()) {
+                (_, []) => out.push_str(&tag),
+                (true, [one]) => {
+                    out.push('{');
+                    out.push_str(&tag);
+                    out.push_str(": ");
+                    f(one, out);
+                    out.push('}');
+                }
+                (true, _) => {
+                    out.push('{');
+                    out.push_str(&tag);
+                    out.push_str(": ");
+                    seq(args, "[", "]", out, f);
+                    out.push('}');
+                }
+                (false, _) => {
+                    out.push('[');
+                    out.push_str(&tag);
+                    for a in args {
+                        out.push_str(", ");
+                        f(a, out);
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        Doc::Commented { doc, .. } => f(doc, out),
     }
 }
 
@@ -250,6 +424,15 @@ pub fn to_erlang_file(d: &Doc) -> String {
 pub fn to_json(d: &Doc) -> String {
     let mut out = String::new();
     write_json(d, &mut out);
+    out
+}
+
+/// The document as typed JSON: as [`to_json`], but proplists as objects
+/// and tagged tuples in serde's externally tagged form (see
+/// [`shapes`]).
+pub fn to_typed_json(d: &Doc) -> String {
+    let mut out = String::new();
+    write_typed_json(d, &mut out);
     out
 }
 
