@@ -86,6 +86,7 @@ mod parser;
 pub mod print;
 pub mod serde;
 pub mod span;
+pub mod stream;
 pub mod term;
 
 use std::ops::ControlFlow;
@@ -97,6 +98,7 @@ pub use error::{Error, ErrorKind};
 pub use node::{Node, NodeKind};
 pub use options::ParseOptions;
 pub use span::Span;
+pub use stream::TermReader;
 pub use term::{Atom, Bitstring, ExternalFun, Integer, Term, Text};
 
 use parser::build::{NoBuild, NodeBuild, TermBuild};
