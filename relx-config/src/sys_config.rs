@@ -681,11 +681,15 @@ fn check_para(list: &Term, app: &str) -> std::result::Result<(), VmError> {
     Ok(())
 }
 
+/// Conformance-test helper, only with the `oracle` cargo feature (which
+/// the crate's own tests and `examples/config_oracle.rs` enable).
+///
 /// What `oracle/sys_config.sh DIR` prints for `DIR/sys.config`, with the
 /// VM's current directory at DIR's parent: the [`oracle_lines`], a single
 /// empty line for an empty configuration, or `error <message>` with DIR
 /// replaced by `<DIR>`; a VM crash prints as `error <crash>` (the oracle
 /// prints the crash term, which callers normalise the same way).
+#[cfg(feature = "oracle")]
 pub fn oracle_report(dir: &Path) -> Vec<String> {
     let dir = match dir.canonicalize() {
         Ok(d) => d,
@@ -709,8 +713,12 @@ pub fn oracle_report(dir: &Path) -> Vec<String> {
     }
 }
 
+/// Conformance-test helper, only with the `oracle` cargo feature (which
+/// the crate's own tests and `examples/config_oracle.rs` enable).
+///
 /// The environment printed as the conformance oracle does: one
 /// `{App,SortedEnv}` line per application, sorted (canonical `~w` form).
+#[cfg(feature = "oracle")]
 pub fn oracle_lines(env: &Env) -> Vec<String> {
     let mut apps: Vec<Term> = env
         .iter()

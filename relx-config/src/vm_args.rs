@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use erlterm::{Span, Term};
+use erlterm::Span;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -412,12 +412,17 @@ impl InitView {
     }
 }
 
+/// Conformance-test helper, only with the `oracle` cargo feature (which
+/// the crate's own tests and `examples/config_oracle.rs` enable).
+///
 /// The lines `oracle/vm_args.sh` prints for these (expanded) arguments:
 /// one `{Flag,[Value,...]}` per flag (`~w` form, strings as code lists),
 /// then `plain [...]`. erlexec appends `"--"` after the arguments of an
 /// args file that contains `-extra`; init reports it as a plain argument,
 /// so it is added here too.
+#[cfg(feature = "oracle")]
 pub fn oracle_lines(args: &[String]) -> Vec<String> {
+    use erlterm::Term;
     let codes = |s: &str| {
         Term::list(
             s.chars()
