@@ -10,16 +10,27 @@
 //! order, application scripts, `systools_rc` translation with `DepMods`
 //! ordering (canonical tie-break where OTP's order depends on its atom
 //! table), `load_object_code` merging and emulator restarts.
+//!
+//! # Cargo features
+//!
+//! - `tarball` (default): read releases from tarballs
+//!   ([`input::tarball`], [`ReleaseFiles::from_tarball`], tarball paths in
+//!   [`ReleaseInput::open`]) and pack installable upgrades ([`pack`]).
+//!   Without it the crate reads only `.rel` files and release folders and
+//!   does not depend on `tar` and `flate2`; a path that is a file but not
+//!   a `.rel` file is then refused with an error naming the feature.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod app;
+pub mod appup_gen;
 pub mod diff;
 pub mod error;
 mod fxhash;
 pub mod generate;
 pub mod input;
 pub mod output;
+#[cfg(feature = "tarball")]
 pub mod pack;
 pub mod release;
 pub mod relup;

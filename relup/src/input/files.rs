@@ -55,6 +55,7 @@ impl ReleaseFiles {
     }
 
     /// A release tarball already in memory (`origin` names it in messages).
+    #[cfg(feature = "tarball")]
     pub fn from_tarball(origin: &str, bytes: &[u8], libs: &Library) -> Result<ReleaseFiles, Error> {
         let input = ReleaseInput::from_tarball(origin, bytes, None)?;
         let loaded = LoadedRelease::load(&input, libs)?;

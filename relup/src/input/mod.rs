@@ -5,6 +5,7 @@
 #![warn(clippy::indexing_slicing)]
 
 mod files;
+#[cfg(feature = "tarball")]
 pub mod tarball;
 pub mod tree;
 
@@ -153,10 +154,17 @@ impl ReleaseInput {
                     lib_roots: lib,
                 });
             }
-            let bytes =
-                tree::read_regular_file(path, tarball::MAX_TARBALL_BYTES).map_err(input_err)?;
-            let tree = Arc::new(tarball::read_tarball(text, &bytes).map_err(input_err)?);
-            return from_root(tree, "", vsn).map_err(input_err);
+            #[cfg(feature = "tarball")]
+            {
+                let bytes =
+                    tree::read_regular_file(path, tarball::MAX_TARBALL_BYTES).map_err(input_err)?;
+                let tree = Arc::new(tarball::read_tarball(text, &bytes).map_err(input_err)?);
+                return from_root(tree, "", vsn).map_err(input_err);
+            }
+            #[cfg(not(feature = "tarball"))]
+            return Err(input_err(
+                "is not a .rel file (release tarballs need relup's `tarball` feature)".into(),
+            ));
         }
         if !meta.is_dir() {
             let kind = erlterm::file_kind(&meta.file_type()).unwrap_or("not a regular file");
@@ -189,6 +197,7 @@ impl ReleaseInput {
 
     /// A release tarball already in memory (`origin` names it in
     /// messages), choosing release `vsn` when it holds several.
+    #[cfg(feature = "tarball")]
     pub fn from_tarball(
         origin: &str,
         bytes: &[u8],
