@@ -1,13 +1,14 @@
 //! `erlrel appup generate` and `erlrel appup check`: appups written from
 //! compiled releases, and the appup part of `erlrel upgrade check`.
 //!
-//! The comparison and the appup text are `relup::diff`; the findings are
-//! `relup::upgrade`. This module parses arguments and prints.
+//! Which appups, where they go and how they merge into existing ones is
+//! `relup::appup_gen`; the findings are `relup::upgrade`. This module
+//! parses arguments, writes (all or nothing) and prints.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use relup::diff::{appup_text, diff_releases, AppDiff};
+use relup::appup_gen::{changed_apps, plan_writes, AppupGenError, AppupLayout, GeneratedAppup};
 use relup::input::library_from_dirs;
 use relup::upgrade::{check_appups, Report};
 use relup::ReleaseFiles;
@@ -84,67 +85,32 @@ pub struct CheckArgs {
     libs: Vec<PathBuf>,
 }
 
-/// The appups to write: each application whose version changed from at
-/// least one old release, with its diffs (one per old version).
-fn generate(args: &GenerateArgs) -> Result<Vec<(String, Vec<AppDiff>)>, String> {
+/// The appups to write ([`relup::appup_gen::changed_apps`]).
+fn generate(args: &GenerateArgs) -> Result<Vec<GeneratedAppup>, String> {
     let libs = library_from_dirs(&args.libs);
     let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
         .map_err(|e| e.to_string())?;
-    for name in &args.apps {
-        if new.app(name).is_none() {
-            return Err(format!("application {name} is not in the new release"));
-        }
+    if let Some(name) = args.apps.iter().find(|n| new.app(n).is_none()) {
+        return Err(AppupGenError::NotInRelease(name.clone()).to_string());
     }
-    let mut diffs: Vec<AppDiff> = Vec::new();
-    for from in &args.from {
-        let old = crate::upgrade::open_old(from, &args.to, &libs)?;
-        let diff = diff_releases(&old, &new).map_err(|e| e.to_string())?;
-        diffs.extend(diff.apps.into_iter().filter(|d| {
-            d.version_changed() && (args.apps.is_empty() || args.apps.contains(&d.name))
-        }));
-    }
-    let mut out = Vec::new();
-    for app in &new.loaded.apps {
-        let mine: Vec<AppDiff> = dedup_by_old_vsn(diffs.iter().filter(|d| d.name == app.name))
-            .into_iter()
-            .cloned()
-            .collect();
-        if !mine.is_empty() {
-            out.push((app.name.clone(), mine));
-        }
-    }
-    Ok(out)
+    let olds = args
+        .from
+        .iter()
+        .map(|from| crate::upgrade::open_old(from, &args.to, &libs))
+        .collect::<Result<Vec<_>, _>>()?;
+    changed_apps(&olds, &new, &args.apps).map_err(|e| e.to_string())
 }
 
-/// Where rebar3 picks up `app`'s appup in `project`.
-fn rebar3_target(project: &std::path::Path, profile: &str, app: &str) -> Result<PathBuf, String> {
-    let umbrella = project.join("apps").join(app);
-    let single = project.join("src").join(format!("{app}.app.src"));
-    let dep = project.join("_build").join(profile).join("lib").join(app);
-    let dir = if umbrella.is_dir() {
-        umbrella
-    } else if single.is_file() {
-        project.to_path_buf()
-    } else if dep.is_dir() {
-        dep
-    } else {
-        return Err(format!(
-            "{app}: not in {} (looked for apps/{app}, src/{app}.app.src, _build/{profile}/lib/{app})",
-            project.display()
-        ));
-    };
-    let src = dir.join("src").join(format!("{app}.appup.src"));
-    Ok(if src.is_file() {
-        src
-    } else {
-        dir.join("ebin").join(format!("{app}.appup"))
-    })
-}
-
-/// One diff per old version (two old releases may share an app version).
-fn dedup_by_old_vsn<'a>(diffs: impl Iterator<Item = &'a AppDiff>) -> Vec<&'a AppDiff> {
-    let mut seen = std::collections::BTreeSet::new();
-    diffs.filter(|d| seen.insert(d.old_vsn.clone())).collect()
+/// Where the appups go: `-o DIR`, `--layout rebar3`, or stdout (`None`).
+fn layout(args: &GenerateArgs) -> Option<AppupLayout> {
+    match (&args.out, args.layout) {
+        (Some(dir), _) => Some(AppupLayout::Folder(dir.clone())),
+        (None, Some(Layout::Rebar3)) => Some(AppupLayout::Rebar3 {
+            project: args.project.clone(),
+            profile: args.profile.clone(),
+        }),
+        (None, None) => None,
+    }
 }
 
 /// Runs `erlrel appup generate`.
@@ -160,34 +126,18 @@ pub fn run_generate(args: &GenerateArgs) -> ExitCode {
         eprintln!("no application changed version");
         return ExitCode::SUCCESS;
     }
-    let targets: Result<Vec<PathBuf>, String> = appups
-        .iter()
-        .map(|(app, _)| match (&args.out, args.layout) {
-            (Some(dir), _) => Ok(dir.join(format!("{app}.appup"))),
-            (None, Some(Layout::Rebar3)) => rebar3_target(&args.project, &args.profile, app),
-            (None, None) => Ok(PathBuf::new()),
-        })
-        .collect();
-    let targets = match targets {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if args.out.is_none() && args.layout.is_none() {
+    let Some(layout) = layout(args) else {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        for (i, (_, diffs)) in appups.iter().enumerate() {
+        for (i, appup) in appups.iter().enumerate() {
             let sep = if i > 0 { "\n" } else { "" };
-            let text = appup_text(&diffs.iter().collect::<Vec<_>>()).unwrap_or_default();
-            if write!(out, "{sep}{text}").is_err() {
+            if write!(out, "{sep}{}", appup.text()).is_err() {
                 return ExitCode::SUCCESS;
             }
         }
         return ExitCode::SUCCESS;
-    }
-    match write_appups(args, &appups, &targets) {
+    };
+    match write_appups(args, &appups, &layout) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -196,55 +146,36 @@ pub fn run_generate(args: &GenerateArgs) -> ExitCode {
     }
 }
 
-/// Writes each appup to its target: a new file, or the missing entries
-/// added to an existing one (its own entries and comments kept); a file
-/// that cannot be merged is replaced only with --force.
+/// Writes the appups as [`relup::appup_gen::plan_writes`] plans them, all
+/// of them or none.
 fn write_appups(
     args: &GenerateArgs,
-    appups: &[(String, Vec<AppDiff>)],
-    targets: &[PathBuf],
+    appups: &[GeneratedAppup],
+    layout: &AppupLayout,
 ) -> Result<(), String> {
     let opts = crate::write::WriteOptions {
         force: args.force,
         dry_run: args.dry_run,
         show_diff: true,
     };
-    let mut creates = Vec::new();
-    let mut edits = Vec::new();
-    for ((app, diffs), path) in appups.iter().zip(targets) {
-        let diffs: Vec<&AppDiff> = diffs.iter().collect();
-        let generated = appup_text(&diffs).unwrap_or_default();
-        let Ok(old) = std::fs::read(path) else {
-            if let Some(dir) = path.parent() {
-                crate::write::make_folder(dir, opts)?;
-            }
-            creates.push((path.clone(), generated.into_bytes()));
-            continue;
-        };
-        let text = String::from_utf8_lossy(&old).into_owned();
-        let term = erlterm::parse_str(&text)
-            .ok()
-            .and_then(|t| t.into_iter().next());
-        let merged = term.and_then(|term| {
-            let lacking = relup::diff::lacking_entries(&term, &diffs);
-            if lacking.is_empty() {
-                return Some(None);
-            }
-            relup::diff::merge_appup(&text, &lacking).map(Some)
-        });
-        match merged {
-            Some(None) => eprintln!("{}: {app}'s appup has every entry already", path.display()),
-            Some(Some(new)) => edits.push((path.clone(), old, new.into_bytes())),
-            None if args.force => edits.push((path.clone(), old, generated.into_bytes())),
-            None => {
-                return Err(format!(
-                    "{}: cannot add entries to it (not one {{Vsn, UpFrom, DownTo}} term); pass --force to replace it",
-                    path.display()
-                ))
-            }
+    let plan = plan_writes(appups, layout, args.force).map_err(|e| match e {
+        AppupGenError::CannotMerge(_) => format!("{e}; pass --force to replace it"),
+        e => e.to_string(),
+    })?;
+    for (path, _) in &plan.creates {
+        if let Some(dir) = path.parent() {
+            crate::write::make_folder(dir, opts)?;
         }
     }
-    crate::write::write_files(creates, edits, opts)
+    for (app, path) in &plan.complete {
+        eprintln!("{}: {app}'s appup has every entry already", path.display());
+    }
+    let edits = plan
+        .edits
+        .into_iter()
+        .map(|e| (e.path, e.old, e.new))
+        .collect();
+    crate::write::write_files(plan.creates, edits, opts)
 }
 
 /// The appup findings of `erlrel appup check`.
@@ -349,7 +280,7 @@ mod tests {
         let out: Vec<(String, String)> = generate(&args)
             .unwrap()
             .into_iter()
-            .map(|(app, diffs)| (app, appup_text(&diffs.iter().collect::<Vec<_>>()).unwrap()))
+            .map(|a| (a.app.clone(), a.text()))
             .collect();
         let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
         // fz is new in r2 (left to the relup); kernel/stdlib/sasl did not change.

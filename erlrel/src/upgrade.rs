@@ -199,19 +199,10 @@ fn run_pack(args: &PackArgs) -> ExitCode {
     }
 }
 
-/// An old release: a path, or a version of the `--to` root.
+/// An old release: a path, or a version of the `--to` root
+/// ([`relup::appup_gen::open_old`]).
 pub fn open_old(from: &str, to: &Path, libs: &relup::Library) -> Result<ReleaseFiles, String> {
-    let path = Path::new(from);
-    if path.exists() {
-        return ReleaseFiles::open(path, libs).map_err(|e| e.to_string());
-    }
-    let looks_like_version = from
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'));
-    if looks_like_version && to.is_dir() {
-        return ReleaseFiles::open_version(to, Some(from), libs).map_err(|e| e.to_string());
-    }
-    Err(format!("{from}: no such file or folder"))
+    relup::appup_gen::open_old(from, to, libs).map_err(|e| e.to_string())
 }
 
 /// Prints each finding on its line, its hint below it.
