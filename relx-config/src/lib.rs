@@ -19,5 +19,6 @@ mod terms;
 pub mod version;
 pub mod vm_args;
 pub mod vsn_edit;
+pub mod vsn_project;
 
 pub use error::{Error, ErrorKind, Result};
