@@ -1,8 +1,8 @@
 //! `erlrel vsn show|set|bump`: application versions (`.app.src`, `.app`),
 //! release versions (`rebar.config` relx releases, in profiles too, and
 //! `relx.config`) and appup top versions, read and changed without touching
-//! anything else in the files. Finding and editing is
-//! `relx_config::vsn_edit`; writing is `filetx` (all files or none, links,
+//! anything else in the files. Finding, planning and checking is
+//! `relx_config::vsn_edit` and `relx_config::vsn_project`; writing is `filetx` (all files or none, links,
 //! owners, modes and hard links kept, a lock against concurrent runs).
 //!
 //! Exit status: 0 success; 1 the files were read and are rejected (a parse
@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use erlterm::document::{Document, Tokens};
-use erlterm::Term;
-use relx_config::vsn_edit::{self, Change, Part, Scan, VsnError, VsnPlan, VsnValue};
+use relx_config::vsn_edit::{Change, Part, Scan, VsnPlan, VsnValue};
+use relx_config::vsn_project::{self, ProjectError};
 
 /// The `vsn` subcommands.
 #[derive(clap::Subcommand)]
@@ -142,31 +142,21 @@ pub fn run(cmd: &Command) -> ExitCode {
 /// An error message and the exit status it gives.
 type Failure = (String, u8);
 
-fn vsn_failure(e: &VsnError) -> Failure {
+fn failure(e: &ProjectError) -> Failure {
     (e.to_string(), if e.is_rejection() { 1 } else { 2 })
 }
 
-/// The paths to scan (`.` when none).
-fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    }
-}
-
-/// Scans and prints the scan's notes.
-fn scan(paths: &[PathBuf]) -> Result<Scan, Failure> {
-    let scan = vsn_edit::scan_paths(&roots(paths)).map_err(|e| vsn_failure(&e))?;
+/// Prints the scan's notes.
+fn print_notes(scan: &Scan) {
     for note in &scan.notes {
         eprintln!("note: {note}");
     }
-    Ok(scan)
 }
 
 fn show(args: &ShowArgs) -> Result<ExitCode, Failure> {
-    let scan = scan(&args.paths)?;
-    let mut seen = std::collections::BTreeSet::new();
+    let scan = vsn_project::scan(&args.paths).map_err(|e| failure(&e))?;
+    print_notes(&scan);
+    let seen = vsn_project::distinct_versions(&scan);
     let mut out = String::new();
     for (f, s) in scan.sites() {
         out.push_str(&format!(
@@ -177,7 +167,6 @@ fn show(args: &ShowArgs) -> Result<ExitCode, Failure> {
             s.name,
             s.value
         ));
-        seen.insert(s.value.clone());
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     if seen.is_empty() {
@@ -192,19 +181,9 @@ fn show(args: &ShowArgs) -> Result<ExitCode, Failure> {
 }
 
 fn set(args: &SetArgs) -> Result<ExitCode, Failure> {
-    let (change, paths) = match (&args.git, &args.version) {
-        // With --git the positional VERSION is the first path.
-        (Some(repo), first) => {
-            let mut paths: Vec<PathBuf> = first.iter().map(PathBuf::from).collect();
-            paths.extend(args.paths.iter().cloned());
-            (Change::Git(repo.clone()), paths)
-        }
-        (None, Some(v)) => {
-            vsn_edit::validate(v).map_err(|e| (e.to_string(), 2))?;
-            (Change::Set(v.clone()), args.paths.clone())
-        }
-        (None, None) => return Err(("a VERSION or --git is needed".into(), 2)),
-    };
+    let (change, paths) =
+        vsn_project::set_request(args.version.as_deref(), args.git.clone(), &args.paths)
+            .map_err(|e| (e.to_string(), 2))?;
     edit(&paths, &change, args.force, args.dry_run)
 }
 
@@ -223,7 +202,7 @@ fn bump(args: &BumpArgs) -> Result<ExitCode, Failure> {
 /// between this run's reading and writing.
 const ATTEMPTS: usize = 5;
 
-/// Scans, plans and applies `change`, starting over (up to [`ATTEMPTS`]
+/// Plans (`vsn_project::plan_change`) and applies `change`, starting over (up to [`ATTEMPTS`]
 /// times) when another process changed a file meanwhile.
 fn edit(
     paths: &[PathBuf],
@@ -234,24 +213,10 @@ fn edit(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let scan = scan(paths)?;
-        if scan.sites().next().is_none() {
-            let shown: Vec<String> = roots(paths)
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            return Err((
-                format!(
-                    "no application or release version found under {}",
-                    shown.join(" ")
-                ),
-                1,
-            ));
-        }
-        // Versions computed at build time stay unless --force (for set).
-        let plan = scan
-            .plan(change, force && !matches!(change, Change::Bump(_)))
-            .map_err(|e| vsn_failure(&e))?;
+        let scan = vsn_project::scan(paths).map_err(|e| failure(&e))?;
+        print_notes(&scan);
+        let plan =
+            vsn_project::plan_change(&scan, paths, change, force).map_err(|e| failure(&e))?;
         let mut tx = filetx::Plan::new();
         for f in &plan.files {
             tx.edit_expecting(&f.path, f.old.clone(), f.new.clone());
@@ -306,151 +271,14 @@ fn print_outcome(plan: &VsnPlan, report: &filetx::Report, change: &Change) {
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }
 
-/// The kind of a file for `vsn verify`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FileKind {
-    AppSrc,
-    RebarConfig,
-    RelxConfig,
-}
-
-fn file_kind(path: &std::path::Path) -> Option<FileKind> {
-    let name = path.file_name()?.to_str()?;
-    if name.ends_with(".app.src") {
-        Some(FileKind::AppSrc)
-    } else if name.ends_with("rebar.config") {
-        Some(FileKind::RebarConfig)
-    } else if name.ends_with("relx.config") {
-        Some(FileKind::RelxConfig)
-    } else {
-        None
-    }
-}
-
-/// Strings that rebar3 and relx read as a version source, not a version.
-const DYNAMIC_STRINGS: &[&str] = &["git", "semver", "hg", "pkg", "git_subdir"];
-
-/// The terms `orig` should read as after `vsn set VERSION`, computed on
-/// plain terms (independently of the document editor).
-fn expected_terms(kind: FileKind, terms: &[Term], version: &str) -> Vec<Term> {
-    terms
-        .iter()
-        .map(|t| match kind {
-            FileKind::AppSrc => set_app_term(t, version),
-            FileKind::RelxConfig => set_release_term(t, version),
-            FileKind::RebarConfig => set_rebar_term(t, version),
-        })
-        .collect()
-}
-
-fn is_literal(t: &Term) -> bool {
-    t.as_string()
-        .is_some_and(|s| !DYNAMIC_STRINGS.contains(&s.as_str()))
-}
-
-fn set_app_term(t: &Term, version: &str) -> Term {
-    let Some((tag, name, (props, tail))) = t.as_tuple().and_then(|els| match els {
-        [tag, name, list] => Some((tag, name, list.list_parts()?)),
-        _ => None,
-    }) else {
-        return t.clone();
-    };
-    if tag.as_atom() != Some("application") {
-        return t.clone();
-    }
-    let mut props = props.to_vec();
-    let first_vsn = props.iter_mut().find_map(|p| match p {
-        Term::Tuple(kv) if kv.len() == 2 && kv[0].as_atom() == Some("vsn") => Some(&mut kv[1]),
-        _ => None,
-    });
-    if let Some(v) = first_vsn.filter(|v| is_literal(v)) {
-        *v = Term::string(version);
-    }
-    Term::tuple(vec![tag.clone(), name.clone(), with_tail(props, tail)])
-}
-
-fn set_release_term(t: &Term, version: &str) -> Term {
-    let mut t = t.clone();
-    if let Term::Tuple(els) = &mut t {
-        if els.len() >= 3 && els[0].as_atom() == Some("release") {
-            if let Term::Tuple(id) = &mut els[1] {
-                if id.len() >= 2 && is_literal(&id[1]) {
-                    id[1] = Term::string(version);
-                }
-            }
-        }
-    }
-    t
-}
-
-fn map_list(t: &Term, f: impl Fn(&Term) -> Term) -> Term {
-    match t {
-        Term::List(_) | Term::ImproperList(_) => {
-            let (items, tail) = t.list_parts().unwrap_or_default();
-            with_tail(items.iter().map(f).collect(), tail)
-        }
-        other => other.clone(),
-    }
-}
-
-/// A list of `items` ending in `tail` (`None`: a proper list).
-fn with_tail(items: Vec<Term>, tail: Option<&Term>) -> Term {
-    match tail {
-        None => Term::List(items),
-        Some(t) => Term::improper_list(items, t.clone()),
-    }
-}
-
-fn set_rebar_term(t: &Term, version: &str) -> Term {
-    let relx = |v: &Term| map_list(v, |r| set_release_term(r, version));
-    match t.as_tuple() {
-        Some([k, v]) if k.as_atom() == Some("relx") => Term::tuple(vec![k.clone(), relx(v)]),
-        Some([k, v]) if k.as_atom() == Some("profiles") => {
-            let profiles = map_list(v, |p| match p.as_tuple() {
-                Some([name, entries @ (Term::List(_) | Term::ImproperList(_))]) => {
-                    let entries = map_list(entries, |e| match e.as_tuple() {
-                        Some([rk, rv]) if rk.as_atom() == Some("relx") => {
-                            Term::tuple(vec![rk.clone(), relx(rv)])
-                        }
-                        _ => e.clone(),
-                    });
-                    Term::tuple(vec![name.clone(), entries])
-                }
-                _ => p.clone(),
-            });
-            Term::tuple(vec![k.clone(), profiles])
-        }
-        _ => t.clone(),
-    }
-}
-
 /// `vsn verify ORIG NEW VERSION`: NEW parses, reads as ORIG with the
 /// versions set, and differs from ORIG only on lines holding VERSION.
 fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
-    let kind =
-        file_kind(&args.orig).ok_or("ORIG is not an .app.src, rebar.config or relx.config")?;
+    vsn_project::verify_kind(&args.orig).map_err(|e| e.to_string())?;
     // erlterm's I/O errors name the path already.
     let read = |p: &PathBuf| erlterm::read_file(p).map_err(|e| e.to_string());
     let (orig, new) = (read(&args.orig)?, read(&args.new)?);
-    let orig_terms = erlterm::parse_bytes(&orig).map_err(|e| format!("ORIG: {e}"))?;
-    let new_terms = erlterm::parse_bytes(&new).map_err(|e| format!("NEW: {e}"))?;
-    let want = expected_terms(kind, &orig_terms, &args.version);
-    if new_terms != want {
-        return Err("NEW does not read as ORIG with the versions set".into());
-    }
-    let (o, n) = (
-        erlterm::encoding::decode_for_display(&orig),
-        erlterm::encoding::decode_for_display(&new),
-    );
-    let (ol, nl): (Vec<&str>, Vec<&str>) = (o.split('\n').collect(), n.split('\n').collect());
-    if ol.len() != nl.len() {
-        return Err("NEW has a different number of lines".into());
-    }
-    for (i, (a, b)) in ol.iter().zip(&nl).enumerate() {
-        if a != b && !b.contains(args.version.as_str()) {
-            return Err(format!("line {} changed beyond the version", i + 1));
-        }
-    }
+    vsn_project::verify_set(&args.orig, &orig, &new, &args.version).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
