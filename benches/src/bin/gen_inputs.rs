@@ -1,15 +1,49 @@
-//! Writes the generated benchmark inputs to a folder, for the peak-memory and
-//! OTP measurements: `gen_inputs DIR` writes config_16MB.config/.json and
-//! appup_16MB.appup/.json (and the 1 MB versions).
+//! Writes the generated benchmark inputs to a folder, for the paired,
+//! peak-memory and OTP measurements.
+//!
+//! `gen_inputs DIR` writes config_16MB.config/.json and
+//! appup_16MB.appup/.json (and the 1 MB versions) of the older benchmarks.
+//!
+//! `gen_inputs --shapes DIR [SHAPE...]` writes every shape of
+//! `erlrel_benches::SHAPES` (or the ones named) at 1 MB and 16 MB:
+//! `DIR/SHAPE_SIZE.erl` (the Erlang term file), `DIR/SHAPE_SIZE.json` (its
+//! JSON twin) and `DIR/SHAPE_SIZE.typed.json` (the typed JSON twin).
 
-use erlrel_benches::{appup_like, config_like, to_erlang_file, to_json};
+use erlrel_benches::{appup_like, config_like, shape_input, to_erlang_file, to_json, SHAPES};
+
+const SIZES: [(&str, usize); 2] = [("1MB", 1), ("16MB", 16)];
 
 fn main() -> std::io::Result<()> {
-    let dir = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--shapes") {
+        let dir = args
+            .get(1)
+            .cloned()
+            .unwrap_or_else(|| "target/bench-inputs/shapes".into());
+        let named: Vec<&str> = args.iter().skip(2).map(String::as_str).collect();
+        std::fs::create_dir_all(&dir)?;
+        for shape in SHAPES {
+            if !named.is_empty() && !named.contains(shape) {
+                continue;
+            }
+            for (label, mb) in SIZES {
+                let Some(input) = shape_input(shape, mb << 20) else {
+                    continue;
+                };
+                let base = format!("{dir}/{shape}_{label}");
+                std::fs::write(format!("{base}.erl"), &input.erl)?;
+                std::fs::write(format!("{base}.json"), &input.json)?;
+                std::fs::write(format!("{base}.typed.json"), &input.typed_json)?;
+            }
+        }
+        return Ok(());
+    }
+    let dir = args
+        .first()
+        .cloned()
         .unwrap_or_else(|| "target/bench-inputs".into());
     std::fs::create_dir_all(&dir)?;
-    for (label, mb) in [("1MB", 1usize), ("16MB", 16)] {
+    for (label, mb) in SIZES {
         let config = config_like(mb << 20, 7);
         std::fs::write(
             format!("{dir}/config_{label}.config"),

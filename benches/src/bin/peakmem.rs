@@ -1,6 +1,17 @@
-//! Peak memory of one parse: `peakmem erlterm|erlterm_validate|serde_json FILE` prints the
-//! growth of the process's peak resident set (VmHWM) caused by parsing FILE.
-//! Run each mode in its own process.
+//! Peak memory of one parse: `peakmem MODE FILE [SHAPE]` prints the growth
+//! of the process's peak resident set (VmHWM) caused by parsing FILE, which
+//! is read before the first measurement. Run each mode in its own process
+//! (`benches/run-shapes.sh` does).
+//!
+//! Modes: `term` (`erlterm::parse_str`), `nodes` (`erlterm::parse_nodes`),
+//! `validate` (`erlterm::validate`, 20 times), `typed` (`erlterm::from_str`
+//! into SHAPE's typed model), on the Erlang text; `value`
+//! (`serde_json::Value`), `ignored` (`IgnoredAny`), `typed_json`
+//! (`serde_json::from_str` into SHAPE's typed model, on the typed JSON
+//! twin), on JSON. The older names `erlterm`, `erlterm_validate` and
+//! `serde_json` are `term`, `validate` and `value`.
+//!
+//! Output: `MODE<TAB>BYTES<TAB>N KiB`.
 
 use std::process::ExitCode;
 
@@ -13,22 +24,33 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
+const USAGE: &str =
+    "usage: peakmem term|nodes|validate|typed|value|ignored|typed_json FILE [SHAPE]";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(mode), Some(path)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: peakmem erlterm|erlterm_validate|serde_json FILE");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    let shape = args.get(3).map(String::as_str).unwrap_or("");
     let Ok(text) = std::fs::read_to_string(path) else {
         eprintln!("cannot read {path}");
         return ExitCode::from(2);
     };
     let before = vm_hwm_kib();
     let ok = match mode.as_str() {
-        "erlterm" => erlterm::parse_str(&text).map(|t| t.len()).is_ok(),
-        "erlterm_validate" => (0..20).all(|_| erlterm::validate(&text).is_ok()),
-        "serde_json" => serde_json::from_str::<serde_json::Value>(&text).is_ok(),
-        _ => false,
+        "term" | "erlterm" => erlterm::parse_str(&text).map(|t| t.len()).is_ok(),
+        "nodes" => erlterm::parse_nodes(&text).map(|t| t.len()).is_ok(),
+        "validate" | "erlterm_validate" => (0..20).all(|_| erlterm::validate(&text).is_ok()),
+        "typed" => erlrel_benches::typed_erlterm(shape, &text).is_ok(),
+        "value" | "serde_json" => serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+        "ignored" => serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok(),
+        "typed_json" => erlrel_benches::typed_json(shape, &text).is_ok(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
     };
     let after = vm_hwm_kib();
     println!(
@@ -39,6 +61,7 @@ fn main() -> ExitCode {
     if ok {
         ExitCode::SUCCESS
     } else {
+        eprintln!("{mode}: {path} rejected");
         ExitCode::FAILURE
     }
 }
