@@ -7,6 +7,9 @@
 //! which path ran: whatever this module accepts, the full parser accepts
 //! with the same terms (checked by tests and by the conformance scripts).
 
+use num_bigint::BigInt;
+
+use crate::lexer::number::{scan_number, Number};
 use crate::lexer::{Lexer, Tok, Token};
 use crate::node::{Node, NodeKind};
 use crate::options::ParseOptions;
@@ -24,6 +27,7 @@ pub(crate) trait Output: Sized {
     type Builder: Build<V = Self> + Default;
     fn atom(name: &str, sp: Span) -> Self;
     fn int(v: i64, sp: Span) -> Self;
+    fn integer(v: Integer, sp: Span) -> Self;
     fn float(v: f64, sp: Span) -> Self;
     fn string(s: Text, sp: Span) -> Self;
     fn list(items: Vec<Self>, tail: Option<Self>, sp: Span) -> Self;
@@ -47,6 +51,9 @@ impl Output for Term {
     #[inline]
     fn int(v: i64, _: Span) -> Self {
         Term::Integer(Integer::from(v))
+    }
+    fn integer(v: Integer, _: Span) -> Self {
+        Term::Integer(v)
     }
     #[inline]
     fn float(v: f64, _: Span) -> Self {
@@ -93,6 +100,9 @@ impl Output for Node {
     fn int(v: i64, span: Span) -> Self {
         Node { span, kind: NodeKind::Integer(Integer::from(v)) }
     }
+    fn integer(v: Integer, span: Span) -> Self {
+        Node { span, kind: NodeKind::Integer(v) }
+    }
     #[inline]
     fn float(v: f64, span: Span) -> Self {
         Node { span, kind: NodeKind::Float(v) }
@@ -131,6 +141,7 @@ impl Output for () {
     type Builder = NoBuild;
     fn atom(_: &str, _: Span) -> Self {}
     fn int(_: i64, _: Span) -> Self {}
+    fn integer(_: Integer, _: Span) -> Self {}
     fn float(_: f64, _: Span) -> Self {}
     fn string(_: Text, _: Span) -> Self {}
     fn list(_: Vec<Self>, _: Option<Self>, _: Span) -> Self {}
@@ -914,8 +925,8 @@ impl<'a, O: Output> Fast<'a, O> {
         let is_float =
             self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit());
         if !is_float {
-            if matches!(self.peek(), Some(b'#' | b'_')) {
-                return None;
+            if seps || matches!(self.peek(), Some(b'#' | b'_')) || self.pos - start > 18 {
+                return self.scanned_number(start, negative);
             }
             return self.int_value(start, seps, negative);
         }
@@ -931,9 +942,29 @@ impl<'a, O: Output> Fast<'a, O> {
             seps |= self.digits()?.1;
         }
         if self.peek() == Some(b'_') || seps {
-            return None;
+            return self.scanned_number(start, negative);
         }
         self.float_value(start, int_digits, exponent, negative)
+    }
+
+    /// The number written from `start` read by OTP's number grammar: based
+    /// integers, `_` separators, integers beyond `i64`.
+    #[inline(never)]
+    fn scanned_number(&mut self, start: usize, negative: bool) -> Option<O> {
+        let input = self.s.get(start..)?;
+        let (n, len) = scan_number(input, self.max_integer_digits).ok()?;
+        self.pos = start + len;
+        let sp = self.leaf_span();
+        Some(match n {
+            Number::Small(v) if !negative => O::int(v, sp),
+            Number::Small(v) => match v.checked_neg() {
+                Some(v) => O::int(v, sp),
+                None => O::integer(Integer::from(-BigInt::from(v)), sp),
+            },
+            Number::Big(b) if O::BUILD => O::integer(Integer::from(if negative { -b } else { b }), sp),
+            Number::Big(_) => O::int(0, sp),
+            Number::Float(f) => O::float(if negative { -f } else { f }, sp),
+        })
     }
 
     /// The integer whose digits (with `_` separators if `seps`) run from
@@ -1035,6 +1066,14 @@ impl<'a, O: Output> Fast<'a, O> {
                 return Some(());
             }
             let c = match self.peek_at(1)? {
+                // Octal, `\x`, `\^`, and any non-ASCII character.
+                b'0'..=b'7' | b'x' | b'^' | 0x80.. => {
+                    let (v, end) = self.escape_at(self.pos + 1)?;
+                    out.push(char::from_u32(v)?);
+                    self.pos = end;
+                    run = self.pos;
+                    continue;
+                }
                 b'n' => '\n',
                 b't' => '\t',
                 b'r' => '\r',
@@ -1044,9 +1083,8 @@ impl<'a, O: Output> Fast<'a, O> {
                 b'e' => '\u{1B}',
                 b'f' => '\u{C}',
                 b'v' => '\u{B}',
-                // Octal, `\x`, `\^` and `\`+newline are left to the full parser.
-                b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
-                // Any other character stands for itself (`\"`, `\\`, `\.`).
+                // Any other character stands for itself (`\"`, `\\`, `\.`,
+                // a newline).
                 c => char::from(c),
             };
             out.push(c);
@@ -1071,7 +1109,7 @@ impl<'a, O: Output> Fast<'a, O> {
                 return Some(());
             }
             match self.peek_at(1)? {
-                b'0'..=b'9' | b'x' | b'^' | b'\n' | 0x80.. => return None,
+                b'0'..=b'7' | b'x' | b'^' | 0x80.. => self.pos = self.escape_at(self.pos + 1)?.1,
                 _ => self.pos += 2,
             }
         }
@@ -1211,7 +1249,7 @@ impl<'a, O: Output> Fast<'a, O> {
         None
     }
 
-    /// `$c` for a printable ASCII `c`, or one of the letter escapes.
+    /// `$c`: a character, or an escape sequence.
     fn char_literal(&mut self) -> Option<O> {
         let c = self.peek_at(1)?;
         let v = match c {
@@ -1224,16 +1262,36 @@ impl<'a, O: Output> Fast<'a, O> {
                     b'\\' => 92,
                     b'"' => 34,
                     b'\'' => 39,
-                    _ => return None,
+                    _ => {
+                        let (v, end) = self.escape_at(self.pos + 2)?;
+                        self.pos = end;
+                        return Some(O::int(i64::from(v), self.leaf_span()));
+                    }
                 };
                 self.pos += 3;
                 return Some(O::int(v, self.leaf_span()));
             }
-            b'!'..=b'~' => i64::from(c),
-            _ => return None,
+            0..=0x7F => i64::from(c),
+            _ => {
+                if crate::lexer::noncharacter_at(self.s, self.pos + 1) {
+                    return None;
+                }
+                let ch = self.src.get(self.pos + 1..)?.chars().next()?;
+                self.pos += 1 + ch.len_utf8();
+                return Some(O::int(i64::from(u32::from(ch)), self.leaf_span()));
+            }
         };
         self.pos += 2;
         Some(O::int(v, self.leaf_span()))
+    }
+
+    /// The escape sequence whose body (after the `\\`) starts at `pos`,
+    /// read as OTP's scanner reads it: its code point and where it ends.
+    #[inline(never)]
+    fn escape_at(&self, pos: usize) -> Option<(u32, usize)> {
+        let mut lexer = Lexer::at(self.src, pos, 1, 1, self.max_integer_digits);
+        let v = lexer.escape().ok()??;
+        Some((v, lexer.pos()))
     }
 
     /// Reads the value at `start` with the full grammar: the constructs the

@@ -5,7 +5,7 @@
 //! recognised with nom (see [`number`]). Tokens borrow from the input
 //! whenever their value is a plain slice of it.
 
-mod number;
+pub(crate) mod number;
 
 use std::borrow::Cow;
 
@@ -122,6 +122,11 @@ impl<'a> Lexer<'a> {
         lexer.line = line;
         lexer.line_start = pos.saturating_sub(column.saturating_sub(1) as usize);
         lexer
+    }
+
+    /// Where the lexer is.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
     }
 
     fn col_at(&self, pos: usize) -> u32 {
@@ -482,7 +487,7 @@ impl<'a> Lexer<'a> {
 
     /// Reads one escape sequence after a `\` at `self.pos` (already past the
     /// backslash). `Ok(None)` means end of input.
-    fn escape(&mut self) -> Result<Option<u32>, Error> {
+    pub(crate) fn escape(&mut self) -> Result<Option<u32>, Error> {
         let start = self.pos;
         let line = self.line;
         let col = self.col_at(start);
