@@ -1,7 +1,19 @@
 //! `.app` and `.app.src` files: `{application, Name, Properties}.`
 //! (spec `config-files.md` §1).
+//!
+//! This is the toolkit's one model of application resource files. It is
+//! read two ways:
+//!
+//! * [`AppResource::parse`]: as rebar3 reads an `.app.src` (or checks an
+//!   `.app`), every key optional, rebar3's lint warnings kept;
+//! * [`AppResource::parse_for_release`]: as `systools_make` reads the
+//!   `.app` of an application that a `.rel` file names
+//!   (`read_application/4`, `parse_application/4`, `check_item/2`), with
+//!   OTP's keys, types, defaults and errors ([`SystoolsAppError`]);
+//!   [`AppResource::release_includes`] is its `override_include/3`. relup
+//!   builds its `Application` from this.
 
-use erlterm::{Node, NodeKind, Span};
+use erlterm::{Node, NodeKind, Span, Term};
 
 use crate::error::{Error, Result};
 use crate::terms::{atom, atoms, key_value, list, string};
@@ -288,6 +300,394 @@ impl AppResource {
         }
         out
     }
+}
+
+/// Why `systools_make` refuses the `.app` file of an application that a
+/// `.rel` file names: the reasons of `read_application/4` and
+/// `parse_application/4` (`make_script`, `make_relup` and `make_tar` all
+/// read applications this way).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SystoolsAppError {
+    /// The text holds no term that can be read (systools' `parse_error`;
+    /// it goes on searching the path for another `.app`).
+    #[error("{0}")]
+    Parse(String),
+    /// Not `{application, Name, Dict}` with an atom `Name` and a list
+    /// `Dict` (`badly_formatted_application`).
+    #[error("badly formatted application: {0}")]
+    BadlyFormatted(Term),
+    /// A mandatory key is missing, or written in a form `check_item/2`
+    /// has no clause for (`{missing_param, Key}`; e.g. a 3-tuple
+    /// `{vsn, "1", x}`, or `{mod, {"m", []}}`).
+    #[error("missing key {0}")]
+    MissingParam(String),
+    /// A key has a value of the wrong type (`{bad_param, Key}`).
+    #[error("bad value for key {0}")]
+    BadParam(String),
+    /// systools crashes on the file (`{'EXIT', {badarg, ...}}`, caught and
+    /// returned as the reason): `Dict` is an improper list, or a string
+    /// key (`vsn`, `id`, `description`) holds something
+    /// `unicode:characters_to_list/1` refuses, such as an atom. `key` is
+    /// the key being read, `value` the term it crashes on.
+    #[error("systools crashes reading {key}: {value} is not a list")]
+    Crash {
+        /// The key being read (`vsn`...), or `Dict` for the whole list.
+        key: String,
+        /// The offending term.
+        value: Term,
+    },
+}
+
+impl SystoolsAppError {
+    /// The tag of the reason systools returns: `parse_error`,
+    /// `badly_formatted_application`, `missing_param`, `bad_param` or
+    /// `EXIT`.
+    pub fn otp_tag(&self) -> &'static str {
+        match self {
+            SystoolsAppError::Parse(_) => "parse_error",
+            SystoolsAppError::BadlyFormatted(_) => "badly_formatted_application",
+            SystoolsAppError::MissingParam(_) => "missing_param",
+            SystoolsAppError::BadParam(_) => "bad_param",
+            SystoolsAppError::Crash { .. } => "EXIT",
+        }
+    }
+}
+
+/// A [`SystoolsAppError`] and the term it is about, when the file was read
+/// from text (the value of the key, the whole term, or the syntax error).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{error}")]
+pub struct SpannedAppError {
+    /// What systools says.
+    pub error: SystoolsAppError,
+    /// Where.
+    pub span: Option<Span>,
+}
+
+/// The keys `parse_application/4` reads, in its order.
+const SYSTOOLS_KEYS: [&str; 13] = [
+    "vsn",
+    "id",
+    "description",
+    "modules",
+    "registered",
+    "applications",
+    "optional_applications",
+    "included_applications",
+    "mod",
+    "start_phases",
+    "env",
+    "maxT",
+    "maxP",
+];
+
+impl AppResource {
+    /// Reads the text of an `.app` file as `systools_make` does for a
+    /// release: the first term only (text after its full stop is
+    /// ignored), `{application, Name, Dict}` with an atom name and a list,
+    /// then each key of OTP's list in OTP's order (`vsn`, `id`,
+    /// `description`, `modules`, `registered`, `applications`,
+    /// `optional_applications`, `included_applications`, `mod`,
+    /// `start_phases`, `env`, `maxT`, `maxP`), the first tuple with that
+    /// key winning (`lists:keysearch/3`), checked by `check_item/2`:
+    ///
+    /// * `vsn`, `description`, `modules`, `registered`, `applications`
+    ///   are mandatory (`missing_param`), the others take OTP's defaults;
+    /// * strings for `vsn`, `id`, `description`; lists of atoms for the
+    ///   application and module lists; `[{atom(), term()}]` for `env` and
+    ///   `start_phases` (or `undefined`); `{atom(), term()}` or `[]` for
+    ///   `mod`; a positive integer or `infinity` for `maxT`/`maxP`
+    ///   (`bad_param`).
+    ///
+    /// Other keys (`runtime_dependencies`, Hex metadata...) are not checked
+    /// and land in [`AppResource::extra`]; elements of `Dict` that are not
+    /// `{Key, Value}` tuples are ignored, as systools ignores them. The
+    /// result has no warnings. Whether the version is the one the `.rel`
+    /// file wants, and the `.rel`'s included applications
+    /// ([`AppResource::release_includes`]), are the caller's to check.
+    ///
+    /// ```
+    /// use relx_config::app_resource::{AppResource, AppVsn, SystoolsAppError};
+    /// let app = AppResource::parse_for_release(r#"{application, web,
+    ///     [{description, "web"}, {vsn, "1.0"}, {modules, [web_app]},
+    ///      {registered, []}, {applications, [kernel, stdlib]}, bare_atom]}.
+    ///     text after the term is ignored"#).unwrap();
+    /// assert_eq!(app.vsn, Some(AppVsn::String("1.0".into())));
+    /// assert_eq!(app.modules.as_deref(), Some(&["web_app".to_string()][..]));
+    ///
+    /// let e = AppResource::parse_for_release(
+    ///     r#"{application, web, [{vsn, "1.0"}, {description, <<"web">>}]}."#).unwrap_err();
+    /// assert_eq!(e.error, SystoolsAppError::BadParam("description".into()));
+    /// assert_eq!(e.error.otp_tag(), "bad_param");
+    /// ```
+    pub fn parse_for_release(text: &str) -> std::result::Result<AppResource, SpannedAppError> {
+        let end = erlterm::first_term_end(text).unwrap_or(text.len());
+        let head = text.get(..end).unwrap_or(text);
+        let nodes = erlterm::parse_nodes(head).map_err(|e| SpannedAppError {
+            error: SystoolsAppError::Parse(e.to_string()),
+            span: Some(e.span),
+        })?;
+        let Some(term) = nodes.first() else {
+            return Err(SpannedAppError {
+                error: SystoolsAppError::Parse("no term in file".into()),
+                span: None,
+            });
+        };
+        AppResource::from_node_for_release(term)
+    }
+
+    /// [`AppResource::parse_for_release`] on a term already read.
+    pub fn from_node_for_release(term: &Node) -> std::result::Result<AppResource, SpannedAppError> {
+        let badly_formatted = || SpannedAppError {
+            error: SystoolsAppError::BadlyFormatted(term.to_term()),
+            span: Some(term.span),
+        };
+        let Some([tag, name, dict]) = term.as_tuple() else {
+            return Err(badly_formatted());
+        };
+        let (Some("application"), Some(name), true) = (
+            tag.as_atom(),
+            name.as_atom(),
+            matches!(dict.kind, NodeKind::List(..) | NodeKind::String(_)),
+        ) else {
+            return Err(badly_formatted());
+        };
+        let items: &[Node] = match &dict.kind {
+            NodeKind::List(items, None) => items,
+            // `keysearch/3` crashes on an improper list.
+            NodeKind::List(_, Some(_)) => {
+                return Err(SpannedAppError {
+                    error: SystoolsAppError::Crash {
+                        key: "Dict".into(),
+                        value: dict.to_term(),
+                    },
+                    span: Some(dict.span),
+                })
+            }
+            // A string is a list of integers: no key is found.
+            _ => &[],
+        };
+        let mut app = AppResource::empty(name.to_owned(), term.span);
+        for key in SYSTOOLS_KEYS {
+            app.check_item(items, key, dict.span)?;
+        }
+        for item in items {
+            let Some([k, v]) = item.as_tuple() else {
+                continue;
+            };
+            let Some(key) = k.as_atom() else { continue };
+            if SYSTOOLS_KEYS.contains(&key) || app.spans.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            app.spans.push((key.to_owned(), v.span));
+            match (key, runtime_dependencies(v)) {
+                ("runtime_dependencies", Some(deps)) => app.runtime_dependencies = deps,
+                _ => app.extra.push((key.to_owned(), v.clone())),
+            }
+        }
+        Ok(app)
+    }
+
+    /// `check_item(keysearch(Key, 1, Dict), Key)`: stores the value of
+    /// `key` or fails as systools does.
+    fn check_item(
+        &mut self,
+        items: &[Node],
+        key: &'static str,
+        dict: Span,
+    ) -> std::result::Result<(), SpannedAppError> {
+        let found = items
+            .iter()
+            .find(|t| matches!(t.as_tuple(), Some([k, ..]) if k.as_atom() == Some(key)));
+        let value = match found.map(|t| (t, t.as_tuple())) {
+            Some((_, Some([_, v]))) => v,
+            None if !matches!(
+                key,
+                "vsn" | "description" | "modules" | "registered" | "applications"
+            ) =>
+            {
+                return Ok(()); // optional: `AppResource::empty` holds OTP's default
+            }
+            // A missing key, or a tuple of another size: no clause of check_item matches.
+            other => {
+                return Err(SpannedAppError {
+                    error: SystoolsAppError::MissingParam(key.into()),
+                    span: Some(other.map_or(dict, |(t, _)| t.span)),
+                })
+            }
+        };
+        let bad = || SpannedAppError {
+            error: SystoolsAppError::BadParam(key.into()),
+            span: Some(value.span),
+        };
+        let string = || match string_p(value) {
+            Some(true) => Ok(value.as_string().unwrap_or_default()),
+            Some(false) => Err(bad()),
+            None => Err(SpannedAppError {
+                error: SystoolsAppError::Crash {
+                    key: key.into(),
+                    value: value.to_term(),
+                },
+                span: Some(value.span),
+            }),
+        };
+        self.spans.push((key.to_owned(), value.span));
+        match key {
+            "vsn" => self.vsn = Some(AppVsn::String(string()?)),
+            "id" => self.id = Some(string()?),
+            "description" => self.description = Some(string()?),
+            "modules" => self.modules = Some(atom_list(value).ok_or_else(bad)?),
+            "registered" => self.registered = Some(atom_list(value).ok_or_else(bad)?),
+            "applications" => self.applications = Some(atom_list(value).ok_or_else(bad)?),
+            "optional_applications" => {
+                self.optional_applications = atom_list(value).ok_or_else(bad)?
+            }
+            "included_applications" => {
+                self.included_applications = atom_list(value).ok_or_else(bad)?
+            }
+            "mod" => {
+                self.mod_ = match value.as_tuple() {
+                    Some([m, args]) if m.as_atom().is_some() => {
+                        Some((m.as_atom().unwrap_or_default().to_owned(), args.clone()))
+                    }
+                    _ if value.as_list().is_some_and(<[Node]>::is_empty) => None,
+                    // `{mod, Other}` matches no clause of check_item.
+                    _ => {
+                        return Err(SpannedAppError {
+                            error: SystoolsAppError::MissingParam(key.into()),
+                            span: Some(value.span),
+                        })
+                    }
+                }
+            }
+            "start_phases" if value.as_atom() == Some("undefined") => self.start_phases = None,
+            "start_phases" => self.start_phases = Some(tuple_list(value).ok_or_else(bad)?),
+            "env" => self.env = tuple_list(value).ok_or_else(bad)?,
+            "maxT" => self.max_t = positive_or_infinity(value).ok_or_else(bad)?,
+            "maxP" => self.max_p = positive_or_infinity(value).ok_or_else(bad)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The included applications of this application in a release
+    /// (`systools_make:override_include/3`): the `.app`'s own list, or
+    /// the `.rel` entry's `Incls` when it gives one, which may only name
+    /// applications the `.app` includes; `Err` lists the others
+    /// (systools' `{override_include, Apps}`).
+    ///
+    /// ```
+    /// use relx_config::app_resource::AppResource;
+    /// let app = AppResource::parse_for_release(r#"{application, a, [{description, ""},
+    ///     {vsn, "1"}, {modules, []}, {registered, []}, {applications, []},
+    ///     {included_applications, [b, c]}]}."#).unwrap();
+    /// assert_eq!(app.release_includes(None), Ok(vec!["b".to_string(), "c".to_string()]));
+    /// assert_eq!(app.release_includes(Some(&["c".to_string()])), Ok(vec!["c".to_string()]));
+    /// assert_eq!(app.release_includes(Some(&["d".to_string()])), Err(vec!["d".to_string()]));
+    /// ```
+    pub fn release_includes(
+        &self,
+        rel_incls: Option<&[String]>,
+    ) -> std::result::Result<Vec<String>, Vec<String>> {
+        let own = &self.included_applications;
+        match rel_incls {
+            None => Ok(own.clone()),
+            Some(over) => {
+                let extra: Vec<String> =
+                    over.iter().filter(|a| !own.contains(a)).cloned().collect();
+                if extra.is_empty() {
+                    Ok(over.to_vec())
+                } else {
+                    Err(extra)
+                }
+            }
+        }
+    }
+
+    /// The version string, when `vsn` is one (always, after
+    /// [`AppResource::parse_for_release`]).
+    pub fn vsn_string(&self) -> Option<&str> {
+        match &self.vsn {
+            Some(AppVsn::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// systools' `string_p/1` (`unicode:characters_to_list(S) =:= S`):
+/// `Some(true)` for a flat list of code points, `Some(false)` for other
+/// character data (binaries, nested lists, invalid code points), `None`
+/// where `characters_to_list` raises `badarg` (atoms, numbers, tuples,
+/// lists holding them).
+fn string_p(n: &Node) -> Option<bool> {
+    fn chardata(t: &Term, depth: usize) -> bool {
+        let element = |x: &Term| match x {
+            Term::Integer(_) => true,
+            Term::Bitstring(b) => b.is_binary(),
+            Term::List(_) | Term::String(_) | Term::ImproperList(_) => {
+                depth < 500 && chardata(x, depth + 1)
+            }
+            _ => false,
+        };
+        match t {
+            Term::String(_) => true,
+            Term::List(items) => items.iter().all(element),
+            Term::ImproperList(l) => {
+                l.items().iter().all(element)
+                    && matches!(l.tail(), Term::Bitstring(b) if b.is_binary())
+            }
+            _ => false,
+        }
+    }
+    match &n.kind {
+        NodeKind::String(_) => Some(true),
+        NodeKind::Bitstring(b) if b.is_binary() => Some(false),
+        NodeKind::List(..) => {
+            let t = n.to_term();
+            chardata(&t, 0).then(|| t.as_string().is_some())
+        }
+        _ => None,
+    }
+}
+
+/// systools' `a_list_p/1`: a proper list of atoms.
+fn atom_list(n: &Node) -> Option<Vec<String>> {
+    n.as_list()?
+        .iter()
+        .map(|x| x.as_atom().map(str::to_owned))
+        .collect()
+}
+
+/// systools' `t_list_p/1`: a proper list of `{atom(), term()}`.
+fn tuple_list(n: &Node) -> Option<Vec<(String, Node)>> {
+    n.as_list()?
+        .iter()
+        .map(|x| match x.as_tuple() {
+            Some([k, v]) => Some((k.as_atom()?.to_owned(), v.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `maxT`/`maxP` as `check_item/2` accepts them: `infinity` or any
+/// positive integer (one beyond `u64` is kept as `u64::MAX`).
+fn positive_or_infinity(n: &Node) -> Option<Limit> {
+    if n.as_atom() == Some("infinity") {
+        return Some(Limit::Infinity);
+    }
+    match &n.kind {
+        NodeKind::Integer(i) => match i.to_i64() {
+            Some(v) => u64::try_from(v).ok().filter(|&v| v > 0).map(Limit::Value),
+            None => (!i.is_negative()).then_some(Limit::Value(u64::MAX)),
+        },
+        _ => None,
+    }
+}
+
+/// `runtime_dependencies` when it is a list of strings.
+fn runtime_dependencies(n: &Node) -> Option<Vec<String>> {
+    n.as_list()?.iter().map(Node::as_string).collect()
 }
 
 fn vsn(v: &Node, kind: AppFileKind) -> Result<AppVsn> {
