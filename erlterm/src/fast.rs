@@ -169,6 +169,7 @@ pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>>
         leaf_start: 0,
         located: (0, 1, 1),
         sub_opts: opts.clone(),
+        toks: Vec::new(),
         max_depth: opts.max_depth,
         max_integer_digits: opts.max_integer_digits,
         max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
@@ -464,6 +465,8 @@ struct Fast<'a, O> {
     located: (usize, u32, u32),
     /// The options the full grammar reads unusual constructs with.
     sub_opts: ParseOptions,
+    /// The tokens of the unusual construct being read.
+    toks: Vec<Token<'a>>,
     max_depth: usize,
     max_integer_digits: usize,
     max_binary_bytes: usize,
@@ -1307,7 +1310,16 @@ impl<'a, O: Output> Fast<'a, O> {
         self.pos = start;
         let (line, column) = if O::SPANS { self.locate(start) } else { (1, 1) };
         let mut lexer = Lexer::at(self.src, start, line, column, self.max_integer_digits);
-        let mut toks: Vec<Token<'a>> = Vec::new();
+        // One buffer for every slow value of the input.
+        let mut toks = std::mem::take(&mut self.toks);
+        toks.clear();
+        let value = self.slow_value(&mut lexer, &mut toks);
+        self.toks = toks;
+        value
+    }
+
+    /// [`Fast::slow_leaf`] with its lexer and token buffer.
+    fn slow_value(&mut self, lexer: &mut Lexer<'a>, toks: &mut Vec<Token<'a>>) -> Option<O> {
         let mut depth = 0usize;
         // The value's tokens: up to what ends an element at its own level.
         while let Some(tok) = lexer.next_token().ok()? {
@@ -1334,13 +1346,16 @@ impl<'a, O: Output> Fast<'a, O> {
                 ..last
             },
         });
-        if crate::parser::nesting_estimate(&toks) > crate::parser::INLINE_DEPTH {
+        // The estimate never exceeds the number of tokens.
+        if toks.len() > crate::parser::INLINE_DEPTH
+            && crate::parser::nesting_estimate(toks) > crate::parser::INLINE_DEPTH
+        {
             return None;
         }
         // Nesting inside the value counts from the containers around it.
         self.sub_opts.max_depth = self.max_depth.checked_sub(self.opens.len() + 1)?;
         let value = {
-            let mut parser = Parser::new(&toks, O::Builder::default(), &self.sub_opts);
+            let mut parser = Parser::new(toks, O::Builder::default(), &self.sub_opts);
             let e = parser.expr().ok()?;
             if !matches!(parser.peek(), Tok::End) {
                 return None;
