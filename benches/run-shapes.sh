@@ -7,7 +7,7 @@
 #   bash benches/run-shapes.sh            # from the workspace root
 #
 # Settings (environment): SHAPES="config deep" (default: all), SIZES="1MB"
-# (default: 1MB 16MB), ROUNDS_1MB=20, ROUNDS_16MB=3, REPS_1MB=5, REPS_16MB=3
+# (default: 1MB 16MB), ROUNDS_1MB=20, ROUNDS_16MB=5, REPS_1MB=5, REPS_16MB=3
 # (parses per contender and round), INPUTS=target/bench-inputs/shapes,
 # CARGO_TARGET_DIR, OUT (the raw results, default $INPUTS/results.tsv),
 # NO_BUILD=1 (use the binaries already built).
@@ -33,13 +33,14 @@ commit=${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
   printf 'meta\tdate\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'meta\tcommit\t%s\n' "$commit"
   printf 'meta\tcpus\t%s\n' "$(nproc)"
+  printf 'meta\tload\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT"
 
 start=$(date +%s)
 for size in $SIZES; do
   case $size in
     1MB) rounds=${ROUNDS_1MB:-20}; reps=${REPS_1MB:-5} ;;
-    *) rounds=${ROUNDS_16MB:-3}; reps=${REPS_16MB:-3} ;;
+    *) rounds=${ROUNDS_16MB:-5}; reps=${REPS_16MB:-3} ;;
   esac
   printf 'meta\trounds_%s\t%s rounds of %s parses\n' "$size" "$rounds" "$reps" >> "$OUT"
   for shape in $SHAPES; do
@@ -67,5 +68,6 @@ for shape in $SHAPES; do
   done
 done
 printf 'meta\tseconds\t%s\n' "$(( $(date +%s) - start ))" >> "$OUT"
+printf 'meta\tload_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT"
 
 python3 benches/shapes_table.py "$OUT"

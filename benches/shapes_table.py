@@ -37,9 +37,10 @@ for line in open(sys.argv[1] if len(sys.argv) > 1 else "target/bench-inputs/shap
         shape, size, mode, nbytes, kib = f[1:6]
         mem.append(dict(shape=shape, size=size, mode=mode, kib=int(kib.split()[0])))
 
-print(f"Run {meta.get('date', '?')}, commit {meta.get('commit', '?')}, "
-      f"{meta.get('cpus', '?')} CPUs; {meta.get('rounds_1MB', '')} (1 MB), "
-      f"{meta.get('rounds_16MB', '')} (16 MB); {meta.get('seconds', '?')} s.")
+rounds = "; ".join(f"{k[len('rounds_'):]}: {v}" for k, v in meta.items() if k.startswith("rounds_"))
+print(f"Run {meta.get('date', '?')}, commit {meta.get('commit', '?')}, {meta.get('cpus', '?')} CPUs, "
+      f"load average {meta.get('load', '?')} before and {meta.get('load_after', '?')} after; "
+      f"{rounds}; {meta.get('seconds', '?')} s.")
 print()
 print("Paired time, worst first (ratio = serde_json's time / erlterm's, per document; "
       "median of the rounds, quartiles in brackets):")

@@ -41,3 +41,18 @@ for g, r in results.items():
     print(f"| {g} | {fmt(mb_s(term))} | {fmt(mb_s(val))} | {fmt(mb_s(value))} | {fmt(mb_s(ign))} "
           f"| {ratio(mb_s(term), mb_s(value))} | {ratio(mb_s(val), mb_s(ign))} "
           f"| {per_doc(term, value)} | {per_doc(val, ign)} |")
+
+# The shape groups (`shape_SHAPE_SIZE`) also time the span tree and the typed
+# models.
+shape_groups = {g: r for g, r in results.items() if "erlterm_nodes" in r or "erlterm_typed" in r}
+if shape_groups:
+    print()
+    print("| input | erlterm span tree | erlterm typed | serde_json typed "
+          "| span tree / Value (per document) | typed / typed (per document) |")
+    print("|---|---|---|---|---|---|")
+    for g, r in shape_groups.items():
+        nodes, typed = r.get("erlterm_nodes"), r.get("erlterm_typed")
+        value, jtyped = r.get("serde_json_value"), r.get("serde_json_typed")
+        per_doc = lambda ours, theirs: ratio(theirs[0], ours[0]) if ours and theirs else "-"
+        print(f"| {g} | {fmt(mb_s(nodes))} | {fmt(mb_s(typed))} | {fmt(mb_s(jtyped))} "
+              f"| {per_doc(nodes, value)} | {per_doc(typed, jtyped)} |")
