@@ -80,6 +80,7 @@ pub mod encoding;
 pub mod error;
 mod fast;
 mod lexer;
+pub mod macros;
 pub mod node;
 mod options;
 mod parser;
@@ -99,7 +100,9 @@ pub use node::{Node, NodeKind};
 pub use options::ParseOptions;
 pub use span::Span;
 pub use stream::TermReader;
-pub use term::{Atom, Bitstring, ExternalFun, Integer, Term, Text};
+pub use term::{
+    Atom, Bitstring, ExternalFun, Integer, NonFiniteFloat, Term, TermIndex, TermMap, Text,
+};
 
 use parser::build::{NoBuild, NodeBuild, TermBuild};
 

@@ -561,7 +561,12 @@ pub enum Term {
     Atom(Atom),
     /// An integer of any size.
     Integer(Integer),
-    /// A float (never NaN or infinite when produced by the parser).
+    /// A float. Erlang has no NaN or infinity: build floats with
+    /// [`Term::float`] or `Term::try_from(f64)`, which refuse them. A
+    /// non-finite `Float` built by hand compares equal to itself (NaN after
+    /// every other float) and prints as the atom `nan`, `infinity` or
+    /// `'-infinity'`, so the printers never write text that does not read
+    /// back.
     Float(f64),
     /// A list written as a string literal. It equals the list of its code points.
     String(Text),
@@ -572,8 +577,9 @@ pub enum Term {
     ImproperList(ImproperList),
     /// A tuple `{A, B, ...}`.
     Tuple(Vec<Term>),
-    /// A map, entries sorted by map-key order without duplicate keys.
-    Map(Vec<(Term, Term)>),
+    /// A map: a [`TermMap`], whose entries are always sorted by map-key
+    /// order without duplicate keys.
+    Map(TermMap),
     /// A binary or bitstring.
     Bitstring(Bitstring),
     /// An external fun.
@@ -641,9 +647,127 @@ impl Term {
         }
     }
 
-    /// A map from entries in any order; for duplicate keys the last one wins.
+    /// A map from entries in any order; for duplicate keys the last one
+    /// wins (as in `#{a => 1, a => 2}`).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let m = Term::map(vec![
+    ///     (Term::atom("b"), Term::int(1)),
+    ///     (Term::atom("a"), Term::int(2)),
+    ///     (Term::atom("b"), Term::int(3)),
+    /// ]);
+    /// assert_eq!(m.to_string(), "#{a => 2,b => 3}");
+    /// ```
     pub fn map(entries: Vec<(Term, Term)>) -> Term {
         Term::Map(normalize_map(entries))
+    }
+
+    /// A float, or `None` for NaN and the infinities, which Erlang does not
+    /// have. `-0.0` is kept (it prints as `-0.0`) but equals `0.0`, as in
+    /// OTP 25.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::float(1.5).unwrap().to_string(), "1.5");
+    /// assert_eq!(Term::float(f64::NAN), None);
+    /// assert_eq!(Term::float(f64::NEG_INFINITY), None);
+    /// assert_eq!(Term::float(-0.0), Term::float(0.0));
+    /// ```
+    pub fn float(v: f64) -> Option<Term> {
+        v.is_finite().then_some(Term::Float(v))
+    }
+
+    /// The value, if this is a float.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::float(2.5).unwrap().as_f64(), Some(2.5));
+    /// assert_eq!(Term::int(2).as_f64(), None);
+    /// ```
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Term::Float(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The map, if this is a map.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = &erlterm::parse_str("#{port => 80}.").unwrap()[0];
+    /// assert_eq!(t.as_map().unwrap().get(&Term::atom("port")), Some(&Term::int(80)));
+    /// ```
+    pub fn as_map(&self) -> Option<&TermMap> {
+        match self {
+            Term::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The map, mutably, if this is a map.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let mut t = erlterm::parse_str("#{port => 80}.").unwrap().remove(0);
+    /// t.as_map_mut().unwrap().insert(Term::atom("host"), Term::string("h"));
+    /// assert_eq!(t.to_string(), "#{host => [104],port => 80}");
+    /// ```
+    pub fn as_map_mut(&mut self) -> Option<&mut TermMap> {
+        match self {
+            Term::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The child at `index`, like `serde_json::Value::get`: `None` when
+    /// there is none. The index is
+    ///
+    /// - a position (`usize`): element `n` of a tuple, item `n` of a list
+    ///   written with `[...]` (of an improper list, the items before the
+    ///   `|`);
+    /// - an atom name (`&str`, `String`): the value of key `name` in a map,
+    ///   or of the first `{name, V}` pair of a proplist (as
+    ///   [`Term::proplist_get`]);
+    /// - a [`Term`]: the value of that key in a map, or of the first
+    ///   `{Key, V}` pair of a proplist.
+    ///
+    /// A string literal ([`Term::String`]) holds characters, not element
+    /// terms, so it has no child to borrow: use [`Term::to_list`].
+    ///
+    /// `Term` does not implement `Index`: Erlang has no `null` to return
+    /// for a missing child (an `undefined` sentinel would be
+    /// indistinguishable from a real `undefined`), and library code does not
+    /// panic. Chain lookups with `and_then`.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = &erlterm::parse_str("{app, [{vsn, \"1.0\"}, {env, #{port => 80}}]}.").unwrap()[0];
+    /// assert_eq!(t.get(0), Some(&Term::atom("app")));
+    /// assert_eq!(t.get(1).and_then(|p| p.get("vsn")), Some(&Term::string("1.0")));
+    /// let port = t.get(1).and_then(|p| p.get("env")).and_then(|e| e.get("port"));
+    /// assert_eq!(port, Some(&Term::int(80)));
+    /// assert_eq!(t.get(7), None);
+    /// assert_eq!(t.get(1).and_then(|p| p.get(&Term::atom("env"))).map(|e| e.to_string()).as_deref(), Some("#{port => 80}"));
+    /// ```
+    pub fn get<I: TermIndex>(&self, index: I) -> Option<&Term> {
+        index.index_into(self)
+    }
+
+    /// The child at `index`, mutably (see [`Term::get`]).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let mut t = erlterm::parse_str("{app, [{vsn, \"1.0\"}]}.").unwrap().remove(0);
+    /// if let Some(v) = t.get_mut(1).and_then(|p| p.get_mut("vsn")) {
+    ///     *v = Term::string("1.1");
+    /// }
+    /// assert_eq!(erlterm::parse_str("{app, [{vsn, \"1.1\"}]}.").unwrap()[0], t);
+    /// assert!(t.get_mut(2).is_none());
+    /// ```
+    pub fn get_mut<I: TermIndex>(&mut self, index: I) -> Option<&mut Term> {
+        index.index_into_mut(self)
     }
 
     /// The atom's name, if this is an atom.
@@ -795,7 +919,11 @@ impl Term {
 }
 
 /// Sorts entries by map-key order; for equal keys the last one wins.
-pub(crate) fn normalize_map(mut entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
+pub(crate) fn normalize_map(entries: Vec<(Term, Term)>) -> TermMap {
+    TermMap(normalize_entries(entries))
+}
+
+fn normalize_entries(mut entries: Vec<(Term, Term)>) -> Vec<(Term, Term)> {
     // Most maps are written in order without duplicates: keep them as they are.
     if entries
         .windows(2)
@@ -842,8 +970,11 @@ fn compare_numbers(a: &Term, b: &Term, mode: NumberOrder) -> Ordering {
 }
 
 fn cmp_f64(x: f64, y: f64) -> Ordering {
-    // -0.0 and 0.0 are equal (OTP 25); NaN cannot occur.
-    x.partial_cmp(&y).unwrap_or(Ordering::Equal)
+    // -0.0 and 0.0 are equal (OTP 25). NaN is not an Erlang float; one
+    // built by hand sorts after every other float and equals itself, so
+    // that the order stays total.
+    x.partial_cmp(&y)
+        .unwrap_or_else(|| x.is_nan().cmp(&y.is_nan()))
 }
 
 fn cmp_int_float(i: &Integer, f: f64) -> Ordering {
@@ -1027,7 +1158,7 @@ fn compare(a: &Term, b: &Term, mode: NumberOrder) -> Ordering {
             .len()
             .cmp(&y.len())
             .then_with(|| {
-                for ((ka, _), (kb, _)) in x.iter().zip(y) {
+                for ((ka, _), (kb, _)) in x.iter().zip(y.iter()) {
                     match compare(ka, kb, mode) {
                         Ordering::Equal => {}
                         o => return o,
@@ -1036,7 +1167,7 @@ fn compare(a: &Term, b: &Term, mode: NumberOrder) -> Ordering {
                 Ordering::Equal
             })
             .then_with(|| {
-                for ((_, va), (_, vb)) in x.iter().zip(y) {
+                for ((_, va), (_, vb)) in x.iter().zip(y.iter()) {
                     match compare(va, vb, mode) {
                         Ordering::Equal => {}
                         o => return o,
@@ -1084,9 +1215,134 @@ impl Ord for Term {
     }
 }
 
+/// Consistent with `==`, which is Erlang's `=:=`: a string literal hashes
+/// as the list of its code points (`"ab"` and `[97, 98]` hash alike), `1`
+/// and `1.0` differ, `0.0` and `-0.0` are equal and hash alike (as in OTP
+/// 25), and maps hash by their (sorted) entries.
+///
+/// ```
+/// use std::collections::HashSet;
+/// use erlterm::Term;
+/// let set: HashSet<Term> = erlterm::parse_str("\"ab\". [97, 98]. 1. 1.0. 0.0. -0.0.").unwrap().into_iter().collect();
+/// assert_eq!(set.len(), 4); // "ab" (= [97, 98]), 1, 1.0, 0.0 (= -0.0)
+/// assert!(set.contains(&Term::list(vec![Term::int(97), Term::int(98)])));
+/// assert!(!set.contains(&Term::float(2.0).unwrap()));
+/// ```
+impl std::hash::Hash for Term {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hash_term(self, state);
+    }
+}
+
+fn hash_term<H: std::hash::Hasher>(t: &Term, state: &mut H) {
+    use std::hash::Hash;
+    match t {
+        Term::Integer(i) => {
+            state.write_u8(1);
+            i.hash(state);
+        }
+        Term::Float(x) => {
+            state.write_u8(2);
+            float_key(*x).hash(state);
+        }
+        Term::Atom(a) => {
+            state.write_u8(3);
+            a.as_str().hash(state);
+        }
+        Term::Fun(f) => {
+            state.write_u8(5);
+            f.hash(state);
+        }
+        Term::Tuple(items) => {
+            state.write_u8(8);
+            state.write_usize(items.len());
+            items.iter().for_each(|it| hash_term(it, state));
+        }
+        Term::Map(m) => {
+            state.write_u8(9);
+            state.write_usize(m.len());
+            for (k, v) in m.iter() {
+                hash_term(k, state);
+                hash_term(v, state);
+            }
+        }
+        Term::Bitstring(b) => {
+            state.write_u8(12);
+            b.hash(state);
+        }
+        Term::List(_) | Term::String(_) | Term::ImproperList(_) => {
+            // Walked element by element, so that every spelling of the same
+            // list (string literal, items, spliced tails) hashes alike.
+            state.write_u8(10);
+            let mut cursor = ListCursor::new(t);
+            loop {
+                match cursor.next() {
+                    ListStep::Elem(ElemRef::Term(x)) => {
+                        state.write_u8(0);
+                        hash_term(x, state);
+                    }
+                    ListStep::Elem(ElemRef::Char(c)) => {
+                        state.write_u8(0);
+                        hash_term(&char_term(c), state);
+                    }
+                    ListStep::End(None) => {
+                        state.write_u8(1);
+                        break;
+                    }
+                    ListStep::End(Some(tail)) => {
+                        state.write_u8(2);
+                        hash_term(tail, state);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The bits a float hashes by: `-0.0` as `0.0` (they are equal), every NaN
+/// alike.
+fn float_key(x: f64) -> u64 {
+    if x == 0.0 {
+        0
+    } else if x.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        x.to_bits()
+    }
+}
+
+/// The Rust structure, like `serde_json::Value`'s `Debug`: variant names,
+/// atoms and strings as quoted text, maps as Rust maps. `Display` (`{}`)
+/// is the canonical Erlang form, `{:#}` the readable one.
+///
+/// ```
+/// let t = &erlterm::parse_str("{a, 1, \"bc\", [1.5 | x], #{k => <<1>>}}.").unwrap()[0];
+/// assert_eq!(
+///     format!("{t:?}"),
+///     "Tuple([Atom(\"a\"), Integer(1), String(\"bc\"), \
+///      ImproperList { items: [Float(1.5)], tail: Atom(\"x\") }, \
+///      Map({Atom(\"k\"): Bitstring(<<1>>)})])"
+/// );
+/// ```
 impl fmt::Debug for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        match self {
+            Term::Atom(a) => f.debug_tuple("Atom").field(&a.as_str()).finish(),
+            Term::Integer(i) => f.debug_tuple("Integer").field(i).finish(),
+            Term::Float(x) => f.debug_tuple("Float").field(x).finish(),
+            Term::String(s) => f.debug_tuple("String").field(&s.as_str()).finish(),
+            Term::List(items) => f.debug_tuple("List").field(items).finish(),
+            Term::ImproperList(l) => f
+                .debug_struct("ImproperList")
+                .field("items", &l.items())
+                .field("tail", l.tail())
+                .finish(),
+            Term::Tuple(items) => f.debug_tuple("Tuple").field(items).finish(),
+            Term::Map(m) => f.debug_tuple("Map").field(m).finish(),
+            Term::Bitstring(b) => f.debug_tuple("Bitstring").field(b).finish(),
+            Term::Fun(fun) => f.debug_tuple("Fun").field(fun).finish(),
+        }
     }
 }
 
@@ -1096,21 +1352,517 @@ impl From<Atom> for Term {
     }
 }
 
-impl From<i64> for Term {
-    fn from(v: i64) -> Self {
-        Term::int(v)
-    }
-}
-
-impl From<f64> for Term {
-    fn from(v: f64) -> Self {
-        Term::Float(v)
-    }
-}
-
 impl From<Integer> for Term {
     fn from(v: Integer) -> Self {
         Term::Integer(v)
+    }
+}
+
+macro_rules! from_integer {
+    ($($t:ty),*) => {$(
+        /// An integer.
+        impl From<$t> for Term {
+            fn from(v: $t) -> Self {
+                Term::Integer(Integer::from(v))
+            }
+        }
+    )*};
+}
+from_integer!(i64, i32, u32, u64, i128, BigInt);
+
+impl From<u8> for Term {
+    fn from(v: u8) -> Self {
+        Term::int(i64::from(v))
+    }
+}
+
+impl From<i8> for Term {
+    fn from(v: i8) -> Self {
+        Term::int(i64::from(v))
+    }
+}
+
+impl From<i16> for Term {
+    fn from(v: i16) -> Self {
+        Term::int(i64::from(v))
+    }
+}
+
+impl From<u16> for Term {
+    fn from(v: u16) -> Self {
+        Term::int(i64::from(v))
+    }
+}
+
+impl From<usize> for Term {
+    fn from(v: usize) -> Self {
+        Term::Integer(Integer::from(v as u64))
+    }
+}
+
+/// The atom `true` or `false`.
+impl From<bool> for Term {
+    fn from(v: bool) -> Self {
+        Term::atom(if v { "true" } else { "false" })
+    }
+}
+
+/// A string (a list of code points), as `"..."` in Erlang; use
+/// [`Atom::from`] for an atom.
+///
+/// ```
+/// use erlterm::{Atom, Term};
+/// assert_eq!(Term::from("ab").to_string(), "[97,98]");
+/// assert_eq!(Term::from(Atom::from("ab")).to_string(), "ab");
+/// ```
+impl From<&str> for Term {
+    fn from(s: &str) -> Self {
+        Term::string(s)
+    }
+}
+
+/// A string (a list of code points).
+impl From<String> for Term {
+    fn from(s: String) -> Self {
+        Term::String(Text::from(s))
+    }
+}
+
+/// A string (a list of code points).
+impl From<Text> for Term {
+    fn from(s: Text) -> Self {
+        Term::String(s)
+    }
+}
+
+/// A binary or bitstring.
+impl From<Bitstring> for Term {
+    fn from(b: Bitstring) -> Self {
+        Term::Bitstring(b)
+    }
+}
+
+/// A map.
+impl From<TermMap> for Term {
+    fn from(m: TermMap) -> Self {
+        Term::Map(m)
+    }
+}
+
+/// A proper list of the converted items.
+///
+/// ```
+/// use erlterm::Term;
+/// assert_eq!(Term::from(vec![1, 2]).to_string(), "[1,2]");
+/// ```
+impl<T: Into<Term>> From<Vec<T>> for Term {
+    fn from(items: Vec<T>) -> Self {
+        Term::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+/// A proper list of the converted items.
+impl<T: Into<Term>> FromIterator<T> for Term {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Term::List(iter.into_iter().map(Into::into).collect())
+    }
+}
+
+/// A float that is NaN or infinite: Erlang has neither.
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+#[error("{0} is not an Erlang float (Erlang has no NaN or infinity)")]
+pub struct NonFiniteFloat(pub f64);
+
+/// A float, refusing NaN and the infinities (see [`Term::float`]).
+/// There is no `From<f64>`: no Erlang term stands for NaN.
+///
+/// ```
+/// use erlterm::{NonFiniteFloat, Term};
+/// assert_eq!(Term::try_from(0.5).unwrap().to_string(), "0.5");
+/// assert!(matches!(Term::try_from(f64::INFINITY), Err(NonFiniteFloat(_))));
+/// ```
+impl TryFrom<f64> for Term {
+    type Error = NonFiniteFloat;
+    fn try_from(v: f64) -> Result<Self, NonFiniteFloat> {
+        Term::float(v).ok_or(NonFiniteFloat(v))
+    }
+}
+
+/// The entries of a map, sorted by map-key order ([`Term::cmp_map_key`]:
+/// the term order with every integer before every float) with each key
+/// once: the order in which Erlang stores and prints small maps.
+///
+/// Every way of building one keeps that invariant: [`TermMap::from_iter`]
+/// and `From<Vec<_>>` sort and keep the last of duplicate keys (as
+/// `maps:from_list/1`), [`TermMap::insert`] replaces an existing key's
+/// value. It reads as a slice of `(key, value)` pairs (`Deref`).
+///
+/// ```
+/// use erlterm::{Term, TermMap};
+/// let mut m: TermMap = [(Term::atom("b"), Term::int(1)), (Term::int(2), Term::atom("x")), (Term::atom("b"), Term::int(3))]
+///     .into_iter()
+///     .collect();
+/// assert_eq!(m.len(), 2);
+/// assert_eq!(m.get(&Term::atom("b")), Some(&Term::int(3)));
+/// assert_eq!(m.insert(Term::float(1.5).unwrap(), Term::nil()), None);
+/// assert_eq!(m.remove(&Term::int(2)), Some(Term::atom("x")));
+/// assert_eq!(m.keys().map(|k| k.to_string()).collect::<Vec<_>>(), ["1.5", "b"]);
+/// assert_eq!(Term::Map(m).to_string(), "#{1.5 => [],b => 3}");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct TermMap(Vec<(Term, Term)>);
+
+impl TermMap {
+    /// An empty map.
+    ///
+    /// ```
+    /// assert!(erlterm::TermMap::new().is_empty());
+    /// ```
+    pub fn new() -> Self {
+        TermMap(Vec::new())
+    }
+
+    /// The number of entries.
+    ///
+    /// ```
+    /// let t = &erlterm::parse_str("#{a => 1, a => 2}.").unwrap()[0];
+    /// assert_eq!(t.as_map().unwrap().len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no entry.
+    ///
+    /// ```
+    /// assert!(erlterm::parse_str("#{}.").unwrap()[0].as_map().unwrap().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn find(&self, key: &Term) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp_map_key(key))
+    }
+
+    /// The value of `key` (keys compare with `=:=`: `1` and `1.0` are
+    /// different keys).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = &erlterm::parse_str("#{1 => int, 1.0 => float}.").unwrap()[0];
+    /// let m = t.as_map().unwrap();
+    /// assert_eq!(m.get(&Term::float(1.0).unwrap()), Some(&Term::atom("float")));
+    /// assert_eq!(m.get(&Term::int(2)), None);
+    /// ```
+    pub fn get(&self, key: &Term) -> Option<&Term> {
+        let i = self.find(key).ok()?;
+        self.0.get(i).map(|(_, v)| v)
+    }
+
+    /// The value of `key`, mutably.
+    ///
+    /// ```
+    /// use erlterm::{Term, TermMap};
+    /// let mut m = TermMap::from(vec![(Term::atom("n"), Term::int(1))]);
+    /// *m.get_mut(&Term::atom("n")).unwrap() = Term::int(2);
+    /// assert_eq!(m.get(&Term::atom("n")), Some(&Term::int(2)));
+    /// ```
+    pub fn get_mut(&mut self, key: &Term) -> Option<&mut Term> {
+        let i = self.find(key).ok()?;
+        self.0.get_mut(i).map(|(_, v)| v)
+    }
+
+    /// Whether `key` has an entry.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = &erlterm::parse_str("#{a => 1}.").unwrap()[0];
+    /// assert!(t.as_map().unwrap().contains_key(&Term::atom("a")));
+    /// ```
+    pub fn contains_key(&self, key: &Term) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key` to `value` in its sorted place and returns the previous
+    /// value; an existing key is kept (as `maps:put/3`: putting `-0.0`
+    /// into `#{0.0 => a}` keeps the key `0.0`).
+    ///
+    /// ```
+    /// use erlterm::{Term, TermMap};
+    /// let mut m = TermMap::new();
+    /// assert_eq!(m.insert(Term::atom("b"), Term::int(1)), None);
+    /// assert_eq!(m.insert(Term::atom("a"), Term::int(2)), None);
+    /// assert_eq!(m.insert(Term::atom("b"), Term::int(3)), Some(Term::int(1)));
+    /// assert_eq!(Term::Map(m).to_string(), "#{a => 2,b => 3}");
+    /// ```
+    pub fn insert(&mut self, key: Term, value: Term) -> Option<Term> {
+        match self.find(&key) {
+            Ok(i) => self.0.get_mut(i).map(|(_, v)| std::mem::replace(v, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`'s entry and returns its value.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let mut t = erlterm::parse_str("#{a => 1, b => 2}.").unwrap().remove(0);
+    /// let m = t.as_map_mut().unwrap();
+    /// assert_eq!(m.remove(&Term::atom("a")), Some(Term::int(1)));
+    /// assert_eq!(m.remove(&Term::atom("a")), None);
+    /// assert_eq!(t.to_string(), "#{b => 2}");
+    /// ```
+    pub fn remove(&mut self, key: &Term) -> Option<Term> {
+        let i = self.find(key).ok()?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// The entries in key order.
+    ///
+    /// ```
+    /// let t = &erlterm::parse_str("#{b => 1, a => 2}.").unwrap()[0];
+    /// let firsts: Vec<String> = t.as_map().unwrap().iter().map(|(k, _)| k.to_string()).collect();
+    /// assert_eq!(firsts, ["a", "b"]);
+    /// ```
+    pub fn iter(&self) -> std::slice::Iter<'_, (Term, Term)> {
+        self.0.iter()
+    }
+
+    /// The keys in order.
+    ///
+    /// ```
+    /// let t = &erlterm::parse_str("#{2.0 => x, 10 => y}.").unwrap()[0];
+    /// let keys: Vec<String> = t.as_map().unwrap().keys().map(|k| k.to_string()).collect();
+    /// assert_eq!(keys, ["10", "2.0"]); // integers before floats
+    /// ```
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Term> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    ///
+    /// ```
+    /// let t = &erlterm::parse_str("#{b => 1, a => 2}.").unwrap()[0];
+    /// let values: Vec<String> = t.as_map().unwrap().values().map(|v| v.to_string()).collect();
+    /// assert_eq!(values, ["2", "1"]);
+    /// ```
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Term> + '_ {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// The values in key order, mutably (keys cannot change in place:
+    /// that could break the order).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let mut t = erlterm::parse_str("#{a => 1, b => 2}.").unwrap().remove(0);
+    /// t.as_map_mut().unwrap().values_mut().for_each(|v| *v = Term::int(0));
+    /// assert_eq!(t.to_string(), "#{a => 0,b => 0}");
+    /// ```
+    pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Term> + '_ {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+
+    /// The entries as a slice (also available through `Deref`).
+    ///
+    /// ```
+    /// let t = &erlterm::parse_str("#{a => 1}.").unwrap()[0];
+    /// assert_eq!(t.as_map().unwrap().as_slice().len(), 1);
+    /// ```
+    pub fn as_slice(&self) -> &[(Term, Term)] {
+        &self.0
+    }
+
+    /// The entries, by value, in key order.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("#{a => 1}.").unwrap().remove(0);
+    /// let erlterm::Term::Map(m) = t else { unreachable!() };
+    /// assert_eq!(m.into_vec().len(), 1);
+    /// ```
+    pub fn into_vec(self) -> Vec<(Term, Term)> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for TermMap {
+    type Target = [(Term, Term)];
+    fn deref(&self) -> &[(Term, Term)] {
+        &self.0
+    }
+}
+
+/// Sorts the entries and keeps the last of duplicate keys.
+impl From<Vec<(Term, Term)>> for TermMap {
+    fn from(entries: Vec<(Term, Term)>) -> Self {
+        normalize_map(entries)
+    }
+}
+
+/// Sorts the entries and keeps the last of duplicate keys.
+impl FromIterator<(Term, Term)> for TermMap {
+    fn from_iter<I: IntoIterator<Item = (Term, Term)>>(iter: I) -> Self {
+        normalize_map(iter.into_iter().collect())
+    }
+}
+
+/// Inserts each entry (later ones win).
+impl Extend<(Term, Term)> for TermMap {
+    fn extend<I: IntoIterator<Item = (Term, Term)>>(&mut self, iter: I) {
+        let mut all = std::mem::take(&mut self.0);
+        all.extend(iter);
+        self.0 = normalize_entries(all);
+    }
+}
+
+impl IntoIterator for TermMap {
+    type Item = (Term, Term);
+    type IntoIter = std::vec::IntoIter<(Term, Term)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a TermMap {
+    type Item = &'a (Term, Term);
+    type IntoIter = std::slice::Iter<'a, (Term, Term)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Like a `BTreeMap`'s: `{key: value, ...}`.
+impl fmt::Debug for TermMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for usize {}
+    impl Sealed for str {}
+    impl Sealed for String {}
+    impl Sealed for super::Term {}
+    impl<T: ?Sized + Sealed> Sealed for &T {}
+}
+
+/// What [`Term::get`] and [`Term::get_mut`] accept: a position (`usize`),
+/// an atom key (`&str`, `String`) or any key ([`Term`]). Sealed: it cannot
+/// be implemented outside this crate.
+///
+/// ```
+/// use erlterm::Term;
+/// let t = &erlterm::parse_str("[{a, 1}, {\"b\", 2}].").unwrap()[0];
+/// assert_eq!(t.get("a"), Some(&Term::int(1)));
+/// assert_eq!(t.get(&Term::string("b")), Some(&Term::int(2)));
+/// assert_eq!(t.get(1).and_then(|p| p.get(1)), Some(&Term::int(2)));
+/// ```
+pub trait TermIndex: sealed::Sealed {
+    /// The child of `term` at this index.
+    fn index_into<'t>(&self, term: &'t Term) -> Option<&'t Term>;
+    /// The child of `term` at this index, mutably.
+    fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term>;
+}
+
+impl TermIndex for usize {
+    fn index_into<'t>(&self, term: &'t Term) -> Option<&'t Term> {
+        match term {
+            Term::Tuple(items) | Term::List(items) => items.get(*self),
+            Term::ImproperList(l) => l.items().get(*self),
+            _ => None,
+        }
+    }
+
+    fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term> {
+        match term {
+            Term::Tuple(items) | Term::List(items) => items.get_mut(*self),
+            // The last entry is the tail.
+            Term::ImproperList(l) if *self + 1 < l.0.len() => l.0.get_mut(*self),
+            _ => None,
+        }
+    }
+}
+
+fn proplist_value(items: &[Term], is_key: impl Fn(&Term) -> bool) -> Option<&Term> {
+    items.iter().find_map(|it| match it {
+        Term::Tuple(kv) => match kv.as_slice() {
+            [k, v] if is_key(k) => Some(v),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn proplist_value_mut(items: &mut [Term], is_key: impl Fn(&Term) -> bool) -> Option<&mut Term> {
+    items.iter_mut().find_map(|it| match it {
+        Term::Tuple(kv) => match kv.as_mut_slice() {
+            [k, v] if is_key(k) => Some(v),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+impl TermIndex for str {
+    fn index_into<'t>(&self, term: &'t Term) -> Option<&'t Term> {
+        match term {
+            Term::Map(m) => m.get(&Term::atom(self)),
+            Term::List(items) => proplist_value(items, |k| k.as_atom() == Some(self)),
+            _ => None,
+        }
+    }
+
+    fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term> {
+        match term {
+            Term::Map(m) => m.get_mut(&Term::atom(self)),
+            Term::List(items) => proplist_value_mut(items, |k| k.as_atom() == Some(self)),
+            _ => None,
+        }
+    }
+}
+
+impl TermIndex for String {
+    fn index_into<'t>(&self, term: &'t Term) -> Option<&'t Term> {
+        self.as_str().index_into(term)
+    }
+
+    fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term> {
+        self.as_str().index_into_mut(term)
+    }
+}
+
+impl TermIndex for Term {
+    fn index_into<'t>(&self, term: &'t Term) -> Option<&'t Term> {
+        match term {
+            Term::Map(m) => m.get(self),
+            Term::List(items) => proplist_value(items, |k| k == self),
+            _ => None,
+        }
+    }
+
+    fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term> {
+        match term {
+            Term::Map(m) => m.get_mut(self),
+            Term::List(items) => proplist_value_mut(items, |k| k == self),
+            _ => None,
+        }
+    }
+}
+
+impl<T: ?Sized + TermIndex> TermIndex for &T {
+    fn index_into<'t>(&self, term: &'t Term) -> Option<&'t Term> {
+        (**self).index_into(term)
+    }
+
+    fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term> {
+        (**self).index_into_mut(term)
     }
 }
 
