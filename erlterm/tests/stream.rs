@@ -21,6 +21,16 @@ fn stream(bytes: &[u8], chunk: usize) -> (Vec<Term>, Option<Error>) {
 }
 
 fn stream_with(bytes: &[u8], chunk: usize, opts: ParseOptions) -> (Vec<Term>, Option<Error>) {
+    let (terms, error) = stream_rendered(bytes, chunk, opts);
+    (terms, error.map(|(e, _)| e))
+}
+
+/// [`stream_with`], with the error's diagnostic as the reader renders it.
+fn stream_rendered(
+    bytes: &[u8],
+    chunk: usize,
+    opts: ParseOptions,
+) -> (Vec<Term>, Option<(Error, String)>) {
     let mut terms = Vec::new();
     let mut reader = TermReader::with_options(bytes, opts).chunk_size(chunk);
     for item in reader.by_ref() {
@@ -28,7 +38,8 @@ fn stream_with(bytes: &[u8], chunk: usize, opts: ParseOptions) -> (Vec<Term>, Op
             Ok(t) => terms.push(t),
             Err(e) => {
                 assert!(reader.next().is_none(), "items after an error");
-                return (terms, Some(e));
+                let shown = reader.render_error(&e, "f.config");
+                return (terms, Some((e, shown)));
             }
         }
     }
@@ -38,7 +49,19 @@ fn stream_with(bytes: &[u8], chunk: usize, opts: ParseOptions) -> (Vec<Term>, Op
 
 /// `Err(description)` when the reader disagrees with `parse_bytes`.
 fn compare(bytes: &[u8], chunk: usize) -> Result<(), String> {
-    let (terms, error) = stream(bytes, chunk);
+    let (terms, error) = stream_rendered(bytes, chunk, ParseOptions::default());
+    // The diagnostic too, where the text is decodable (`render_error` has
+    // only the valid text before invalid UTF-8, `decode_for_display` more
+    // after it, replaced).
+    if let (Err(want), Some((_, shown))) = (erlterm::parse_bytes(bytes), &error) {
+        let text = erlterm::encoding::decode_for_display(bytes);
+        let poisoned = erlterm::encoding::detect(bytes) == erlterm::encoding::Encoding::Utf8
+            && std::str::from_utf8(bytes).is_err();
+        if !poisoned && *shown != want.render(&text, "f.config") {
+            return Err(format!("chunk {chunk}: diagnostic {shown}"));
+        }
+    }
+    let error = error.map(|(e, _)| e);
     match (erlterm::parse_bytes(bytes), error) {
         (Ok(want), None) if want == terms => Ok(()),
         (Ok(want), None) => Err(format!(
