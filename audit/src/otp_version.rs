@@ -70,19 +70,18 @@ pub fn otp_major_for_erts(erts: &str) -> Option<u32> {
 }
 
 /// The ERTS version of a `.rel` file:
-/// `{release, {Name, Vsn}, {erts, ErtsVsn}, Apps}.`
+/// `{release, {Name, Vsn}, {erts, ErtsVsn}, Apps}.`, read with relup's
+/// model of `.rel` files, as systools reads it ([`relup::Release`]).
 fn rel_erts(text: &str) -> Result<String, String> {
-    let terms = erlterm::parse_str(text).map_err(|e| e.to_string())?;
-    let erts = terms
-        .first()
-        .and_then(Term::as_tuple)
-        .filter(|t| t.len() == 4 && t.first().and_then(Term::as_atom) == Some("release"))
-        .and_then(|t| t.get(2))
-        .and_then(Term::as_tuple)
-        .filter(|t| t.len() == 2 && t.first().and_then(Term::as_atom) == Some("erts"))
-        .and_then(|t| t.get(1))
-        .and_then(Term::as_string);
-    erts.ok_or_else(|| "not {release, {Name, Vsn}, {erts, ErtsVsn}, Apps}".to_owned())
+    match relup::Release::parse_spanned(text) {
+        Ok(rel) => Ok(rel.erts_vsn),
+        Err(e) => Err(match (&e.error, e.span) {
+            (relup::ReleaseError::Parse(m) | relup::ReleaseError::Read(m), Some(at)) => {
+                format!("{}:{}: {m}", at.line, at.column)
+            }
+            (other, _) => other.to_string(),
+        }),
+    }
 }
 
 /// The ERTS versions of a `RELEASES` file:
@@ -246,7 +245,7 @@ mod tests {
         );
         c.file(
             "releases/0.1.0/my.rel",
-            "{release,{\"my\",\"0.1.0\"},{erts,\"14.2.0\"},[{kernel,\"9.2\"}]}.",
+            "{release,{\"my\",\"0.1.0\"},{erts,\"14.2.0\"},[{kernel,\"9.2\"},{stdlib,\"5.2\"}]}.",
         );
         let v = c.finish();
         assert_eq!(v.erts.as_deref(), Some("14.2.1"));
@@ -262,7 +261,7 @@ mod tests {
         c.file(
             "releases/1.0/my.rel",
             "%% {release, {\"my\", \"0.9\"}, {erts, \"11.0\"}, []}.\n\
-             {release, {\"my\", \"1.0\"},\n %% {erts, \"11.0\"},\n {erts, \"13.1.5\"},\n [{kernel, \"8.5\"}]}.\n",
+             {release, {\"my\", \"1.0\"},\n %% {erts, \"11.0\"},\n {erts, \"13.1.5\"},\n [{kernel, \"8.5\"}, {stdlib, \"4.2\"}]}.\n",
         );
         c.file(
             "releases/RELEASES",
@@ -286,6 +285,10 @@ mod tests {
             "releases/1.0/other.rel",
             "{release, {\"my\", \"1.0\"}, {erts, '13.1'}, []}.",
         );
+        c.file(
+            "releases/1.0/nostd.rel",
+            "{release, {\"my\", \"1.0\"}, {erts, \"13.1\"}, [{kernel, \"8.5\"}]}.",
+        );
         c.file("releases/RELEASES", "{release}.");
         let v = c.finish();
         assert_eq!(v.erts, None);
@@ -293,7 +296,8 @@ mod tests {
             v.problems,
             [
                 "releases/1.0/my.rel: 1:25: syntax error before: '{'",
-                "releases/1.0/other.rel: not {release, {Name, Vsn}, {erts, ErtsVsn}, Apps}",
+                "releases/1.0/other.rel: the erts version '13.1' is not a string or a list (systools crashes with badarg)",
+                "releases/1.0/nostd.rel: mandatory application stdlib is missing",
                 "releases/RELEASES: not a list of releases",
             ]
         );
