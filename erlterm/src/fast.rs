@@ -157,7 +157,63 @@ impl Output for () {
 
 /// Parses every term of `src`, or returns `None` to ask for the full parser.
 pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>> {
-    let mut p = Fast {
+    let mut p = Fast::<O, false>::new(src, opts);
+    // Allocated before the terms, and small: most files hold one term, and
+    // a vector first allocated after the whole tree (at the top of the
+    // heap) made its free trigger glibc's heap trim, re-faulting ~80 MB per
+    // parse of a 16 MB file.
+    let mut out = Vec::with_capacity(1);
+    loop {
+        p.skip_ws()?;
+        if p.pos >= p.s.len() {
+            return Some(out);
+        }
+        out.push(p.term()?);
+        p.skip_ws()?;
+        p.end_dot()?;
+    }
+}
+
+/// Where the reader stops on `src`, for the full parser to explain why:
+/// the start of the term it stops in, and the ranges of that term it has
+/// already checked and the explanation does not need (in each container
+/// it was reading, the elements before the last two: well-formed, complete
+/// values whose only effect on the grammar is that the container is not
+/// empty, which the two kept elements still show). `None` if the reader
+/// reads all of `src`.
+pub(crate) fn stop_point(src: &str, opts: &ParseOptions) -> Option<(usize, Vec<(usize, usize)>)> {
+    let mut p = Fast::<(), true>::new(src, opts);
+    loop {
+        let start = p.pos;
+        let read = (|| {
+            p.skip_ws()?;
+            if p.pos >= p.s.len() {
+                return Some(false);
+            }
+            p.term()?;
+            p.skip_ws()?;
+            p.end_dot()?;
+            Some(true)
+        })();
+        match read {
+            Some(true) => continue,
+            Some(false) => return None,
+            None => {
+                let skips = p
+                    .marks
+                    .iter()
+                    .filter(|m| m[1] > m[0])
+                    .map(|m| (m[0], m[1]))
+                    .collect();
+                return Some((start, skips));
+            }
+        }
+    }
+}
+
+impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
+    fn new(src: &'a str, opts: &ParseOptions) -> Self {
+        Fast {
         stack: Vec::new(),
         opens: Vec::new(),
         bases: Vec::new(),
@@ -173,20 +229,8 @@ pub(crate) fn parse<O: Output>(src: &str, opts: &ParseOptions) -> Option<Vec<O>>
         max_depth: opts.max_depth,
         max_integer_digits: opts.max_integer_digits,
         max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
-    };
-    // Allocated before the terms, and small: most files hold one term, and
-    // a vector first allocated after the whole tree (at the top of the
-    // heap) made its free trigger glibc's heap trim, re-faulting ~80 MB per
-    // parse of a 16 MB file.
-    let mut out = Vec::with_capacity(1);
-    loop {
-        p.skip_ws()?;
-        if p.pos >= p.s.len() {
-            return Some(out);
+            marks: Vec::new(),
         }
-        out.push(p.term()?);
-        p.skip_ws()?;
-        p.end_dot()?;
     }
 }
 
@@ -437,7 +481,7 @@ fn pair_up<O>(mut flat: impl ExactSizeIterator<Item = O>) -> Vec<(O, O)> {
     pairs
 }
 
-struct Fast<'a, O> {
+struct Fast<'a, O, const MARKS: bool> {
     /// Finished elements of the containers being read, innermost last:
     /// each container takes its own elements off the top, so every
     /// element vector is allocated once, at its exact size.
@@ -467,12 +511,16 @@ struct Fast<'a, O> {
     sub_opts: ParseOptions,
     /// The tokens of the unusual construct being read.
     toks: Vec<Token<'a>>,
+    /// When `MARKS`: for each container being read, where its first, its
+    /// previous and its current element start (a map's entries, not keys
+    /// and values).
+    marks: Vec<[usize; 3]>,
     max_depth: usize,
     max_integer_digits: usize,
     max_binary_bytes: usize,
 }
 
-impl<'a, O: Output> Fast<'a, O> {
+impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
@@ -680,6 +728,11 @@ impl<'a, O: Output> Fast<'a, O> {
                         *top = next;
                     }
                 }
+                if MARKS && next != Open::Value {
+                    if let Some(m) = self.marks.last_mut() {
+                        *m = [m[0], m[2], self.pos];
+                    }
+                }
                 continue 'element;
             }
         }
@@ -703,6 +756,9 @@ impl<'a, O: Output> Fast<'a, O> {
             return None;
         }
         self.opens.push(open);
+        if MARKS {
+            self.marks.push([self.pos; 3]);
+        }
         if O::BUILD {
             self.bases.push(self.stack.len());
         }
@@ -749,6 +805,9 @@ impl<'a, O: Output> Fast<'a, O> {
     #[inline]
     fn close(&mut self) -> Option<(Vec<O>, Span)> {
         self.opens.pop();
+        if MARKS {
+            self.marks.pop();
+        }
         if !O::BUILD {
             return Some((Vec::new(), Span::default()));
         }
@@ -782,6 +841,9 @@ impl<'a, O: Output> Fast<'a, O> {
     #[inline]
     fn close_map(&mut self) -> Option<(Vec<(O, O)>, Span)> {
         self.opens.pop();
+        if MARKS {
+            self.marks.pop();
+        }
         if !O::BUILD {
             return Some((Vec::new(), Span::default()));
         }
@@ -1730,6 +1792,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The error the full parser finds from the reader's stop point,
+    /// passing over what the reader checked, is the error it finds reading
+    /// everything: on every conformance case cut at every byte, and on
+    /// cases with many elements before the error.
+    #[test]
+    fn errors_found_from_the_stop_point_are_the_full_parsers() {
+        let opts = ParseOptions::default();
+        let whole = |src: &str| {
+            crate::parser::parse_text(src, false, &opts, || NoBuild, |()| ())
+                .err()
+                .map(|e| format!("{e:?}"))
+        };
+        let from_stop = |src: &str| {
+            let (start, skips) = stop_point(src, &opts)?;
+            crate::parser::check_text_from(src, start, skips, &opts)
+                .err()
+                .map(|e| format!("{e:?}"))
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/consult/cases");
+        let mut errors = 0;
+        let mut check = |src: &str| {
+            if parse::<()>(src, &opts).is_none() {
+                let want = whole(src);
+                errors += usize::from(want.is_some());
+                assert_eq!(from_stop(src), want, "{src:?}");
+            }
+        };
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let Ok(text) = String::from_utf8(bytes) else {
+                continue;
+            };
+            let cuts = (0..=text.len()).filter(|i| text.is_char_boundary(*i));
+            for cut in cuts.take(300) {
+                check(&text[..cut]);
+            }
+        }
+        for src in [
+            "a.\n{b, [1, 2, 3,\n 4, 'é', \"x\", 5 6]}.",
+            "[1, 2, 3, {a, b, c}, [x, y | z], #{k => v, k2 => v2, k3 => {X}}].",
+            "{a, b, }.",
+            "[1, 2, 3, ].",
+            "#{a => 1, b => 2, c => 3 d => 4}.",
+            "[1,\n2,\n3 | 4, 5].",
+            "[x, y, <<1:4/bits>>].",
+            "{1, 2, 3, 4 + 5}.",
+            "[\"é\", 'ü', 1, 2, 3 4].",
+            "{a, b, c, \"unterminated}.",
+            "[1, 2, 3, $",
+            "[1, 2, 3, 4\n",
+        ] {
+            check(src);
+        }
+        assert!(errors > 100, "only {errors} errors checked");
     }
 
     /// Whatever the fast path accepts, the full parser accepts with the

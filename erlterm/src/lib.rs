@@ -123,7 +123,7 @@ fn parse_text_with(src: &str, poisoned: bool, opts: &ParseOptions) -> Result<Vec
         }
     }
     let mut out = Vec::new();
-    parser::parse_text(src, poisoned, opts, || TermBuild, |t| out.push(t))?;
+    parse_full_text(src, poisoned, opts, || TermBuild, |t| out.push(t))?;
     Ok(out)
 }
 
@@ -131,6 +131,29 @@ fn parse_text_with(src: &str, poisoned: bool, opts: &ParseOptions) -> Result<Vec
 /// does not accept (an error) the full parser then explains.
 fn fast_path_applies(src: &str, poisoned: bool, opts: &ParseOptions) -> bool {
     !poisoned && src.len() <= opts.max_input_bytes
+}
+
+/// The full parser, for what the reader did not accept: first over the
+/// term the reader stopped in, passing over what it already checked there,
+/// to find the error with memory bounded by what is left; over the whole
+/// text only if there is no error after all (the reader gave up on a
+/// valid construct it does not take, such as very deep parentheses).
+fn parse_full_text<B: parser::build::Build + Send>(
+    src: &str,
+    poisoned: bool,
+    opts: &ParseOptions,
+    make: impl FnMut() -> B,
+    sink: impl FnMut(B::V),
+) -> Result<parser::Parsed, Error>
+where
+    B::V: Send,
+{
+    if fast_path_applies(src, poisoned, opts) {
+        if let Some((start, skips)) = fast::stop_point(src, opts) {
+            parser::check_text_from(src, start, skips, opts)?;
+        }
+    }
+    parser::parse_text(src, poisoned, opts, make, sink)
 }
 
 /// The full OTP-exact parser alone, without the fast path (for tests that
@@ -161,7 +184,7 @@ pub fn parse_nodes_with(src: &str, opts: &ParseOptions) -> Result<Vec<Node>, Err
         }
     }
     let mut out = Vec::new();
-    parser::parse_text(src, false, opts, || NodeBuild, |n| out.push(n))?;
+    parse_full_text(src, false, opts, || NodeBuild, |n| out.push(n))?;
     Ok(out)
 }
 
@@ -257,7 +280,7 @@ fn term_ends(text: &str, opts: &ParseOptions) -> Option<Vec<usize>> {
             return Some(n);
         }
         let mut n = 0usize;
-        parser::parse_text(src, false, opts, || NoBuild, |()| n += 1).ok()?;
+        parse_full_text(src, false, opts, || NoBuild, |()| n += 1).ok()?;
         Some(n)
     };
     let mut ends = Vec::new();
@@ -287,7 +310,7 @@ pub fn parse_bytes_nodes(bytes: &[u8]) -> Result<Vec<Node>, Error> {
         }
     }
     let mut out = Vec::new();
-    parser::parse_text(
+    parse_full_text(
         &text,
         poisoned,
         &ParseOptions::default(),
@@ -310,7 +333,7 @@ pub fn validate(src: &str) -> Result<usize, Error> {
         }
     }
     let mut n = 0usize;
-    parser::parse_text(
+    parse_full_text(
         src,
         false,
         &ParseOptions::default(),

@@ -85,6 +85,9 @@ pub(crate) struct Lexer<'a> {
     /// The text stops before invalid UTF-8: reaching its end is `invalid_unicode`.
     poisoned: bool,
     max_digits: usize,
+    /// Byte ranges to pass over like whitespace, in order, each starting
+    /// where a token would (see [`Lexer::skipping`]).
+    skips: Vec<(usize, usize)>,
 }
 
 fn is_ws_byte(b: u8) -> bool {
@@ -111,6 +114,7 @@ impl<'a> Lexer<'a> {
             cont: 0,
             poisoned,
             max_digits,
+            skips: Vec::new(),
         }
     }
 
@@ -122,6 +126,31 @@ impl<'a> Lexer<'a> {
         lexer.line = line;
         lexer.line_start = pos.saturating_sub(column.saturating_sub(1) as usize);
         lexer
+    }
+
+    /// Passes over `skips` (ordered byte ranges of already checked text,
+    /// each starting at a token) as if they were whitespace, keeping lines
+    /// and columns: how the full parser explains an error without reading
+    /// again what the fast reader checked.
+    pub(crate) fn skipping(mut self, mut skips: Vec<(usize, usize)>) -> Self {
+        skips.reverse();
+        self.skips = skips;
+        self
+    }
+
+    /// Jumps over the range `start..end` (no token inside).
+    fn jump(&mut self, end: usize) {
+        let seg = self.bytes.get(self.pos..end).unwrap_or_default();
+        let cont = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u32;
+        match memchr::memrchr(b'\n', seg) {
+            None => self.cont += cont(seg),
+            Some(i) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count() as u32;
+                self.line_start = self.pos + i + 1;
+                self.cont = cont(seg.get(i + 1..).unwrap_or_default());
+            }
+        }
+        self.pos = end;
     }
 
     /// Where the lexer is.
@@ -243,6 +272,11 @@ impl<'a> Lexer<'a> {
                 // U+0080..U+00A0 are whitespace.
                 self.pos += 2;
                 self.cont += 1;
+            } else if let Some(&(start, end)) = self.skips.last().filter(|s| s.0 <= self.pos) {
+                self.skips.pop();
+                if start == self.pos {
+                    self.jump(end);
+                }
             } else {
                 return Ok(());
             }

@@ -1188,6 +1188,43 @@ pub(crate) fn parse_text<B: Build + Send>(
     text: &str,
     poisoned: bool,
     opts: &ParseOptions,
+    make: impl FnMut() -> B,
+    sink: impl FnMut(B::V),
+) -> Result<Parsed, Error>
+where
+    B::V: Send,
+{
+    let lexer = Lexer::new(text, poisoned, opts.max_integer_digits);
+    parse_from(lexer, text, opts, make, sink)
+}
+
+/// Checks the terms of `text` from byte `start` (where a term starts),
+/// passing over the ranges `skips` (text already checked: see
+/// `fast::stop_point`). Errors are exactly those of [`parse_text`].
+pub(crate) fn check_text_from(
+    text: &str,
+    start: usize,
+    skips: Vec<(usize, usize)>,
+    opts: &ParseOptions,
+) -> Result<Parsed, Error> {
+    let before = text.as_bytes().get(..start).unwrap_or_default();
+    let line = 1 + memchr::memchr_iter(b'\n', before).count() as u32;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let column = 1 + before
+        .get(line_start..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count() as u32;
+    let lexer =
+        Lexer::at(text, start, line, column, opts.max_integer_digits).skipping(skips);
+    parse_from(lexer, text, opts, || build::NoBuild, |()| ())
+}
+
+fn parse_from<B: Build + Send>(
+    mut lexer: Lexer<'_>,
+    text: &str,
+    opts: &ParseOptions,
     mut make: impl FnMut() -> B,
     mut sink: impl FnMut(B::V),
 ) -> Result<Parsed, Error>
@@ -1206,7 +1243,6 @@ where
             help: None,
         });
     }
-    let mut lexer = Lexer::new(text, poisoned, opts.max_integer_digits);
     let mut toks: Vec<Token<'_>> = Vec::new();
     while let Some(end) = lexer.next_term(&mut toks)? {
         let v = parse_term_tokens(&toks, make(), opts)?;
