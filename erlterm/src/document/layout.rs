@@ -53,3 +53,42 @@ pub(crate) fn find_comma(text: &str, from: usize, to: usize) -> Option<usize> {
 pub(crate) fn is_blank(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_whitespace())
 }
+
+/// Where the comment lines directly above `line` begin (no blank line
+/// between them and `line`), not above `floor`: the comment block that
+/// belongs to the term on `line`. `line` when there is none.
+pub(crate) fn comment_block_start(text: &str, line: usize, floor: usize) -> usize {
+    let mut start = line;
+    while start > floor {
+        let prev = line_start(text, start - 1);
+        if prev < floor {
+            break;
+        }
+        let content = text[prev..start].trim();
+        if !content.starts_with('%') {
+            break;
+        }
+        start = prev;
+    }
+    start
+}
+
+/// The first `.` at or after `from` outside comments: the dot that ends a
+/// top-level term whose value ends at `from` (only trivia and closing
+/// parentheses sit between).
+pub(crate) fn find_dot(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'.' => return Some(i),
+            b'%' => {
+                while bytes.get(i).is_some_and(|&b| b != b'\n') {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}

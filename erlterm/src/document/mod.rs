@@ -23,6 +23,25 @@
 //! assert_eq!(doc.terms(), erlterm::parse_str(&doc.to_string()).unwrap());
 //! ```
 //!
+//! Top-level terms are found by their key, added and removed too; this adds
+//! a dependency to a `rebar.config`, every comment kept:
+//!
+//! ```
+//! use erlterm::{term, document::Document};
+//! let src = "%% rebar.config\n{erl_opts, [debug_info]}.\n\n{deps, [\n    %% web server\n    {cowboy, \"2.10.0\"} % pinned\n]}.\n";
+//! let mut doc = Document::parse(src).unwrap();
+//! let deps = doc.find("deps").unwrap();
+//! doc.push(&deps, &term!({mydep, "1.0"})).unwrap();
+//! assert_eq!(
+//!     doc.to_string(),
+//!     "%% rebar.config\n{erl_opts, [debug_info]}.\n\n{deps, [\n    %% web server\n    {cowboy, \"2.10.0\"}, % pinned\n    {mydep, \"1.0\"}\n]}.\n"
+//! );
+//! assert_eq!(
+//!     doc.terms(),
+//!     erlterm::parse_str("{erl_opts, [debug_info]}. {deps, [{cowboy, \"2.10.0\"}, {mydep, \"1.0\"}]}.").unwrap()
+//! );
+//! ```
+//!
 //! Files that only *scan* (`.appup.src` and `*.config.script` files with
 //! variables and calls, templates, syntax errors) are read losslessly, read
 //! only, by [`Tokens`]: every token with its text, span and the comments
@@ -61,12 +80,24 @@ pub struct Document {
 
 impl Document {
     /// Parses a UTF-8 text; accepts exactly what [`crate::parse_str`] accepts.
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("%% c\n{a, 1}.\n").unwrap();
+    /// assert_eq!(doc.len(), 1);
+    /// assert!(erlterm::document::Document::parse("{a 1}.").is_err());
+    /// ```
     pub fn parse(src: &str) -> Result<Document, Error> {
         Document::parse_with(src, &ParseOptions::default())
     }
 
     /// [`Document::parse`] with explicit limits (and bindings, though a
     /// bound variable is kept as written).
+    ///
+    /// ```
+    /// let opts = erlterm::ParseOptions { max_depth: 3, ..Default::default() };
+    /// assert!(erlterm::document::Document::parse_with("[1].", &opts).is_ok());
+    /// assert!(erlterm::document::Document::parse_with("[[[[[1]]]]].", &opts).is_err());
+    /// ```
     pub fn parse_with(src: &str, opts: &ParseOptions) -> Result<Document, Error> {
         let nodes = crate::parse_nodes_with(src, opts)?;
         Ok(Document {
@@ -103,8 +134,32 @@ impl Document {
     }
 
     /// The text (decoded: for a latin-1 file each byte is one character).
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("a. % c\n").unwrap();
+    /// assert_eq!(doc.as_str(), "a. % c\n");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The number of top-level terms.
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("%% none yet\n").unwrap();
+    /// assert_eq!((doc.len(), doc.is_empty()), (0, true));
+    /// ```
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether there is no term (only comments and whitespace, or nothing).
+    ///
+    /// ```
+    /// assert!(!erlterm::document::Document::parse("a.").unwrap().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
     }
 
     /// The document's current text as a lossless token stream (with the
@@ -125,23 +180,93 @@ impl Document {
     }
 
     /// The file's bytes, in its encoding.
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("{a, \"\u{e9}\"}.").unwrap();
+    /// assert_eq!(doc.to_bytes(), "{a, \"\u{e9}\"}.".as_bytes());
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         encoding::encode(&self.text, self.encoding)
     }
 
     /// The encoding the file is written in.
+    ///
+    /// ```
+    /// use erlterm::{document::Document, encoding::Encoding};
+    /// let doc = Document::parse_bytes(b"%% coding: latin-1\na.").unwrap();
+    /// assert_eq!(doc.encoding(), Encoding::Latin1);
+    /// ```
     pub fn encoding(&self) -> Encoding {
         self.encoding
     }
 
     /// The top-level values with their spans.
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("a.\n{b}.").unwrap();
+    /// assert_eq!(doc.nodes()[1].span.line, 2);
+    /// ```
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
     }
 
     /// The top-level values, equal to [`crate::parse_str`] of the text.
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("{a, 16#ff}. % hex\n").unwrap();
+    /// assert_eq!(doc.terms(), [erlterm::term!({a, 255})]);
+    /// ```
     pub fn terms(&self) -> Vec<Term> {
         self.nodes.iter().map(Node::to_term).collect()
+    }
+
+    /// The value at `path` as a plain [`Term`].
+    ///
+    /// ```
+    /// use erlterm::{term, document::{Document, Path}};
+    /// let doc = Document::parse("[{kernel, [{logger_level, info}]}].").unwrap();
+    /// let level = Path::term(0).key("kernel").key("logger_level");
+    /// assert_eq!(doc.get_term(&level), Some(term!(info)));
+    /// assert_eq!(doc.get_term(&Path::term(0).key("stdlib")), None);
+    /// ```
+    pub fn get_term(&self, path: &Path) -> Option<Term> {
+        self.get(path).map(Node::to_term)
+    }
+
+    /// The position of the first top-level term that is `{key, ...}` (a
+    /// tuple whose first element is the atom `key`) or the atom `key`.
+    ///
+    /// ```
+    /// let doc = erlterm::document::Document::parse("{erl_opts, []}.\n{deps, []}.\n").unwrap();
+    /// assert_eq!(doc.position("deps"), Some(1));
+    /// assert_eq!(doc.position("relx"), None);
+    /// ```
+    pub fn position(&self, key: &str) -> Option<usize> {
+        let key = Term::atom(key);
+        self.nodes.iter().position(|n| path::is_entry(n, &key))
+    }
+
+    /// The path of the value of the first top-level `{key, Value}` term: a
+    /// setting of a `rebar.config` (`deps`, `erl_opts`, `relx`...). For a
+    /// file whose one term is a proplist (`sys.config`), name the key with
+    /// [`Path::key`] instead.
+    ///
+    /// ```
+    /// use erlterm::{term, document::Document};
+    /// let mut doc = Document::parse("{deps, [cowboy]}. % deps\n").unwrap();
+    /// let deps = doc.find("deps").unwrap();
+    /// assert_eq!(deps.to_string(), "#0/1");
+    /// doc.push(&deps, &term!(jsx)).unwrap();
+    /// assert_eq!(doc.to_string(), "{deps, [cowboy, jsx]}. % deps\n");
+    /// assert!(doc.find("relx").is_none());
+    /// ```
+    pub fn find(&self, key: &str) -> Option<Path> {
+        let key = Term::atom(key);
+        let i = self.nodes.iter().position(|n| match n.as_tuple() {
+            Some([k, _]) => k.to_term() == key,
+            _ => false,
+        })?;
+        Some(Path::term(i).index(1))
     }
 
     /// The value at `path`.
@@ -157,11 +282,24 @@ impl Document {
     }
 
     /// The source text of the value at `path`, exactly as written.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let doc = Document::parse("{mask, 8#755}.").unwrap();
+    /// assert_eq!(doc.raw(&Path::term(0).index(1)), Some("8#755"));
+    /// ```
     pub fn raw(&self, path: &Path) -> Option<&str> {
         self.get(path).map(|n| &self.text[n.span.range()])
     }
 
     /// The value at `path` as text, if it is a string.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let doc = Document::parse("{vsn, \"1.\" \"0\"}.").unwrap();
+    /// assert_eq!(doc.get_str(&Path::term(0).index(1)).as_deref(), Some("1.0"));
+    /// assert_eq!(doc.get_str(&Path::term(0).index(0)), None);
+    /// ```
     pub fn get_str(&self, path: &Path) -> Option<String> {
         self.get(path)?.as_string()
     }
@@ -181,6 +319,13 @@ impl Document {
 
     /// Replaces the value at `path` with the string literal `value`,
     /// keeping everything around it.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let mut doc = Document::parse("{vsn, \"1.0\"}. % release\n").unwrap();
+    /// doc.set_string(&Path::term(0).index(1), "1.1").unwrap();
+    /// assert_eq!(doc.to_string(), "{vsn, \"1.1\"}. % release\n");
+    /// ```
     pub fn set_string(&mut self, path: &Path, value: &str) -> Result<(), EditError> {
         self.replace_with_term(path, &Term::string(value))
     }
@@ -202,6 +347,14 @@ impl Document {
 
     /// Replaces the value at `path` with source text, used as is (it must
     /// read as one value in that place).
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let mut doc = Document::parse("{mask, 493}.").unwrap();
+    /// doc.replace_raw(&Path::term(0).index(1), "8#755").unwrap();
+    /// assert_eq!(doc.to_string(), "{mask, 8#755}.");
+    /// assert!(doc.replace_raw(&Path::term(0).index(1), "1 2").is_err());
+    /// ```
     pub fn replace_raw(&mut self, path: &Path, text: &str) -> Result<(), EditError> {
         let span = self.walk(path)?.span;
         self.splice(span.range(), text)
@@ -227,6 +380,13 @@ impl Document {
     }
 
     /// Appends `item` to the list at `list`, laid out like its siblings.
+    ///
+    /// ```
+    /// use erlterm::{term, document::{Document, Path}};
+    /// let mut doc = Document::parse("[\n  kernel, % always\n  stdlib\n].").unwrap();
+    /// doc.push(&Path::term(0), &term!(sasl)).unwrap();
+    /// assert_eq!(doc.to_string(), "[\n  kernel, % always\n  stdlib,\n  sasl\n].");
+    /// ```
     pub fn push(&mut self, list: &Path, item: &Term) -> Result<(), EditError> {
         let len = self.list_items(list)?.1.len();
         self.insert(list, len, item)
@@ -248,6 +408,13 @@ impl Document {
     }
 
     /// [`Document::insert`] with source text for the item.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let mut doc = Document::parse("[1, 3].").unwrap();
+    /// doc.insert_raw(&Path::term(0), 1, "16#2").unwrap();
+    /// assert_eq!(doc.to_string(), "[1, 16#2, 3].");
+    /// ```
     pub fn insert_raw(&mut self, list: &Path, index: usize, text: &str) -> Result<(), EditError> {
         let (list_span, items) = self.list_items(list)?;
         if index > items.len() {
@@ -281,6 +448,161 @@ impl Document {
                     span: container,
                 })?;
         self.splice(range, &new)
+    }
+
+    /// Removes the `{key, V}` pair from the proplist at `list` (the first
+    /// one, as [`Path::key`] finds it), with its separator and, when it
+    /// sits on lines of its own, those lines and its trailing comment.
+    ///
+    /// ```
+    /// use erlterm::document::{Document, Path};
+    /// let mut doc = Document::parse("[{a, 1}, {b, 2}, {c, 3}]. % abc").unwrap();
+    /// doc.remove_key(&Path::term(0), "b").unwrap();
+    /// assert_eq!(doc.to_string(), "[{a, 1}, {c, 3}]. % abc");
+    /// assert!(doc.remove_key(&Path::term(0), "b").is_err());
+    /// ```
+    pub fn remove_key(&mut self, list: &Path, key: &str) -> Result<(), EditError> {
+        self.remove(&list.clone().key(key))
+    }
+
+    /// Inserts `term` as top-level term number `index` (`index` may be
+    /// [`Document::len`]), written readably and followed by `.`. It goes on
+    /// a line of its own above the term now at `index` and the comment
+    /// lines directly above that term (which stay with it); when that term
+    /// shares its line with another, just before it.
+    ///
+    /// ```
+    /// use erlterm::{term, document::Document};
+    /// let src = "%% build\n{erl_opts, [debug_info]}.\n\n%% dependencies\n{deps, []}.\n";
+    /// let mut doc = Document::parse(src).unwrap();
+    /// doc.insert_term(1, &term!({minimum_otp_vsn, "25"})).unwrap();
+    /// assert_eq!(
+    ///     doc.to_string(),
+    ///     "%% build\n{erl_opts, [debug_info]}.\n\n{minimum_otp_vsn, \"25\"}.\n%% dependencies\n{deps, []}.\n"
+    /// );
+    /// assert!(doc.insert_term(9, &term!(x)).is_err());
+    /// ```
+    pub fn insert_term(&mut self, index: usize, term: &Term) -> Result<(), EditError> {
+        let len = self.nodes.len();
+        if index > len {
+            return Err(EditError::OutOfRange {
+                path: "the document".into(),
+                index,
+                len,
+                span: Span::default(),
+            });
+        }
+        let Some(at) = self.nodes.get(index).map(|n| n.span.start as usize) else {
+            return self.push_term(term);
+        };
+        let text = self.term_text(term)?;
+        let t = self.text.as_str();
+        let prev_end = index
+            .checked_sub(1)
+            .and_then(|i| self.nodes.get(i))
+            .map_or(0, |n| n.span.end as usize);
+        let (pos, new) = if layout::starts_line(t, at) {
+            let pos = layout::comment_block_start(t, layout::line_start(t, at), prev_end);
+            (pos, format!("{text}.\n"))
+        } else {
+            (at, format!("{text}. "))
+        };
+        let mut want = self.terms();
+        want.insert(index, term.clone());
+        self.splice_terms(pos..pos, &new, &want)
+    }
+
+    /// Appends `term` as the last top-level term, on a line of its own,
+    /// followed by `.`.
+    ///
+    /// ```
+    /// use erlterm::{term, document::Document};
+    /// let mut doc = Document::parse("{deps, []}. % none").unwrap();
+    /// doc.push_term(&term!({shell, [{apps, [my_app]}]})).unwrap();
+    /// assert_eq!(doc.to_string(), "{deps, []}. % none\n{shell, [{apps, [my_app]}]}.\n");
+    /// ```
+    pub fn push_term(&mut self, term: &Term) -> Result<(), EditError> {
+        let text = self.term_text(term)?;
+        let end = self.text.len();
+        let new = if self.text.is_empty() || self.text.ends_with('\n') {
+            format!("{text}.\n")
+        } else {
+            format!("\n{text}.\n")
+        };
+        let mut want = self.terms();
+        want.push(term.clone());
+        self.splice_terms(end..end, &new, &want)
+    }
+
+    /// Removes top-level term number `index` with its `.`; when it sits on
+    /// lines of its own, those lines go too, with a comment that follows
+    /// it on its last line. Comment lines above it stay.
+    ///
+    /// ```
+    /// use erlterm::document::Document;
+    /// let src = "%% opts\n{erl_opts, []}.\n{cover_enabled, true}. % slow\n{deps, []}.\n";
+    /// let mut doc = Document::parse(src).unwrap();
+    /// doc.remove_term(1).unwrap();
+    /// assert_eq!(doc.to_string(), "%% opts\n{erl_opts, []}.\n{deps, []}.\n");
+    /// assert!(doc.remove_term(2).is_err());
+    /// ```
+    pub fn remove_term(&mut self, index: usize) -> Result<(), EditError> {
+        let span = self
+            .nodes
+            .get(index)
+            .map(|n| n.span)
+            .ok_or_else(|| EditError::NotFound {
+                path: Path::term(index).to_string(),
+                span: None,
+            })?;
+        let t = self.text.as_str();
+        let (start, end) = (span.start as usize, span.end as usize);
+        let dot = layout::find_dot(t, end).ok_or_else(|| EditError::NotRemovable {
+            path: Path::term(index).to_string(),
+            span,
+        })?;
+        let range = match layout::trivia_to_eol(t, dot + 1) {
+            Some(eol) if layout::starts_line(t, start) => {
+                layout::line_start(t, start)..(eol + 1).min(t.len())
+            }
+            _ => {
+                let rest = t.get(dot + 1..).unwrap_or("");
+                let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                start..dot + 1 + blanks
+            }
+        };
+        let mut want = self.terms();
+        want.remove(index);
+        self.splice_terms(range, "", &want)
+    }
+
+    /// Replaces `range` with `new` if the result reads as exactly `want`;
+    /// otherwise leaves the document unchanged.
+    fn splice_terms(
+        &mut self,
+        range: Range<usize>,
+        new: &str,
+        want: &[Term],
+    ) -> Result<(), EditError> {
+        let mut text = String::with_capacity(self.text.len() + new.len());
+        text.push_str(&self.text[..range.start]);
+        text.push_str(new);
+        text.push_str(&self.text[range.end..]);
+        let nodes = crate::parse_nodes_with(&text, &self.opts).map_err(EditError::Reparse)?;
+        let found: Vec<Term> = nodes.iter().map(Node::to_term).collect();
+        if found != want {
+            return Err(EditError::Mismatch {
+                path: "the document".into(),
+                found: found
+                    .iter()
+                    .map(|t| format!("{t}."))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            });
+        }
+        self.text = text;
+        self.nodes = nodes;
+        Ok(())
     }
 
     fn term_text(&self, term: &Term) -> Result<String, EditError> {
