@@ -155,6 +155,7 @@
 mod de;
 mod error;
 mod impls;
+mod read;
 mod ser;
 mod write;
 
@@ -279,6 +280,16 @@ impl SerOptions {
 /// assert_eq!(e.to_string(), "expected exactly one term, found 2 at 2:1");
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    // Checked whole first, so that a syntax error anywhere wins over a type
+    // error before it; then read straight from the text. Errors of the
+    // text, several terms, and what the reader does not expect go through
+    // the tree, which words them exactly as before.
+    if crate::validate(text) == Ok(1) {
+        match read::from_text(text) {
+            Err(e) if read::is_internal(&e) => {}
+            r => return r,
+        }
+    }
     let nodes = crate::parse_nodes(text)?;
     from_single(&nodes)
 }
@@ -290,8 +301,11 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 /// assert_eq!(s, "café");
 /// ```
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let nodes = crate::parse_bytes_nodes(bytes)?;
-    from_single(&nodes)
+    match crate::encoding::decode(bytes) {
+        (text, false) => from_str(&text),
+        // Invalid UTF-8: the tree reports it.
+        _ => from_single(&crate::parse_bytes_nodes(bytes)?),
+    }
 }
 
 fn from_single<T: DeserializeOwned>(nodes: &[Node]) -> Result<T, Error> {
@@ -313,6 +327,12 @@ fn from_single<T: DeserializeOwned>(nodes: &[Node]) -> Result<T, Error> {
 /// assert_eq!(all, [1, 2, 3]);
 /// ```
 pub fn from_str_all<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    if crate::validate(text).is_ok() {
+        match read::from_text_all(text) {
+            Err(e) if read::is_internal(&e) => {}
+            r => return r,
+        }
+    }
     let nodes = crate::parse_nodes(text)?;
     let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
     let list = Node {
