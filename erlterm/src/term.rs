@@ -588,42 +588,88 @@ pub enum Term {
 
 impl Term {
     /// An atom.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::atom("ok").to_string(), "ok");
+    /// assert_eq!(Term::atom("Hello world").to_string(), "'Hello world'");
+    /// ```
     pub fn atom(name: &str) -> Term {
         Term::Atom(Atom::new(name))
     }
 
     /// An integer.
+    ///
+    /// ```
+    /// assert_eq!(erlterm::Term::int(-7).to_string(), "-7");
+    /// ```
     pub fn int(v: i64) -> Term {
         Term::Integer(Integer::from(v))
     }
 
     /// A string (a list of code points).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::string("hé").to_string(), "[104,233]");
+    /// assert_eq!(format!("{:#}", Term::string("hé")), "\"hé\"");
+    /// ```
     pub fn string(s: &str) -> Term {
         Term::String(Text::new(s))
     }
 
     /// A proper list.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::list(vec![Term::atom("a"), Term::int(1)]).to_string(), "[a,1]");
+    /// ```
     pub fn list(items: Vec<Term>) -> Term {
         Term::List(items)
     }
 
     /// The empty list `[]`.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert!(Term::nil().is_nil());
+    /// assert_eq!(Term::nil(), Term::string(""));
+    /// ```
     pub fn nil() -> Term {
         Term::List(Vec::new())
     }
 
     /// A tuple.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::tuple(vec![Term::atom("ok"), Term::int(1)]).to_string(), "{ok,1}");
+    /// ```
     pub fn tuple(items: Vec<Term>) -> Term {
         Term::Tuple(items)
     }
 
     /// A binary from bytes.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::binary(&b"ab"[..]).to_string(), "<<97,98>>");
+    /// assert_eq!(format!("{:#}", Term::binary("ab")), "<<\"ab\">>");
+    /// ```
     pub fn binary(bytes: impl Into<Vec<u8>>) -> Term {
         Term::Bitstring(Bitstring::from_bytes(bytes.into()))
     }
 
     /// A list with a tail. A proper-list tail is spliced in, so the result
     /// never has a list as its tail (`[1 | [2]]` is `[1, 2]`).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = Term::improper_list(vec![Term::int(1)], Term::atom("x"));
+    /// assert_eq!(t.to_string(), "[1|x]");
+    /// let spliced = Term::improper_list(vec![Term::int(1)], Term::list(vec![Term::int(2)]));
+    /// assert_eq!(spliced, Term::list(vec![Term::int(1), Term::int(2)]));
+    /// ```
     pub fn improper_list(mut items: Vec<Term>, tail: Term) -> Term {
         match tail {
             Term::List(more) => {
@@ -771,6 +817,12 @@ impl Term {
     }
 
     /// The atom's name, if this is an atom.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::atom("ok").as_atom(), Some("ok"));
+    /// assert_eq!(Term::string("ok").as_atom(), None);
+    /// ```
     pub fn as_atom(&self) -> Option<&str> {
         match self {
             Term::Atom(a) => Some(a.as_str()),
@@ -779,6 +831,11 @@ impl Term {
     }
 
     /// The elements, if this is a tuple.
+    ///
+    /// ```
+    /// let t = &erlterm::parse_str("{a, 1}.").unwrap()[0];
+    /// assert_eq!(t.as_tuple().map(|e| e.len()), Some(2));
+    /// ```
     pub fn as_tuple(&self) -> Option<&[Term]> {
         match self {
             Term::Tuple(items) => Some(items),
@@ -787,6 +844,12 @@ impl Term {
     }
 
     /// The value as `i64`, if this is an integer that fits.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("[42, 100000000000000000000, 1.0].").unwrap();
+    /// let items = t[0].as_list().unwrap();
+    /// assert_eq!(items.iter().map(|i| i.as_i64()).collect::<Vec<_>>(), [Some(42), None, None]);
+    /// ```
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Term::Integer(i) => i.to_i64(),
@@ -795,6 +858,11 @@ impl Term {
     }
 
     /// Whether this is the empty list.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("[]. \"\". {}.").unwrap();
+    /// assert_eq!(t.iter().map(|t| t.is_nil()).collect::<Vec<_>>(), [true, true, false]);
+    /// ```
     pub fn is_nil(&self) -> bool {
         match self {
             Term::List(items) => items.is_empty(),
@@ -805,6 +873,12 @@ impl Term {
 
     /// The elements of a proper list, materialising a string as integers.
     /// Returns `None` for anything that is not a proper list.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::string("ab").to_list(), Some(vec![Term::int(97), Term::int(98)]));
+    /// assert_eq!(Term::atom("ab").to_list(), None);
+    /// ```
     pub fn to_list(&self) -> Option<Vec<Term>> {
         match self {
             Term::String(s) => Some(
@@ -819,6 +893,12 @@ impl Term {
 
     /// The elements of a proper list, borrowed when the list is written
     /// with `[...]` (the common case) and materialised for a string literal.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert_eq!(Term::string("a").list_items().unwrap()[0], Term::int(97));
+    /// assert!(erlterm::parse_str("[a | b].").unwrap()[0].list_items().is_none());
+    /// ```
     pub fn list_items(&self) -> Option<std::borrow::Cow<'_, [Term]>> {
         match self {
             Term::List(items) => Some(std::borrow::Cow::Borrowed(items)),
@@ -828,6 +908,11 @@ impl Term {
 
     /// Whether this is a proper list (a string literal included), without
     /// copying anything.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("\"ab\". [a]. [a | b].").unwrap();
+    /// assert_eq!(t.iter().map(|t| t.is_proper_list()).collect::<Vec<_>>(), [true, true, false]);
+    /// ```
     pub fn is_proper_list(&self) -> bool {
         matches!(self, Term::String(_) | Term::List(_))
     }
@@ -852,6 +937,12 @@ impl Term {
 
     /// The elements of a proper list written with `[...]` (not a string
     /// literal), borrowed. Use [`Term::to_list`] to accept both.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("[a, b]. \"ab\".").unwrap();
+    /// assert_eq!(t[0].as_list().map(|l| l.len()), Some(2));
+    /// assert_eq!(t[1].as_list(), None);
+    /// ```
     pub fn as_list(&self) -> Option<&[Term]> {
         match self {
             Term::List(items) => Some(items),
@@ -863,6 +954,11 @@ impl Term {
     /// The text of a string: a string literal, or a proper list of integers
     /// that are all Unicode scalar values (as `io_lib:printable_unicode_list`
     /// would allow). Returns `None` otherwise.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("\"ab\". [104, 105]. [a].").unwrap();
+    /// assert_eq!(t.iter().map(|t| t.as_string()).collect::<Vec<_>>(), [Some("ab".into()), Some("hi".into()), None]);
+    /// ```
     pub fn as_string(&self) -> Option<String> {
         match self {
             Term::String(s) => Some(s.to_string()),
@@ -879,6 +975,13 @@ impl Term {
 
     /// Looks up `key` in a proplist `[{key, Value}, ...]` (first match wins,
     /// as `proplists:get_value/2`). Returns `None` if absent or not a list.
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// let t = &erlterm::parse_str("[{a, 1}, {a, 2}, b].").unwrap()[0];
+    /// assert_eq!(t.proplist_get("a"), Some(&Term::int(1)));
+    /// assert_eq!(t.proplist_get("b"), None);
+    /// ```
     pub fn proplist_get(&self, key: &str) -> Option<&Term> {
         let items = self.as_list()?;
         items.iter().find_map(|it| match it.as_tuple() {
@@ -890,11 +993,25 @@ impl Term {
     /// Compares two terms in Erlang's map-key order: the term order, except
     /// that every integer sorts before every float (`2 < 1.5`). This is the
     /// order in which maps are stored and printed.
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use erlterm::Term;
+    /// let (two, one_and_half) = (Term::int(2), Term::float(1.5).unwrap());
+    /// assert_eq!(two.cmp_map_key(&one_and_half), Ordering::Less);
+    /// assert_eq!(two.cmp(&one_and_half), Ordering::Greater);
+    /// ```
     pub fn cmp_map_key(&self, other: &Term) -> Ordering {
         compare(self, other, NumberOrder::IntegersFirst)
     }
 
     /// Erlang's arithmetic equality `==` (`1 == 1.0` is true).
+    ///
+    /// ```
+    /// use erlterm::Term;
+    /// assert!(Term::int(1).eq_numeric(&Term::float(1.0).unwrap()));
+    /// assert_ne!(Term::int(1), Term::float(1.0).unwrap());
+    /// ```
     pub fn eq_numeric(&self, other: &Term) -> bool {
         compare(self, other, NumberOrder::Arithmetic) == Ordering::Equal
     }

@@ -39,6 +39,10 @@ pub struct Path {
 
 impl Path {
     /// The top-level term number `term` (0-based).
+    ///
+    /// ```
+    /// assert_eq!(erlterm::document::Path::term(1).to_string(), "#1");
+    /// ```
     pub fn term(term: usize) -> Path {
         Path {
             term,
@@ -47,32 +51,69 @@ impl Path {
     }
 
     /// Adds a step.
+    ///
+    /// ```
+    /// use erlterm::document::{Path, Step};
+    /// assert_eq!(Path::term(0).step(Step::Index(2)), Path::term(0).index(2));
+    /// ```
     pub fn step(mut self, step: Step) -> Path {
         self.steps.push(step);
         self
     }
 
     /// Adds [`Step::Index`].
+    ///
+    /// ```
+    /// use erlterm::{term, document::{Document, Path}};
+    /// let doc = Document::parse("{a, [x, y]}.").unwrap();
+    /// assert_eq!(doc.get_term(&Path::term(0).index(1).index(1)), Some(term!(y)));
+    /// ```
     pub fn index(self, n: usize) -> Path {
         self.step(Step::Index(n))
     }
 
     /// Adds [`Step::Key`] with an atom key.
+    ///
+    /// ```
+    /// use erlterm::{term, document::{Document, Path}};
+    /// let doc = Document::parse("[{kernel, [{logger_level, info}]}].").unwrap();
+    /// assert_eq!(doc.get_term(&Path::term(0).key("kernel").key("logger_level")), Some(term!(info)));
+    /// ```
     pub fn key(self, atom: &str) -> Path {
         self.step(Step::Key(Term::atom(atom)))
     }
 
     /// Adds [`Step::Entry`] with an atom key.
+    ///
+    /// ```
+    /// use erlterm::{term, document::{Document, Path}};
+    /// let doc = Document::parse("[{release, {shop, \"1.0\"}, [shop]}, debug].").unwrap();
+    /// assert_eq!(doc.get_term(&Path::term(0).entry("release").index(2)), Some(term!([shop])));
+    /// assert_eq!(doc.get_term(&Path::term(0).entry("debug")), Some(term!(debug)));
+    /// ```
     pub fn entry(self, atom: &str) -> Path {
         self.step(Step::Entry(Term::atom(atom)))
     }
 
     /// Adds [`Step::MapKey`].
+    ///
+    /// ```
+    /// use erlterm::{term, document::{Document, Path}};
+    /// let doc = Document::parse("#{port => 80, \"k\" => v}.").unwrap();
+    /// assert_eq!(doc.get_term(&Path::term(0).map_key(term!(port))), Some(term!(80)));
+    /// assert_eq!(doc.get_term(&Path::term(0).map_key(term!("k"))), Some(term!(v)));
+    /// ```
     pub fn map_key(self, key: Term) -> Path {
         self.step(Step::MapKey(key))
     }
 
     /// The path without its last step (`None` for a bare term path).
+    ///
+    /// ```
+    /// use erlterm::document::Path;
+    /// assert_eq!(Path::term(0).key("a").parent(), Some(Path::term(0)));
+    /// assert_eq!(Path::term(0).parent(), None);
+    /// ```
     pub fn parent(&self) -> Option<Path> {
         let mut p = self.clone();
         p.steps.pop()?;
