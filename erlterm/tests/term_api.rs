@@ -130,13 +130,13 @@ fn get_by_position_atom_and_term() {
     // First match wins, as proplists:get_value/2.
     assert_eq!(props.get("vsn"), Some(&Term::string("1.0")));
     assert_eq!(props.get(String::from("vsn")), Some(&Term::string("1.0")));
-    assert_eq!(props.get(&Term::atom("vsn")), Some(&Term::string("1.0")));
+    assert_eq!(props.get(Term::atom("vsn")), Some(&Term::string("1.0")));
     // A bare atom is not a {key, V} pair.
     assert_eq!(props.get("debug"), None);
     assert_eq!(props.get(1), Some(&Term::atom("debug")));
     let env = props.get("env").unwrap();
     assert_eq!(env.get("port"), Some(&Term::int(80)));
-    assert_eq!(env.get(&Term::string("k")), Some(&Term::atom("v")));
+    assert_eq!(env.get(Term::string("k")), Some(&Term::atom("v")));
     assert_eq!(env.get("k"), None);
     assert_eq!(env.get(0), None);
     // Improper list: the items before `|`, never the tail.
