@@ -1994,3 +1994,647 @@ impl<'n, 'de, A: de::VariantAccess<'n>> de::VariantAccess<'de> for EraseAcc<'n, 
         self.a.struct_variant(fields, Erase::new(visitor))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::collections::BTreeMap;
+    use std::fmt::Debug;
+
+    use ::serde::de::DeserializeOwned;
+    use ::serde::Deserialize;
+
+    use super::*;
+    use crate::Atom;
+
+    /// Every call `deserialize_any` makes on its visitor, as a tree.
+    #[derive(Debug, PartialEq)]
+    enum Rec {
+        Bool(bool),
+        I64(i64),
+        U64(u64),
+        I128(i128),
+        U128(u128),
+        F64(u64),
+        Char(char),
+        Str(String),
+        Bytes(Vec<u8>),
+        Unit,
+        None,
+        Some(Box<Rec>),
+        Newtype(Box<Rec>),
+        Seq(Vec<Rec>),
+        Map(Vec<(Rec, Rec)>),
+    }
+
+    struct RecVisitor;
+
+    impl<'de> Visitor<'de> for RecVisitor {
+        type Value = Rec;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("anything")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Rec, E> {
+            Ok(Rec::Bool(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Rec, E> {
+            Ok(Rec::I64(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Rec, E> {
+            Ok(Rec::U64(v))
+        }
+        fn visit_i128<E: de::Error>(self, v: i128) -> std::result::Result<Rec, E> {
+            Ok(Rec::I128(v))
+        }
+        fn visit_u128<E: de::Error>(self, v: u128) -> std::result::Result<Rec, E> {
+            Ok(Rec::U128(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Rec, E> {
+            Ok(Rec::F64(v.to_bits()))
+        }
+        fn visit_char<E: de::Error>(self, v: char) -> std::result::Result<Rec, E> {
+            Ok(Rec::Char(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Rec, E> {
+            Ok(Rec::Str(v.into()))
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> std::result::Result<Rec, E> {
+            Ok(Rec::Bytes(v.into()))
+        }
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<Rec, E> {
+            Ok(Rec::Unit)
+        }
+        fn visit_none<E: de::Error>(self) -> std::result::Result<Rec, E> {
+            Ok(Rec::None)
+        }
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<Rec, D::Error> {
+            Ok(Rec::Some(Box::new(Rec::deserialize(d)?)))
+        }
+        fn visit_newtype_struct<D: de::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Rec, D::Error> {
+            Ok(Rec::Newtype(Box::new(Rec::deserialize(d)?)))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> std::result::Result<Rec, A::Error> {
+            let mut v = Vec::new();
+            while let Some(x) = a.next_element()? {
+                v.push(x);
+            }
+            Ok(Rec::Seq(v))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> std::result::Result<Rec, A::Error> {
+            let mut v = Vec::new();
+            while let Some(kv) = a.next_entry()? {
+                v.push(kv);
+            }
+            Ok(Rec::Map(v))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Rec {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> std::result::Result<Rec, D::Error> {
+            d.deserialize_any(RecVisitor)
+        }
+    }
+
+    /// Reads only the first element of a sequence, and the first entry
+    /// of a map: the reader must skip the rest as the tree ignores it.
+    #[derive(Debug, PartialEq)]
+    struct First(Option<Box<Rec>>);
+
+    impl<'de> Deserialize<'de> for First {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> std::result::Result<First, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = First;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a list")
+                }
+                fn visit_seq<A: de::SeqAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> std::result::Result<First, A::Error> {
+                    Ok(First(a.next_element::<Rec>()?.map(Box::new)))
+                }
+                fn visit_map<A: de::MapAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> std::result::Result<First, A::Error> {
+                    Ok(First(a.next_key::<Rec>()?.map(Box::new)))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Pool {
+        name: String,
+        size: u32,
+        #[serde(default)]
+        ratio: f64,
+        hosts: Option<Vec<String>>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Level {
+        Debug,
+        Info,
+        Limit(u8),
+        Range(u8, u8),
+        Named { a: u8 },
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct App {
+        #[serde(default)]
+        pools: Vec<Pool>,
+        #[serde(default)]
+        level: Option<Level>,
+        #[serde(default)]
+        limits: BTreeMap<String, i64>,
+        #[serde(default)]
+        flags: Vec<Atom>,
+        #[serde(default)]
+        extra: Option<Term>,
+        #[serde(default)]
+        verbose: bool,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Cfg {
+        my_app: App,
+        kernel: Option<Term>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Strict {
+        a: u8,
+        b: Option<String>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Flat {
+        #[serde(default)]
+        a: Option<Rec>,
+        #[serde(flatten)]
+        rest: BTreeMap<String, Rec>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(untagged)]
+    enum Untagged {
+        N(i64),
+        S(String),
+        L(Vec<Untagged>),
+        M(BTreeMap<String, Untagged>),
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct TupleS(u8, String);
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct UnitS;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Newtype(Vec<i64>);
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(tag = "type")]
+    enum Internal {
+        A { x: u8 },
+        B,
+    }
+
+    /// The reader and the tree agree on `text` read as a `T` (value, or
+    /// error and its message), and the reader did not give up.
+    fn same<T: DeserializeOwned + PartialEq + Debug>(text: &str) {
+        let Ok(nodes) = crate::parse_nodes(text) else {
+            // Syntax errors are the caller's (it validates first).
+            return;
+        };
+        let tree: Result<T> = match nodes.as_slice() {
+            [n] => super::super::from_node(n),
+            _ => return,
+        };
+        let read: Result<T> = from_text(text);
+        if let Err(e) = &read {
+            assert!(
+                !is_internal(e),
+                "{text:?} as {}: {e}",
+                std::any::type_name::<T>()
+            );
+        }
+        assert_eq!(read, tree, "{text:?} as {}", std::any::type_name::<T>());
+        if let (Err(a), Err(b)) = (&read, &tree) {
+            assert_eq!(a.to_string(), b.to_string());
+        }
+    }
+
+    /// The same for every term of `text` read as one list.
+    fn same_all<T: DeserializeOwned + PartialEq + Debug>(text: &str) {
+        let nodes = crate::parse_nodes(text).unwrap();
+        let list = Node {
+            span: top_span(text),
+            kind: NodeKind::List(nodes, None),
+        };
+        let tree: Result<T> = super::super::from_node(&list);
+        let read: Result<T> = from_text_all(text);
+        if let Err(e) = &read {
+            assert!(
+                !is_internal(e),
+                "{text:?} as {}: {e}",
+                std::any::type_name::<T>()
+            );
+        }
+        assert_eq!(
+            read,
+            tree,
+            "all of {text:?} as {}",
+            std::any::type_name::<T>()
+        );
+    }
+
+    macro_rules! every_type {
+        ($f:ident, $text:expr) => {{
+            let t: &str = $text;
+            $f::<Rec>(t);
+            $f::<First>(t);
+            $f::<Term>(t);
+            $f::<Option<Term>>(t);
+            $f::<Vec<Rec>>(t);
+            $f::<Vec<Term>>(t);
+            $f::<Vec<(Atom, Term)>>(t);
+            $f::<(Atom, Term)>(t);
+            $f::<(u8, u8)>(t);
+            $f::<(Rec, Rec, Rec)>(t);
+            $f::<[i64; 3]>(t);
+            $f::<Vec<u8>>(t);
+            $f::<Vec<char>>(t);
+            $f::<Vec<Vec<i64>>>(t);
+            $f::<String>(t);
+            $f::<Option<String>>(t);
+            $f::<Atom>(t);
+            $f::<Option<Atom>>(t);
+            $f::<BTreeMap<String, Rec>>(t);
+            $f::<BTreeMap<Term, Term>>(t);
+            $f::<BTreeMap<String, Vec<i64>>>(t);
+            $f::<Vec<(String, Term)>>(t);
+            $f::<Level>(t);
+            $f::<Vec<Level>>(t);
+            $f::<Option<Level>>(t);
+            $f::<char>(t);
+            $f::<f64>(t);
+            $f::<f32>(t);
+            $f::<i128>(t);
+            $f::<u128>(t);
+            $f::<u64>(t);
+            $f::<i8>(t);
+            $f::<bool>(t);
+            $f::<()>(t);
+            $f::<UnitS>(t);
+            $f::<Newtype>(t);
+            $f::<TupleS>(t);
+            $f::<Cfg>(t);
+            $f::<App>(t);
+            $f::<Vec<Pool>>(t);
+            $f::<Pool>(t);
+            $f::<Strict>(t);
+            $f::<Flat>(t);
+            $f::<Untagged>(t);
+            $f::<Internal>(t);
+            $f::<de::IgnoredAny>(t);
+        }};
+    }
+
+    /// Texts with every construct, well- and ill-shaped for the types.
+    const CASES: &[&str] = &[
+        "1.",
+        "-1.",
+        "- 1.",
+        "+2.",
+        "+ 2.5.",
+        "-16#ff.",
+        "2#101.",
+        "16#FF_FF.",
+        "1_000.",
+        "300.",
+        "99999999999999999999.",
+        "-99999999999999999999.",
+        "-9223372036854775808.",
+        "-9223372036854775809.",
+        "18446744073709551615.",
+        "340282366920938463463374607431768211455.",
+        "340282366920938463463374607431768211456.",
+        "1.5.",
+        "-0.0.",
+        "1.0e10.",
+        "1.0e300.",
+        "$a.",
+        "$\\n.",
+        "-$a.",
+        "$é.",
+        "atom.",
+        "'Quoted atom'.",
+        "'a\\'b'.",
+        "é.",
+        "true.",
+        "false.",
+        "undefined.",
+        "info.",
+        "'Info'.",
+        "\"str\".",
+        "\"a\" \"b\".",
+        "\"a\"\n %% between\n \"b\".",
+        "\"\".",
+        "\"x\".",
+        "\"\\x{1F600}\\101\\^a\".",
+        "[].",
+        "[1,2,3].",
+        "[1, 2, 3, 4].",
+        "[1 | [2, 3]].",
+        "[1 | [2 | [3]]].",
+        "[1 | \"ab\"].",
+        "[1 | x].",
+        "[1, 2 | 3].",
+        "[a | []].",
+        "[{a, 1} | []].",
+        "[{a, 1} | [{b, 2}]].",
+        "[{a, 1} | \"b\"].",
+        "[{a, 1} | ([{b, 2}])].",
+        "[1 | ([2, 3])].",
+        "[1 | (\"ab\")].",
+        "[104, 105].",
+        "[104, -1].",
+        "[$h, $i | \"!\"].",
+        "{}.",
+        "{a}.",
+        "{a, 1}.",
+        "{a, 1, 2}.",
+        "{1, \"s\"}.",
+        "{300, 1}.",
+        "{limit, 5}.",
+        "{limit, x}.",
+        "{limit, 5, 6}.",
+        "{limit}.",
+        "{range, 1, 2}.",
+        "{range, 1}.",
+        "{range, 1, 2, 3}.",
+        "{range, x, 2, 3}.",
+        "{named, [{a, 1}]}.",
+        "{named, #{a => 1}}.",
+        "{named, [{a, 1}], x}.",
+        "{named, [{b, 1}]}.",
+        "{debug}.",
+        "{debug, 1}.",
+        "{verbose, 1}.",
+        "{'Info', x}.",
+        "{\"limit\", 5}.",
+        "{(limit), 5}.",
+        "{[a], 5}.",
+        "#{}.",
+        "#{a => 1, b => [x]}.",
+        "#{a => 1, a => 2}.",
+        "#{\"k\" => 1}.",
+        "#{1 => 2, 1.0 => 3}.",
+        "#{type => a, x => 1}.",
+        "#{my_app => #{pools => []}}.",
+        "<<>>.",
+        "<<\"abc\">>.",
+        "<<1,2,3>>.",
+        "<<1:4>>.",
+        "<<\"é\"/utf8>>.",
+        "<<255>>.",
+        "fun m:f/1.",
+        "[fun m:f/1].",
+        "(1).",
+        "([a, b]).",
+        "({a, 1}).",
+        "[(a), ({b, 2}), c].",
+        "[{a, 1}, {a, 2}, b, b].",
+        "[{a, 1}, {b, x, y}].",
+        "[{a, bad}, {b, 1, 2}].",
+        "[{a, bad}, 7].",
+        "[{a, 1}, {a, 2, 3}].",
+        "[{\"a\", 1}, {<<\"b\">>, 2}, {[99], 3}].",
+        "[{1, 2}].",
+        "[{1, 2}, {1, 3}].",
+        "[verbose, {level, info}].",
+        "[{type, 'A'}, {x, 1}].",
+        "[{type, 'B'}].",
+        "[{a, 1}, {b, \"x\"}].",
+        "[{a, 1}, {b, \"x\"}, {c, 2}].",
+        "[{a, 300}].",
+        "[{b, 1}].",
+        "[{a, [1, 2]}, {x, y}].",
+        "[{name, \"db\"}, {size, 10}, {hosts, [\"h1\", <<\"h2\">>, 'h3']}].",
+        "[{name, \"db\"}, {size, 10}, {ratio, 2}, {hosts, undefined}].",
+        "[{name, \"db\"}, {size, -1}].",
+        "[[{name, \"a\"}, {size, 1}], [{name, \"b\"}, {size, ten}]].",
+        "[{my_app, [{pools, [[{name, \"a\"}, {size, 1}]]}, {level, {limit, 3}}, verbose, {limits, #{\"max\" => 9}}, {flags, [x, 'Y']}, {extra, {any, [thing]}}]}, {kernel, [{logger_level, info}]}].",
+        "[{my_app, [{pools, []}, {level, verbose}]}].",
+        "[{my_app, [{pools, []}, {level, {range, 1}}]}].",
+        "[{my_app, [{pools, []}, {level, \"info\"}]}].",
+        "[{my_app, [{pools, []}, {a, b, c}]}].",
+        "[{my_app, [{limits, [{k, 1}, {k, 2}]}]}].",
+        "[{my_app, [{limits, [{\"k\", 1}, {'k', 2}]}]}].",
+        "[{my_app, []}, {my_app, [{verbose, false}]}].",
+        "[{kernel, []}].",
+        "[{my_app, [{pools, [\n  [{name, \"a\"}]]}]}].",
+        "%% comment\n[{a, 1}, %% more\n {b, [\n  2]}].\n",
+        "[a, b, c].",
+        "[\"a\", \"b\"].",
+        "[[1, 2], [3], []].",
+        "[{a, 1}, 2].",
+        "[x, {a, 1}].",
+        "{{a, 1}, [b]}.",
+        "[{a}].",
+        "[{}].",
+        "[{a, 1, 2}].",
+        "[[]].",
+        "{x, [1, 2 | y]}.",
+        "[<<\"é\"/utf8>>, <<1:4>>].",
+        "[{a, <<1, 2>>}, {b, <<\"t\">>}].",
+        "[{'true', 1}].",
+        "['true', {b, 2}].",
+        "[{undefined, undefined}].",
+    ];
+
+    #[test]
+    fn reader_agrees_with_the_tree_on_every_construct() {
+        for text in CASES {
+            every_type!(same, text);
+        }
+    }
+
+    #[test]
+    fn all_terms_agree_with_the_tree() {
+        for text in [
+            "",
+            "1.",
+            "1. 2. 3.",
+            "{a, 1}.\n{b, [x]}.\n",
+            "{a, 1}. {a, 2}.",
+            "{a, 1}. b.",
+            "{a, 1}. 7.",
+            "{a, 1}. {b, 1, 2}.",
+            "{erl_opts, [debug_info]}.\n{deps, []}.\n",
+            "\"a\". \"b\".",
+            "97. 98.",
+            "{my_app, [{pools, []}]}. {kernel, []}.",
+        ] {
+            every_type!(same_all, text);
+        }
+    }
+
+    #[test]
+    fn depth_limits_agree_with_the_tree() {
+        for n in [126, 127, 128, 129, 130, 200] {
+            for (open, close) in [
+                ("[", "]"),
+                ("{", "}"),
+                ("[{a, ", "}]"),
+                ("#{a => ", "}"),
+                ("{limit, ", "}"),
+                ("[[{a, ", "}]]"),
+            ] {
+                let text = format!("{}1{}.", open.repeat(n), close.repeat(n));
+                same::<Rec>(&text);
+                same::<Term>(&text);
+                same::<Level>(&text);
+                same::<de::IgnoredAny>(&text);
+            }
+        }
+    }
+
+    /// Pseudo-random texts (fixed seeds): every construct at any depth,
+    /// with comments and odd spacing.
+    #[test]
+    fn random_texts_agree_with_the_tree() {
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        fn term(next: &mut dyn FnMut(u64) -> u64, depth: u32, out: &mut String) {
+            let ws = [" ", "", "\n  ", " %% c\n"];
+            let leaves = [
+                "a",
+                "b",
+                "info",
+                "debug",
+                "true",
+                "undefined",
+                "'Q q'",
+                "1",
+                "-1",
+                "300",
+                "2.5",
+                "16#1F",
+                "$x",
+                "\"s\"",
+                "\"a\" \"b\"",
+                "\"\"",
+                "<<\"bin\">>",
+                "<<1:4>>",
+                "(x)",
+                "- 2",
+                "99999999999999999999",
+                "fun m:f/2",
+                "#{}",
+                "[]",
+                "{}",
+                "'é'",
+                "limit",
+                "range",
+                "name",
+                "size",
+            ];
+            let k = if depth >= 4 { 0 } else { next(9) };
+            match k {
+                0..=2 => out.push_str(leaves[next(leaves.len() as u64) as usize]),
+                3 | 4 => {
+                    out.push('[');
+                    let n = next(5);
+                    for i in 0..n {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(ws[next(4) as usize]);
+                        term(next, depth + 1, out);
+                    }
+                    if n > 0 && next(6) == 0 {
+                        out.push_str(" | ");
+                        term(next, depth + 1, out);
+                    }
+                    out.push(']');
+                }
+                5 | 6 => {
+                    // A pair (proplist element) or tagged tuple.
+                    out.push('{');
+                    let n = next(4);
+                    for i in 0..n {
+                        if i > 0 {
+                            out.push(',');
+                            out.push_str(ws[next(4) as usize]);
+                        }
+                        if i == 0 && next(2) == 0 {
+                            out.push_str(
+                                ["a", "b", "limit", "range", "name", "size"][next(6) as usize],
+                            );
+                        } else {
+                            term(next, depth + 1, out);
+                        }
+                    }
+                    out.push('}');
+                }
+                7 => {
+                    out.push('[');
+                    let n = next(5);
+                    for i in 0..n {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        if next(5) == 0 {
+                            out.push_str(["a", "b", "verbose"][next(3) as usize]);
+                        } else {
+                            out.push('{');
+                            out.push_str(
+                                ["a", "b", "name", "size", "\"a\"", "1"][next(6) as usize],
+                            );
+                            out.push_str(", ");
+                            term(next, depth + 1, out);
+                            out.push('}');
+                        }
+                    }
+                    out.push(']');
+                }
+                _ => {
+                    out.push_str("#{");
+                    let n = next(3);
+                    for i in 0..n {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push_str(["a", "b", "\"a\"", "1"][next(4) as usize]);
+                        out.push_str(" => ");
+                        term(next, depth + 1, out);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+        for _ in 0..3000 {
+            let mut text = String::new();
+            term(&mut next, 0, &mut text);
+            text.push_str(".\n");
+            every_type!(same, &text);
+        }
+    }
+}
