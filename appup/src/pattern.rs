@@ -306,7 +306,7 @@ impl Shape {
     fn repeated(self, min: u32, max: Option<u32>, greedy: bool) -> Shape {
         let empty = min == 0 || self.empty;
         let nonempty = self.nonempty && max != Some(0);
-        let looping = max.map_or(true, |m| m > 1);
+        let looping = max.is_none_or(|m| m > 1);
         Shape {
             empty,
             nonempty,

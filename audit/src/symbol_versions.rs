@@ -156,7 +156,7 @@ pub fn newest_glibc(libraries: &[LibraryNeed]) -> Option<SymbolVersion> {
         if parsed.family != "GLIBC" {
             continue;
         }
-        if newest.as_ref().map_or(true, |n| {
+        if newest.as_ref().is_none_or(|n| {
             parsed.cmp_numbers(&n.numbers) == Ordering::Greater
         }) {
             newest = Some(parsed);

@@ -35,7 +35,7 @@ fn big(n: usize) -> Vec<u8> {
     let mut bytes = vec![131, 111];
     bytes.extend(u32::try_from(n).unwrap().to_be_bytes());
     bytes.push(0);
-    bytes.extend(std::iter::repeat(0xab).take(n));
+    bytes.extend(std::iter::repeat_n(0xab, n));
     bytes
 }
 
@@ -49,7 +49,7 @@ fn bignum_size() {
 fn atom(chars: usize) -> Vec<u8> {
     let mut bytes = vec![131, 118];
     bytes.extend(u16::try_from(chars).unwrap().to_be_bytes());
-    bytes.extend(std::iter::repeat(b'a').take(chars));
+    bytes.extend(std::iter::repeat_n(b'a', chars));
     bytes
 }
 

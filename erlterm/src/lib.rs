@@ -387,7 +387,7 @@ pub fn first_term_end(text: &str) -> Option<usize> {
             }
             b'.' => {
                 // OTP's whitespace is every byte up to the space.
-                if b.get(i + 1).map_or(true, |&c| c <= b' ' || c == b'%') {
+                if b.get(i + 1).is_none_or(|&c| c <= b' ' || c == b'%') {
                     return Some(i + 1);
                 }
                 i += 1;

@@ -50,7 +50,7 @@ fn first_duplicate<'a>(pairs: &[(&'a str, &'a str)]) -> Option<(&'a str, &'a str
     let mut best: Option<(&str, &str, &str)> = None;
     for &(key, owner) in pairs {
         if let Some(first) = seen.get(key) {
-            if best.map_or(true, |(k, _, _)| key < k) {
+            if best.is_none_or(|(k, _, _)| key < k) {
                 best = Some((key, first, owner));
             }
         } else {

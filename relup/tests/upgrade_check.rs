@@ -206,7 +206,7 @@ fn tarball(root: &Path, with_appups: bool) -> PathBuf {
             let rel = p.strip_prefix(root).unwrap();
             if p.is_dir() {
                 stack.push(p);
-            } else if with_appups || p.extension().map_or(true, |x| x != "appup") {
+            } else if with_appups || p.extension().is_none_or(|x| x != "appup") {
                 tar.append_path_with_name(&p, rel).unwrap();
             }
         }

@@ -108,7 +108,7 @@ impl Template {
                 default: None,
             } = s
             {
-                if env.get(name).map_or(true, String::is_empty) && !out.contains(&name.as_str()) {
+                if env.get(name).is_none_or(String::is_empty) && !out.contains(&name.as_str()) {
                     out.push(name);
                 }
             }

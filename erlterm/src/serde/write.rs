@@ -168,7 +168,7 @@ pub(crate) fn pretty(t: &Term, width: usize) -> Option<String> {
 
 fn newline(out: &mut String, col: usize) {
     out.push('\n');
-    out.extend(std::iter::repeat(' ').take(col));
+    out.extend(std::iter::repeat_n(' ', col));
 }
 
 fn write_pretty(out: &mut String, t: &Term, col: usize, width: usize, depth: usize) -> WResult {

@@ -40,7 +40,7 @@ pub(crate) fn first_term(text: &str) -> Result<Term, String> {
                     bytes.get(i) == Some(&b'.')
                         && bytes
                             .get(i + 1)
-                            .map_or(true, |c| c.is_ascii_whitespace() || *c == b'%')
+                            .is_none_or(|c| c.is_ascii_whitespace() || *c == b'%')
                 })
                 .take(64);
             for end in stops {
