@@ -2637,4 +2637,77 @@ mod tests {
             every_type!(same, &text);
         }
     }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct AppProps {
+        description: Option<String>,
+        vsn: Option<String>,
+        #[serde(default)]
+        modules: Vec<Atom>,
+        #[serde(default)]
+        applications: Vec<Atom>,
+        #[serde(rename = "mod")]
+        start: Option<(Atom, Term)>,
+        #[serde(default)]
+        env: Vec<(Atom, Term)>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum AppFile {
+        Application(Atom, AppProps),
+    }
+
+    type Appup = (String, Vec<(Term, Vec<Term>)>, Vec<(Term, Vec<Term>)>);
+
+    /// Every file of the shared corpus and of the conformance cases: the
+    /// reader agrees with the tree on its only term (when it has one) and
+    /// on all its terms as one list.
+    #[test]
+    fn corpus_agrees_with_the_tree() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut dirs = vec![
+            here.join("../../shared/corpus"),
+            here.join("tests/consult/cases"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        let mut read = 0;
+        for path in files {
+            let bytes = std::fs::read(&path).unwrap();
+            let (text, poisoned) = crate::encoding::decode(&bytes);
+            if poisoned {
+                continue;
+            }
+            let Ok(n) = crate::validate(&text) else {
+                continue;
+            };
+            read += 1;
+            if n == 1 {
+                same::<Rec>(&text);
+                same::<Term>(&text);
+                same::<de::IgnoredAny>(&text);
+                same::<AppFile>(&text);
+                same::<Appup>(&text);
+                same::<Vec<(Atom, Rec)>>(&text);
+                same::<BTreeMap<String, BTreeMap<String, Rec>>>(&text);
+            }
+            same_all::<Rec>(&text);
+            same_all::<Vec<Term>>(&text);
+            same_all::<BTreeMap<String, Rec>>(&text);
+        }
+        assert!(read > 300, "only {read} files read");
+    }
 }
