@@ -990,7 +990,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let is_float =
             self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit());
         if !is_float {
-            if seps || matches!(self.peek(), Some(b'#' | b'_')) || self.pos - start > 18 {
+            match self.peek() {
+                Some(b'#') if !seps => return self.based(start, negative),
+                Some(b'#' | b'_') => return self.scanned_number(start, negative),
+                _ => {}
+            }
+            let len = self.pos - start;
+            if len > 18 {
+                if !O::BUILD && len <= self.max_integer_digits {
+                    // Any run of digits is an integer.
+                    return Some(O::int(0, Span::default()));
+                }
                 return self.scanned_number(start, negative);
             }
             return self.int_value(start, seps, negative);
@@ -1010,6 +1020,59 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return self.scanned_number(start, negative);
         }
         self.float_value(start, int_digits, exponent, negative)
+    }
+
+    /// `Base#Digits` whose base runs from `start` to the `#` here: read in
+    /// place when the base is 2 to 36 and the value fits `i64`, otherwise
+    /// by OTP's number grammar (which also reports the errors).
+    fn based(&mut self, start: usize, negative: bool) -> Option<O> {
+        let base_digits = self.s.get(start..self.pos)?;
+        let base = if base_digits.len() <= 2 {
+            base_digits.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0'))
+        } else {
+            0
+        };
+        if !(2..=36).contains(&base) {
+            return self.scanned_number(start, negative);
+        }
+        let digit = |b: u8| -> Option<u64> {
+            let d = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'z' => b - b'a' + 10,
+                b'A'..=b'Z' => b - b'A' + 10,
+                _ => return None,
+            };
+            (u64::from(d) < base).then_some(u64::from(d))
+        };
+        let mut i = self.pos + 1;
+        let (mut v, mut n) = (0u64, 0usize);
+        loop {
+            match self.s.get(i).copied() {
+                Some(b) if digit(b).is_some() => {
+                    let d = digit(b)?;
+                    match v.checked_mul(base).and_then(|v| v.checked_add(d)) {
+                        Some(next) => v = next,
+                        None => return self.scanned_number(start, negative),
+                    }
+                    n += 1;
+                    i += 1;
+                }
+                // A separator only between two digits of the base.
+                Some(b'_') if n > 0 && self.s.get(i + 1).copied().and_then(digit).is_some() => {
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        let Ok(v) = i64::try_from(v) else {
+            return self.scanned_number(start, negative);
+        };
+        if n == 0 || n > self.max_integer_digits {
+            return self.scanned_number(start, negative);
+        }
+        self.pos = i;
+        let v = if negative { -v } else { v };
+        Some(O::int(v, self.leaf_span()))
     }
 
     /// The number written from `start` read by OTP's number grammar: based
@@ -1040,21 +1103,19 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         if len > self.max_integer_digits {
             return None;
         }
-        let v: i64 = if !seps && len <= 18 {
-            if !O::BUILD {
-                return Some(O::int(0, Span::default()));
-            }
+        if !O::BUILD {
+            return Some(O::int(0, Span::default()));
+        }
+        let digits = self.s.get(start..self.pos)?;
+        let v: i64 = if len <= 18 {
             // At most 18 digits: no overflow, no need for `str::parse`.
-            self.s
-                .get(start..self.pos)?
+            digits
                 .iter()
+                .filter(|&&d| d != b'_')
                 .fold(0, |v, d| v * 10 + i64::from(d - b'0'))
         } else {
-            self.src
-                .get(start..self.pos)?
-                .replace('_', "")
-                .parse()
-                .ok()?
+            let _ = seps;
+            return self.scanned_number(start, negative);
         };
         let v = if negative { v.checked_neg()? } else { v };
         Some(O::int(v, self.leaf_span()))
@@ -1438,7 +1499,8 @@ fn chars_in(bytes: &[u8]) -> u32 {
 /// quotes and comments (the full parser reports them).
 #[inline]
 fn has_noncharacter(text: &[u8]) -> bool {
-    !text.is_ascii() && (0..text.len()).any(|i| crate::lexer::noncharacter_at(text, i))
+    // Both are `EF BF BE` / `EF BF BF`: look only where an `EF` is.
+    memchr::memchr_iter(0xEF, text).any(|i| crate::lexer::noncharacter_at(text, i))
 }
 
 fn memchr_newline(s: &[u8]) -> Option<usize> {
@@ -1791,6 +1853,46 @@ mod tests {
                     assert!(crate::parse_full(&deep).is_ok(), "depth {n} {open}");
                 }
             }
+        }
+    }
+
+    /// Based integers, separators, big and negative ones, read in place or
+    /// by OTP's number grammar, agree with the full parser, and so do the
+    /// errors; validation agrees on what is valid.
+    #[test]
+    fn based_and_separated_integers_agree_with_the_full_parser() {
+        let digits = "0123456789abcdefghijklmnopqrstuvwxyzABCZ_#";
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut srcs: Vec<String> = [
+            "16#ff", "16#FF_FF", "2#1010", "36#zz", "36#ZZ", "-16#ff", "1#0", "37#1", "16#",
+            "16#_f", "16#f_", "16#f__f", "2#102", "16#7fffffffffffffff", "16#8000000000000000",
+            "-16#8000000000000000", "16#ffffffffffffffffff", "10#123", "016#f", "1_6#f",
+            "1_000_000", "99999999999999999999", "-9223372036854775808", "1_2_3",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..3000 {
+            let base = 1 + next() % 40;
+            let len = next() % 20;
+            let body: String = (0..len)
+                .map(|_| digits.as_bytes()[(next() % digits.len() as u64) as usize] as char)
+                .collect();
+            let sign = if next() % 4 == 0 { "-" } else { "" };
+            srcs.push(format!("{sign}{base}#{body}"));
+        }
+        for src in srcs {
+            let src = format!("[{src}].");
+            let full = crate::parse_full(&src).ok();
+            assert_eq!(fast(&src), full, "{src}");
+            let valid = parse::<()>(&src, &ParseOptions::default()).is_some();
+            assert_eq!(valid, full.is_some(), "{src}");
         }
     }
 
