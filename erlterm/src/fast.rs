@@ -1026,6 +1026,19 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// place when the base is 2 to 36 and the value fits `i64`, otherwise
     /// by OTP's number grammar (which also reports the errors).
     fn based(&mut self, start: usize, negative: bool) -> Option<O> {
+        let Some((v, end)) = self.based_value(start) else {
+            return self.scanned_number(start, negative);
+        };
+        self.pos = end;
+        let v = if negative { -v } else { v };
+        Some(O::int(v, self.leaf_span()))
+    }
+
+    /// The value and end of `Base#Digits` whose base runs from `start` to
+    /// the `#` here, when the base is 2 to 36, the digits well-formed and
+    /// the value fits `i64`; `None` otherwise (OTP's number grammar then
+    /// reads it, or reports the error).
+    fn based_value(&self, start: usize) -> Option<(i64, usize)> {
         let base_digits = self.s.get(start..self.pos)?;
         let base = if base_digits.len() <= 2 {
             base_digits.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0'))
@@ -1033,7 +1046,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             0
         };
         if !(2..=36).contains(&base) {
-            return self.scanned_number(start, negative);
+            return None;
         }
         let digit = |b: u8| -> Option<u64> {
             let d = match b {
@@ -1050,10 +1063,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             match self.s.get(i).copied() {
                 Some(b) if digit(b).is_some() => {
                     let d = digit(b)?;
-                    match v.checked_mul(base).and_then(|v| v.checked_add(d)) {
-                        Some(next) => v = next,
-                        None => return self.scanned_number(start, negative),
-                    }
+                    v = v.checked_mul(base)?.checked_add(d)?;
                     n += 1;
                     i += 1;
                 }
@@ -1064,15 +1074,11 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 _ => break,
             }
         }
-        let Ok(v) = i64::try_from(v) else {
-            return self.scanned_number(start, negative);
-        };
+        let v = i64::try_from(v).ok()?;
         if n == 0 || n > self.max_integer_digits {
-            return self.scanned_number(start, negative);
+            return None;
         }
-        self.pos = i;
-        let v = if negative { -v } else { v };
-        Some(O::int(v, self.leaf_span()))
+        Some((v, i))
     }
 
     /// The number written from `start` read by OTP's number grammar: based
@@ -1276,38 +1282,97 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let mut len = 0usize;
         loop {
             match self.peek()? {
-                b'"' => loop {
-                    if O::BUILD {
-                        let mut part = Text::default();
-                        self.quoted(b'"', &mut part)?;
-                        bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
-                        len = bytes.len();
-                    } else {
-                        let start = self.pos;
-                        self.skip_quoted(b'"')?;
-                        // Escapes only shorten the text: an upper bound is enough.
-                        len = len.saturating_add(self.pos - start);
+                b'"' => {
+                    let seg_start = bytes.len();
+                    let mut text = Text::default();
+                    loop {
+                        if O::BUILD {
+                            let mut part = Text::default();
+                            self.quoted(b'"', &mut part)?;
+                            bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
+                            text.push_str(&part);
+                            len = bytes.len();
+                        } else {
+                            let start = self.pos;
+                            self.skip_quoted(b'"')?;
+                            // Escapes only shorten the text, and its UTF-8
+                            // is no longer than it: an upper bound is enough.
+                            len = len.saturating_add(self.pos - start);
+                        }
+                        let end = self.pos;
+                        self.skip_ws()?;
+                        if self.peek() != Some(b'"') {
+                            self.pos = end;
+                            break;
+                        }
+                    }
+                    // `"text"/utf8`: the text's UTF-8 bytes.
+                    if self.peek() == Some(b'/') {
+                        if self.segment_types()? != (SegmentType::Utf8, false) {
+                            return None;
+                        }
+                        if O::BUILD {
+                            bytes.truncate(seg_start);
+                            bytes.extend_from_slice(text.as_bytes());
+                            len = bytes.len();
+                        }
                     }
                     self.skip_ws()?;
-                    if self.peek() != Some(b'"') {
-                        break;
-                    }
-                },
-                b'0'..=b'9' => {
-                    let (start, seps) = self.digits()?;
-                    if seps || matches!(self.peek(), Some(b'.' | b'#' | b'_')) {
-                        return None;
-                    }
-                    let v: u64 = self.src.get(start..self.pos)?.parse().ok()?;
-                    if self.peek() == Some(b':') {
+                }
+                b'0'..=b'9' | b'-' => {
+                    let v = self.segment_integer()?;
+                    let size = if self.peek() == Some(b':') {
+                        self.pos += 1;
+                        let (start, seps) = self.digits()?;
+                        let digits = self.s.get(start..self.pos)?;
+                        if seps || digits.len() > 2 {
+                            return None;
+                        }
+                        Some(digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+                    } else {
+                        None
+                    };
+                    let (kind, little) = if self.peek() == Some(b'/') {
+                        self.segment_types()?
+                    } else {
+                        (SegmentType::Integer, false)
+                    };
+                    match (kind, size) {
                         // `V:N` with N < 8 ends a canonically printed
-                        // bitstring; any other size goes to the full parser.
-                        return self.partial_byte_end(bytes, v);
+                        // bitstring.
+                        (SegmentType::Integer, Some(n @ 1..=7)) if !little => {
+                            return self.partial_byte_end(bytes, v as u64, n as u8);
+                        }
+                        (SegmentType::Integer, None) => {
+                            if O::BUILD {
+                                bytes.push(v as u8);
+                            }
+                            len = len.saturating_add(1);
+                        }
+                        (SegmentType::Integer, Some(bits @ (8 | 16 | 24 | 32 | 40 | 48 | 56 | 64))) => {
+                            let n = (bits / 8) as usize;
+                            if O::BUILD {
+                                // The low `bits` bits, two's complement.
+                                let le = (v as u64).to_le_bytes();
+                                let low = le.get(..n)?;
+                                if little {
+                                    bytes.extend_from_slice(low);
+                                } else {
+                                    bytes.extend(low.iter().rev());
+                                }
+                            }
+                            len = len.saturating_add(n);
+                        }
+                        (SegmentType::Utf8, None) if !little => {
+                            let c = char::from_u32(u32::try_from(v).ok()?)?;
+                            if O::BUILD {
+                                let mut buf = [0u8; 4];
+                                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                            }
+                            len = len.saturating_add(c.len_utf8());
+                        }
+                        _ => return None,
                     }
-                    if O::BUILD {
-                        bytes.push((v & 0xFF) as u8);
-                    }
-                    len = len.saturating_add(1);
                     self.skip_ws()?;
                 }
                 _ => return None,
@@ -1329,16 +1394,71 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         }
     }
 
-    /// The last segment `V:N` (N from 1 to 7, at `:`) of a bitstring whose
-    /// whole bytes are `bytes`, and the closing `>>`.
+    /// The value of an integer segment: a decimal or based integer that
+    /// fits `i64`, maybe negative (`None` for others, left to the full
+    /// grammar).
+    fn segment_integer(&mut self) -> Option<i64> {
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let (start, seps) = self.digits()?;
+        let v = match self.peek() {
+            Some(b'#') if !seps => {
+                let (v, end) = self.based_value(start)?;
+                self.pos = end;
+                v
+            }
+            Some(b'.' | b'#' | b'_') => return None,
+            _ if self.pos - start > 18 => return None,
+            _ => self
+                .s
+                .get(start..self.pos)?
+                .iter()
+                .filter(|&&d| d != b'_')
+                .fold(0i64, |v, d| v * 10 + i64::from(d - b'0')),
+        };
+        Some(if negative { -v } else { v })
+    }
+
+    /// A segment's `/Type-...` list, at the `/`: the type, and whether it is
+    /// little-endian. `None` for what is left to the full grammar (sizes in
+    /// units, `native`, floats, binaries, repeated or clashing specifiers).
+    fn segment_types(&mut self) -> Option<(SegmentType, bool)> {
+        let (mut kind, mut endian, mut sign) = (None, None, None);
+        loop {
+            self.pos += 1;
+            let start = self.pos;
+            while self.peek().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            let slot = match self.s.get(start..self.pos)? {
+                b"integer" => kind.replace(SegmentType::Integer).is_none(),
+                b"utf8" => kind.replace(SegmentType::Utf8).is_none(),
+                b"big" => endian.replace(false).is_none(),
+                b"little" => endian.replace(true).is_none(),
+                b"signed" | b"unsigned" => sign.replace(()).is_none(),
+                _ => false,
+            };
+            if !slot {
+                return None;
+            }
+            if self.peek() != Some(b'-') {
+                break;
+            }
+        }
+        let kind = kind.unwrap_or(SegmentType::Integer);
+        if kind == SegmentType::Utf8 && (endian.is_some() || sign.is_some()) {
+            return None;
+        }
+        Some((kind, endian.unwrap_or(false)))
+    }
+
+    /// The last segment `V:N` (N from 1 to 7, after the size) of a
+    /// bitstring whose whole bytes are `bytes`, and the closing `>>`.
     #[cold]
     #[inline(never)]
-    fn partial_byte_end(&mut self, mut bytes: Vec<u8>, v: u64) -> Option<O> {
-        let n = match self.peek_at(1)? {
-            d @ b'1'..=b'7' => d - b'0',
-            _ => return None,
-        };
-        self.pos += 2;
+    fn partial_byte_end(&mut self, mut bytes: Vec<u8>, v: u64, n: u8) -> Option<O> {
         self.skip_ws()?;
         if !(self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>')) {
             return None;
@@ -1490,6 +1610,13 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     }
 }
 
+/// The type of a binary segment the reader builds itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SegmentType {
+    Integer,
+    Utf8,
+}
+
 /// The characters in `bytes` (UTF-8): every byte but continuation bytes.
 fn chars_in(bytes: &[u8]) -> u32 {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
@@ -1607,12 +1734,38 @@ mod tests {
             "<<1:6, 2>>.",
             "<<1:6/integer>>.",
             "[x, <<16#ff:16/big, \"é\"/utf8>>, y].",
+            "<<300:16, -1:8, -2:32/little, 16#ABCD:16/little-unsigned, 7:64/signed-big>>.",
+            "<<$a/utf8, 16#1F600/utf8, \"x\\x{1F600}\" \"y\"/utf8, 1:4>>.",
+            "<<1:3, 2:5>>.",
+            "<<1:8/unit:1>>.",
+            "<<1:16/native>>.",
+            "<<1:12>>.",
+            "<<1.5/float>>.",
+            "<<-16#ff:16>>.",
+            "<<99999999999999999999:72>>.",
+            "<<\"a\" /utf8>>.",
         ] {
             let fast = fast(src);
             assert!(fast.is_some(), "{src}");
             assert_eq!(fast, crate::parse_full(src).ok(), "{src}");
         }
         assert!(fast("<<\"a\".").is_none());
+        for src in [
+            "<<16#110000/utf8>>.",
+            "<<16#D800/utf8>>.",
+            "<<1:8/utf8>>.",
+            "<<1/big-little>>.",
+            "<<\"a\"/utf8-little>>.",
+            "<<1/foo>>.",
+            "<<\"ab\"/binary>>.",
+        ] {
+            assert_eq!(fast(src), crate::parse_full(src).ok(), "{src}");
+            assert_eq!(
+                parse::<()>(src, &ParseOptions::default()).is_some(),
+                crate::parse_full(src).is_ok(),
+                "{src}"
+            );
+        }
     }
 
     /// Constructs the byte-level readers leave to the full grammar are read
@@ -1889,6 +2042,50 @@ mod tests {
         }
         for src in srcs {
             let src = format!("[{src}].");
+            let full = crate::parse_full(&src).ok();
+            assert_eq!(fast(&src), full, "{src}");
+            let valid = parse::<()>(&src, &ParseOptions::default()).is_some();
+            assert_eq!(valid, full.is_some(), "{src}");
+        }
+    }
+
+    /// Random binaries of integer and string segments with sizes and type
+    /// lists: whatever the reader builds itself, or leaves to the full
+    /// grammar, agrees with the full parser; validation too.
+    #[test]
+    fn random_binary_segments_agree_with_the_full_parser() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let values = [
+            "0", "1", "255", "256", "-1", "-129", "16#ff", "16#1F600", "$a", "$é", "\"ab\"",
+            "\"é\\x{1F600}\"", "\"a\" \"b\"", "70000", "9223372036854775807", "1.5",
+        ];
+        let types = [
+            "integer", "utf8", "big", "little", "signed", "unsigned", "native", "float",
+            "binary", "utf16", "unit:8",
+        ];
+        let sizes = ["", ":1", ":4", ":7", ":8", ":12", ":16", ":24", ":32", ":64", ":72", ":0"];
+        for _ in 0..4000 {
+            let segs: Vec<String> = (0..1 + next(4))
+                .map(|_| {
+                    let mut seg = values[next(values.len() as u64) as usize].to_string();
+                    seg.push_str(sizes[next(sizes.len() as u64) as usize]);
+                    if next(2) == 0 {
+                        let n = 1 + next(2);
+                        let ts: Vec<&str> =
+                            (0..n).map(|_| types[next(types.len() as u64) as usize]).collect();
+                        seg.push('/');
+                        seg.push_str(&ts.join("-"));
+                    }
+                    seg
+                })
+                .collect();
+            let src = format!("[<<{}>>].", segs.join(", "));
             let full = crate::parse_full(&src).ok();
             assert_eq!(fast(&src), full, "{src}");
             let valid = parse::<()>(&src, &ParseOptions::default()).is_some();
