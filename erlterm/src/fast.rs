@@ -16,7 +16,7 @@ use crate::options::ParseOptions;
 use crate::parser::build::{Build, NoBuild, NodeBuild, TermBuild};
 use crate::parser::Parser;
 use crate::span::Span;
-use crate::term::{normalize_map, Atom, Bitstring, Integer, Term, Text};
+use crate::term::{normalize_map, Atom, Bitstring, ExternalFun, Integer, Term, Text};
 
 /// What the reader produces: terms, spanned nodes, or nothing (validation
 /// only). Each constructor gets the value's span, computed only when
@@ -28,6 +28,7 @@ pub(crate) trait Output: Sized {
     fn atom(name: &str, sp: Span) -> Self;
     fn int(v: i64, sp: Span) -> Self;
     fn integer(v: Integer, sp: Span) -> Self;
+    fn fun(f: ExternalFun, sp: Span) -> Self;
     fn float(v: f64, sp: Span) -> Self;
     fn string(s: Text, sp: Span) -> Self;
     fn list(items: Vec<Self>, tail: Option<Self>, sp: Span) -> Self;
@@ -54,6 +55,9 @@ impl Output for Term {
     }
     fn integer(v: Integer, _: Span) -> Self {
         Term::Integer(v)
+    }
+    fn fun(f: ExternalFun, _: Span) -> Self {
+        Term::Fun(Box::new(f))
     }
     #[inline]
     fn float(v: f64, _: Span) -> Self {
@@ -103,6 +107,9 @@ impl Output for Node {
     fn integer(v: Integer, span: Span) -> Self {
         Node { span, kind: NodeKind::Integer(v) }
     }
+    fn fun(f: ExternalFun, span: Span) -> Self {
+        Node { span, kind: NodeKind::Fun(Box::new(f)) }
+    }
     #[inline]
     fn float(v: f64, span: Span) -> Self {
         Node { span, kind: NodeKind::Float(v) }
@@ -142,6 +149,7 @@ impl Output for () {
     fn atom(_: &str, _: Span) -> Self {}
     fn int(_: i64, _: Span) -> Self {}
     fn integer(_: Integer, _: Span) -> Self {}
+    fn fun(_: ExternalFun, _: Span) -> Self {}
     fn float(_: f64, _: Span) -> Self {}
     fn string(_: Text, _: Span) -> Self {}
     fn list(_: Vec<Self>, _: Option<Self>, _: Span) -> Self {}
@@ -643,7 +651,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             let mut done = match self.peek()? {
                 b'a'..=b'z' => match self.bare_atom() {
                     Some(v) => v,
-                    None => self.slow_leaf(start)?,
+                    None => match self.fun_ref(start) {
+                        Some(v) => v,
+                        None => self.slow_leaf(start)?,
+                    },
                 },
                 b'[' => {
                     if self.open(1, b']', Open::List)? {
@@ -881,6 +892,15 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 self.pos += 1;
                 self.number(true)
             }
+            // `- 1`: a minus and a number are two tokens.
+            b'-' => {
+                self.pos += 1;
+                self.skip_ws()?;
+                if !self.peek()?.is_ascii_digit() {
+                    return None;
+                }
+                self.number(true)
+            }
             b'"' => self.strings(),
             b'<' if self.peek_at(1) == Some(b'<') => self.binary(),
             b'$' => self.char_literal(),
@@ -921,6 +941,61 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         } else {
             Some(O::atom("", Span::default()))
         }
+    }
+
+    /// `fun M:F/A` with bare atoms and a decimal arity, at `start` (where
+    /// `fun` is); `None` (position unchanged) for any other `fun`.
+    fn fun_ref(&mut self, start: usize) -> Option<O> {
+        if self.s.get(start..start + 3)? != b"fun" {
+            return None;
+        }
+        self.pos = start + 3;
+        let read = self.fun_parts();
+        if read.is_none() {
+            self.pos = start;
+        }
+        read
+    }
+
+    fn fun_parts(&mut self) -> Option<O> {
+        let name = |p: &mut Self| -> Option<&'a str> {
+            p.skip_ws()?;
+            let at = p.pos;
+            if !p.peek()?.is_ascii_lowercase() {
+                return None;
+            }
+            let end = name_end(p.s, at + 1);
+            let word = p.s.get(at..end)?;
+            if word.len() > 255 || is_reserved(word) || p.s.get(end).is_some_and(|&b| b >= 0x80) {
+                return None;
+            }
+            p.pos = end;
+            p.src.get(at..end)
+        };
+        let module = name(self)?;
+        self.skip_ws()?;
+        self.expect(b':')?;
+        let function = name(self)?;
+        self.skip_ws()?;
+        self.expect(b'/')?;
+        self.skip_ws()?;
+        let start = self.pos;
+        let end = digit_end(self.s, start);
+        let digits = self.s.get(start..end)?;
+        if digits.is_empty() || digits.len() > 3 || matches!(self.s.get(end), Some(b'#' | b'_' | b'.')) {
+            return None;
+        }
+        let arity = digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        if arity > 255 {
+            return None;
+        }
+        self.pos = end;
+        let f = ExternalFun {
+            module: Atom::new(module),
+            function: Atom::new(function),
+            arity,
+        };
+        Some(O::fun(f, self.leaf_span()))
     }
 
     /// The end of a number of at most seven bytes, `123` or `1.25`, found
@@ -1744,6 +1819,8 @@ mod tests {
             "<<-16#ff:16>>.",
             "<<99999999999999999999:72>>.",
             "<<\"a\" /utf8>>.",
+            "[fun m:f/1, fun  'M':f/2, fun m : f / 255, fun m:f/16#1, fun m:'f'/0].",
+            "[- 1, -  16#f, - %c\n 2.5, - $a].",
         ] {
             let fast = fast(src);
             assert!(fast.is_some(), "{src}");
@@ -1758,6 +1835,10 @@ mod tests {
             "<<\"a\"/utf8-little>>.",
             "<<1/foo>>.",
             "<<\"ab\"/binary>>.",
+            "[fun m:f/256].",
+            "[fun m:f/x].",
+            "[fun m:f].",
+            "[fun f/1].",
         ] {
             assert_eq!(fast(src), crate::parse_full(src).ok(), "{src}");
             assert_eq!(
