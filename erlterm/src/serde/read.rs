@@ -27,7 +27,7 @@
 //!   to the tree.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -116,7 +116,9 @@ impl Mark {
 struct Reader<'a> {
     src: &'a str,
     lexer: Lexer<'a>,
-    ahead: VecDeque<Token<'a>>,
+    /// The next token, and the one after it (filled in order).
+    next: Option<Token<'a>>,
+    after: Option<Token<'a>>,
     max_digits: usize,
     max_depth: usize,
 }
@@ -139,7 +141,8 @@ impl<'a> Reader<'a> {
         Reader {
             src,
             lexer: Lexer::at(src, m.pos, m.line, m.column, max_digits),
-            ahead: VecDeque::with_capacity(2),
+            next: None,
+            after: None,
             max_digits,
             max_depth: DEFAULT_MAX_DEPTH,
         }
@@ -147,22 +150,19 @@ impl<'a> Reader<'a> {
 
     fn rewind(&mut self, m: Mark) {
         self.lexer = Lexer::at(self.src, m.pos, m.line, m.column, self.max_digits);
-        self.ahead.clear();
+        self.next = None;
+        self.after = None;
     }
 
-    fn fill(&mut self, n: usize) -> Result<()> {
-        while self.ahead.len() < n {
-            match self.lexer.next_token().map_err(Error::from)? {
-                Some(t) => self.ahead.push_back(t),
-                None => break,
-            }
-        }
-        Ok(())
+    fn lex(&mut self) -> Result<Option<Token<'a>>> {
+        self.lexer.next_token().map_err(Error::from)
     }
 
     fn peek(&mut self) -> Result<Option<&Token<'a>>> {
-        self.fill(1)?;
-        Ok(self.ahead.front())
+        if self.next.is_none() {
+            self.next = self.lex()?;
+        }
+        Ok(self.next.as_ref())
     }
 
     fn peek_tok(&mut self) -> Result<Option<&Tok<'a>>> {
@@ -170,15 +170,21 @@ impl<'a> Reader<'a> {
     }
 
     fn second_tok(&mut self) -> Result<Option<&Tok<'a>>> {
-        self.fill(2)?;
-        Ok(self.ahead.get(1).map(|t| &t.tok))
+        if self.peek()?.is_some() && self.after.is_none() {
+            self.after = self.lex()?;
+        }
+        Ok(self.after.as_ref().map(|t| &t.tok))
     }
 
     fn bump(&mut self) -> Result<Token<'a>> {
-        self.fill(1)?;
-        self.ahead
-            .pop_front()
-            .ok_or_else(|| internal("unexpected end of input"))
+        let t = match self.next.take() {
+            Some(t) => t,
+            None => self
+                .lex()?
+                .ok_or_else(|| internal("unexpected end of input"))?,
+        };
+        self.next = self.after.take();
+        Ok(t)
     }
 
     fn at_punct(&mut self, p: &str) -> Result<bool> {
@@ -1238,6 +1244,11 @@ impl<'r, 'a> TupleSeq<'r, 'a> {
 
     /// Moves past the tuple; returns how many elements it has.
     fn finish(&mut self, m: Mark) -> Result<usize> {
+        if !self.done && self.r.at_punct("}")? {
+            // The visitor took every element (a Rust tuple does).
+            self.r.bump()?;
+            self.done = true;
+        }
         if self.done {
             return Ok(self.count);
         }
@@ -1424,8 +1435,9 @@ struct PropAcc<'r, 'a> {
     index: usize,
     /// Keys read: proplists take the first occurrence of a key.
     seen: BTreeSet<Term>,
-    /// The value of the key just read, and its path segment.
-    pending: Option<(Val, PathSegment)>,
+    /// The value of the key just read, and the key (for the path of an
+    /// error in the value).
+    pending: Option<(Val, Term)>,
 }
 
 impl<'r, 'a> PropAcc<'r, 'a> {
@@ -1519,8 +1531,7 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
                 Key::Node(k) => k.to_term(),
                 Key::Flag(a, _) => Term::atom(a),
             };
-            let seg = key_segment(&term);
-            if !self.seen.insert(term) {
+            if self.seen.contains(&term) {
                 // A later occurrence: skipped unread.
                 if let Val::Stream(_) = val {
                     self.r.skip_value()?;
@@ -1532,13 +1543,14 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
                 Key::Node(k) => node_child(k, self.depth, self.r.max_depth, seed),
                 Key::Flag(a, sp) => seed.deserialize(AtomKey(a)).map_err(|e| e.at(Some(sp))),
             };
-            self.pending = Some((val, seg));
+            self.seen.insert(term.clone());
+            self.pending = Some((val, term));
             return r.map(Some).map_err(|e| e.under(PathSegment::Index(i)));
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
-        let Some((val, seg)) = self.pending.take() else {
+        let Some((val, key)) = self.pending.take() else {
             return Err(Error::new(ErrorKind::Custom(
                 "value requested before key".into(),
             )));
@@ -1565,7 +1577,7 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
             Val::Node(n) => node_child(n, self.depth, self.r.max_depth, seed),
             Val::True(sp) => seed.deserialize(TrueDe).map_err(|e| e.at(Some(sp))),
         };
-        r.map_err(|e| e.under(seg))
+        r.map_err(|e| e.under(key_segment(&key)))
     }
 }
 
