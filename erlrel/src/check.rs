@@ -395,21 +395,32 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn json_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// One finding as `--format json` prints it.
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    file: &'a str,
+    severity: &'static str,
+    code: &'a str,
+    message: &'a str,
+    line: u32,
+    column: u32,
+    help: Option<&'a str>,
+}
+
+/// A finding's JSON object, its fields in the order above.
+fn json_finding(origin: &str, f: &Finding) -> String {
+    let (line, column) = f.span.map_or((0, 0), |s| (s.line, s.column));
+    let finding = JsonFinding {
+        file: origin,
+        severity: severity_name(f.severity),
+        code: &f.code,
+        message: &f.message,
+        line,
+        column,
+        help: f.help.as_deref(),
+    };
+    // Serializing plain strings and numbers cannot fail.
+    serde_json::to_string(&finding).unwrap_or_default()
 }
 
 fn severity_name(s: Severity) -> &'static str {
@@ -448,17 +459,7 @@ impl Report {
             }
             match self.format {
                 Format::Human => eprint!("{}", render_finding(text, origin, f)),
-                Format::Json => {
-                    let (line, column) = f.span.map_or((0, 0), |s| (s.line, s.column));
-                    self.json.push(format!(
-                        "{{\"file\":{},\"severity\":\"{}\",\"code\":{},\"message\":{},\"line\":{line},\"column\":{column},\"help\":{}}}",
-                        json_escape(origin),
-                        severity_name(f.severity),
-                        json_escape(&f.code),
-                        json_escape(&f.message),
-                        f.help.as_deref().map_or("null".to_string(), json_escape),
-                    ));
-                }
+                Format::Json => self.json.push(json_finding(origin, f)),
             }
         }
     }
