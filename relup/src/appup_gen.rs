@@ -36,6 +36,7 @@ use crate::input::{Library, ReleaseFiles};
 
 /// Why appups cannot be generated or placed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AppupGenError {
     /// A release could not be read or compared.
     #[error(transparent)]

@@ -5,6 +5,7 @@ use erlterm::Term;
 /// Why a `.rel` file, or an `.app` file it names, cannot be used
 /// (the reasons `systools_make:get_release/2` returns).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReleaseError {
     /// The `.rel` file does not exist or cannot be read (`not_found`).
     #[error("cannot read the release file: {0}")]
@@ -96,6 +97,7 @@ pub enum ReleaseError {
 
 /// Why one application's `.app` file cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AppError {
     /// No `App.app` in any library directory.
     #[error("{0} not found in any library directory")]
@@ -137,6 +139,7 @@ pub enum AppError {
 
 /// Why a high-level script cannot be translated (`systools_rc` reasons).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TranslateError {
     /// More than one `point_of_no_return` in one appup script.
     #[error("too many point_of_no_return")]
@@ -277,6 +280,7 @@ impl ReleaseError {
 
 /// Any reason `make_relup` fails.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A `.rel` file or one of its `.app` files is unusable.
     #[error("release {file}: {source}")]
@@ -371,6 +375,7 @@ impl Error {
 
 /// A warning of `make_relup` (the `Warnings` list).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Warning {
     /// The erts version differs between the top and a base release.
     ErtsVsnChanged {

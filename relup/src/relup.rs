@@ -86,6 +86,7 @@ impl Relup {
 
 /// Why `release_handler` cannot use a relup file, or one of its scripts.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RelupProblem {
     /// `file:consult/1` fails on the file (`{bad_relup_file, File}`).
     #[error("{0}")]

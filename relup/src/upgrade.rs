@@ -24,6 +24,7 @@ use crate::relup::{Relup, RelupEntry};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Severity {
     /// The upgrade will fail or silently not do what the release says.
     Error,
