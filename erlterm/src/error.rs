@@ -102,6 +102,17 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The hint of a term that ends without its final dot.
+pub(crate) const MISSING_FINAL_DOT_HELP: &str = "add a `.` to end the term";
+
+impl Error {
+    /// Whether the text ended where a term wanted only its final dot.
+    pub(crate) fn is_missing_final_dot(&self) -> bool {
+        matches!(self.kind, ErrorKind::Syntax { .. })
+            && self.help.as_deref() == Some(MISSING_FINAL_DOT_HELP)
+    }
+}
+
 impl Error {
     /// The line OTP reports.
     pub fn line(&self) -> u32 {

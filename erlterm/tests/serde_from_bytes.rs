@@ -218,7 +218,13 @@ fn exactly_one_term() {
     assert_eq!(e.kind(), &ErrorKind::TermCount(2));
     let e = erlterm::from_str::<u8>("%% nothing\n").unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TermCount(0));
-    let e = erlterm::from_str::<u8>("1").unwrap_err();
+    // One term may leave out its final dot (as `to_string` writes it)...
+    assert_eq!(erlterm::from_str::<u8>("1"), Ok(1));
+    assert_eq!(erlterm::from_str::<u8>("1 % one\n"), Ok(1));
+    // ...but a term cut short stays an error, worded as before.
+    let e = erlterm::from_str::<Vec<u8>>("[1").unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Parse(_)), "{e}");
+    let e = erlterm::from_str::<u8>("1. 2").unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Parse(_)), "{e}");
 }
 

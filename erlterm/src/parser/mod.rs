@@ -231,7 +231,7 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
             Tok::Dot => {}
             Tok::End => {
                 let mut err = self.unexpected();
-                err.help = Some("add a `.` to end the term".into());
+                err.help = Some(crate::error::MISSING_FINAL_DOT_HELP.into());
                 return Err(err);
             }
             _ => return Err(self.unexpected()),

@@ -268,10 +268,17 @@ impl SerOptions {
 
 /// Reads the only term of a text into a `T`.
 ///
-/// The text must hold exactly one term followed by a dot, as `sys.config`,
-/// `.app` and `.appup` files do; zero or several terms are
-/// [`ErrorKind::TermCount`] (use [`from_str_all`] for `rebar.config`-like
-/// files).
+/// The text holds exactly one term, as `sys.config`, `.app` and `.appup`
+/// files do; zero or several terms are [`ErrorKind::TermCount`] (use
+/// [`from_str_all`] for `rebar.config`-like files). The final dot may be
+/// left out, so that `from_str(&to_string(&x)?)` gives `x` back, as with
+/// serde_json, toml or ron ([`to_string`] writes one term without a dot,
+/// [`to_file_string`] a file with it).
+///
+/// Atoms, strings and binaries all read into a `String`; written back, a
+/// `String` is a string. Where the type says "atom" — an [`Atom`](crate::Atom)
+/// field, a unit enum variant, a struct's keys — atoms are written back as
+/// atoms.
 ///
 /// The text is read straight into the `T`, token by token, without a tree
 /// of the whole term: peak memory is about the `T` itself (a 16 MB
@@ -286,8 +293,27 @@ impl SerOptions {
 /// assert_eq!(v, [("a".to_string(), 1), ("b".to_string(), 2)]);
 /// let e = erlterm::from_str::<u8>("1.\n2.").unwrap_err();
 /// assert_eq!(e.to_string(), "expected exactly one term, found 2 at 2:1");
+///
+/// // Round trips, with or without the dot.
+/// #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+/// struct Pool { name: String, size: u32 }
+/// let pool = Pool { name: "db".into(), size: 3 };
+/// let text = erlterm::to_string(&pool).unwrap();
+/// assert_eq!(text, r#"[{name,"db"},{size,3}]"#);
+/// assert_eq!(erlterm::from_str::<Pool>(&text).unwrap(), pool);
+/// assert_eq!(erlterm::from_str::<Pool>(&format!("{text}.")).unwrap(), pool);
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    match from_dotted_str(text) {
+        // One term without its final dot: read it with one.
+        Err(e) if matches!(e.kind(), ErrorKind::Parse(p) if p.is_missing_final_dot()) => {
+            from_dotted_str(&format!("{text}\n.")).map_err(|_| e)
+        }
+        r => r,
+    }
+}
+
+fn from_dotted_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     // Checked whole first, so that a syntax error anywhere wins over a type
     // error before it; then read straight from the text. Errors of the
     // text, several terms, and what the reader does not expect go through
