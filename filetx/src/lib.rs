@@ -1,57 +1,4 @@
-//! All-or-nothing file writes.
-//!
-//! A [`Plan`] lists files and their new contents: each is an *edit* of an
-//! existing file or the *creation* of a new one. [`Plan::apply`] then
-//!
-//! 1. takes an advisory lock (`flock`) on every folder it writes in, so a
-//!    second run waits (up to [`Options::lock_timeout`]) instead of
-//!    interleaving its writes with this one;
-//! 2. checks every target before writing any: an edited file exists and is
-//!    a regular file or a symbolic link to one, is writable, is not
-//!    read-only (mode without any write bit) unless [`Options::force`],
-//!    still holds the bytes the plan was computed from (when given, see
-//!    [`Plan::edit_expecting`]); a created file does not exist unless
-//!    `force`;
-//! 3. writes each new content to a temporary file in the target's folder,
-//!    with the target's owner, group and mode, and syncs it;
-//! 4. renames each temporary file over its target and syncs the folder.
-//!    A symbolic link is written through (its target is replaced, the link
-//!    stays); a file with more than one hard link is rewritten in place so
-//!    that every link sees the new contents (and its inode, owner and mode
-//!    stay);
-//! 5. if any step fails, puts back every file already replaced, removes
-//!    the files already created, and returns the error: no file changed.
-//!
-//! A dry run ([`Options::dry_run`]) does the checks and returns the unified
-//! diff it would apply, writing nothing.
-//!
-//! ```
-//! # fn main() -> Result<(), filetx::Error> {
-//! let dir = std::env::temp_dir().join(format!("filetx-doc-{}", std::process::id()));
-//! std::fs::create_dir_all(&dir).unwrap();
-//! std::fs::write(dir.join("a.txt"), "one\n").unwrap();
-//!
-//! let mut plan = filetx::Plan::new();
-//! plan.edit(dir.join("a.txt"), "two\n")
-//!     .create(dir.join("b.txt"), "new\n");
-//!
-//! let dry = plan.apply(&filetx::Options { dry_run: true, ..Default::default() })?;
-//! assert!(dry.dry_run && dry.diff.contains("-one\n+two\n"));
-//! assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "one\n");
-//!
-//! let report = plan.apply(&filetx::Options::default())?;
-//! assert_eq!(report.changed().count(), 2);
-//! assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "two\n");
-//! # std::fs::remove_dir_all(&dir).unwrap();
-//! # Ok(()) }
-//! ```
-//!
-//! Limits: extended attributes and ACLs of a replaced file are not copied
-//! (the file is a new inode with the old owner, group and mode); a file
-//! rewritten in place (hard links, or a file whose owner this process may
-//! not give away) is not atomic for readers, though it is restored on
-//! failure. The lock is advisory: only programs that take it (every user
-//! of this crate) wait for each other. Unix only.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
@@ -194,6 +141,14 @@ impl std::fmt::Display for Report {
 
 impl Plan {
     /// An empty plan.
+    ///
+    /// ```
+    /// let mut plan = filetx::Plan::new();
+    /// assert!(plan.is_empty());
+    /// plan.edit("src/shop.app.src", "{application, shop, []}.\n")
+    ///     .create("src/shop.appup", "{\"1.1.0\", [], []}.\n");
+    /// assert_eq!(plan.changes().len(), 2);
+    /// ```
     pub fn new() -> Plan {
         Plan::default()
     }
@@ -206,6 +161,23 @@ impl Plan {
     /// Plans to replace the contents of `path`, computed from `old`: if the
     /// file no longer holds `old` when the plan is applied (under the
     /// lock), nothing is written and the error is [`Error::Changed`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = std::env::temp_dir().join(format!("filetx-expect-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("vm.args");
+    /// std::fs::write(&path, "-sname shop\n")?;
+    /// let old = std::fs::read(&path)?;
+    /// let mut plan = filetx::Plan::new();
+    /// plan.edit_expecting(&path, old, "-sname shop\n+K true\n");
+    /// plan.apply(&filetx::Options::default())?; // the file still held `old`
+    /// assert_eq!(std::fs::read_to_string(&path)?, "-sname shop\n+K true\n");
+    /// // Applied again, the file no longer holds `old`: refused.
+    /// assert!(matches!(plan.apply(&filetx::Options::default()), Err(filetx::Error::Changed { .. })));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(()) }
+    /// ```
     pub fn edit_expecting(
         &mut self,
         path: impl Into<PathBuf>,
@@ -253,6 +225,25 @@ impl Plan {
     /// A check refusing a target, a lock not obtained in time, an I/O
     /// error (after the rollback). Only [`Error::RollbackFailed`] leaves
     /// files changed.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = std::env::temp_dir().join(format!("filetx-apply-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("a.txt"), "one\n")?;
+    /// let mut plan = filetx::Plan::new();
+    /// plan.edit(dir.join("a.txt"), "two\n").create(dir.join("b.txt"), "new\n");
+    ///
+    /// let dry = plan.apply(&filetx::Options { dry_run: true, ..Default::default() })?;
+    /// assert!(dry.dry_run && dry.diff.contains("-one\n+two\n"));
+    /// assert_eq!(std::fs::read_to_string(dir.join("a.txt"))?, "one\n");
+    ///
+    /// let report = plan.apply(&filetx::Options::default())?;
+    /// assert_eq!(report.changed().count(), 2);
+    /// assert_eq!(std::fs::read_to_string(dir.join("b.txt"))?, "new\n");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(()) }
+    /// ```
     pub fn apply(&self, opts: &Options) -> Result<Report, Error> {
         let _locks = if opts.dry_run {
             Vec::new()
