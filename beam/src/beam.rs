@@ -76,6 +76,12 @@ pub struct Beam {
 
 impl Beam {
     /// Reads and parses a `.beam` file (plain or gzip-compressed).
+    ///
+    /// ```
+    /// let beam = beamfile::Beam::read("tests/fixtures/r1/lib/fx-1.0.0/ebin/fx_lib.beam").unwrap();
+    /// assert_eq!(beam.module(), "fx_lib");
+    /// assert!(beamfile::Beam::read("no/such.beam").is_err());
+    /// ```
     pub fn read(path: impl AsRef<Path>) -> Result<Beam, BeamError> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| BeamError::Io {
@@ -87,6 +93,14 @@ impl Beam {
 
     /// Parses the bytes of a `.beam` file (plain or gzip-compressed, as
     /// `beam_lib` accepts both).
+    ///
+    /// ```
+    /// let bytes = std::fs::read("tests/fixtures/r2/lib/fx-1.1.0/ebin/fx_sup.beam").unwrap();
+    /// let beam = beamfile::Beam::parse(&bytes).unwrap();
+    /// assert_eq!(beam.module(), "fx_sup");
+    /// assert!(beam.exports().unwrap().iter().any(|f| f.function == "init" && f.arity == 1));
+    /// assert!(matches!(beamfile::Beam::parse(b"not a beam"), Err(beamfile::BeamError::NotABeamFile)));
+    /// ```
     pub fn parse(bytes: &[u8]) -> Result<Beam, BeamError> {
         if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = Vec::new();
@@ -359,6 +373,12 @@ impl Beam {
     /// that order, with the `OldUniq` field of each `FunT` entry zeroed.
     /// Compile-time details (`CInf`, `Attr`, debug info, line tables) do not
     /// take part, so this identifies a module's code.
+    ///
+    /// ```
+    /// let old = beamfile::Beam::read("tests/fixtures/r1/lib/fx-1.0.0/ebin/fx_stable.beam").unwrap();
+    /// let new = beamfile::Beam::read("tests/fixtures/r2/lib/fx-1.1.0/ebin/fx_stable.beam").unwrap();
+    /// assert_eq!(old.md5().unwrap(), new.md5().unwrap()); // same code in both releases
+    /// ```
     pub fn md5(&self) -> Result<[u8; 16], BeamError> {
         use md5::{Digest, Md5};
         let mut hasher = Md5::new();

@@ -39,6 +39,12 @@ pub const MAX_INFLATED: usize = 64 << 20;
 /// Decodes one term as `erlang:binary_to_term/1` does: version byte 131,
 /// then a term (possibly compressed). Bytes after the term are ignored,
 /// as OTP ignores them.
+///
+/// ```
+/// // term_to_binary({ok, 1})
+/// let t = beamfile::etf::decode(&[131, 104, 2, 100, 0, 2, 111, 107, 97, 1]).unwrap();
+/// assert_eq!(t.to_string(), "{ok,1}");
+/// ```
 pub fn decode(bytes: &[u8]) -> Result<Term, EtfError> {
     decode_prefix(bytes).map(|(term, _)| term)
 }
@@ -64,6 +70,11 @@ pub fn decode_exact(bytes: &[u8]) -> Result<Term, EtfError> {
 }
 
 /// Decodes one term and returns it with the number of input bytes used.
+///
+/// ```
+/// let (t, used) = beamfile::etf::decode_prefix(&[131, 97, 7, 131, 97, 8]).unwrap();
+/// assert_eq!((t.to_string().as_str(), used), ("7", 3));
+/// ```
 pub fn decode_prefix(bytes: &[u8]) -> Result<(Term, usize), EtfError> {
     let mut r = Reader { bytes, pos: 0 };
     let version = r.u8()?;
