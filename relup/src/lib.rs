@@ -1,24 +1,4 @@
-//! Relup generation equal to `systools:make_relup/4`, without Erlang.
-//!
-//! Read releases with [`ReleaseInput::open`] and [`LoadedRelease::load`]
-//! (a `.rel` file plus library folders, an unpacked release root, or a
-//! release tarball read in memory), then call [`make_relup`]; or do both
-//! at once with [`make_relup_from_paths`]. The result is a [`Relup`] whose
-//! term equals the one OTP writes, and the warnings systools gives.
-//!
-//! The algorithm follows `shared/spec/relup.md`: appup lookup in start
-//! order, application scripts, `systools_rc` translation with `DepMods`
-//! ordering (canonical tie-break where OTP's order depends on its atom
-//! table), `load_object_code` merging and emulator restarts.
-//!
-//! # Cargo features
-//!
-//! - `tarball` (default): read releases from tarballs
-//!   ([`input::tarball`], [`ReleaseFiles::from_tarball`], tarball paths in
-//!   [`ReleaseInput::open`]) and pack installable upgrades ([`pack`]).
-//!   Without it the crate reads only `.rel` files and release folders and
-//!   does not depend on `tar` and `flate2`; a path that is a file but not
-//!   a `.rel` file is then refused with an error naming the feature.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
