@@ -10,7 +10,8 @@
 # (default: 1MB 16MB), ROUNDS_1MB=20, ROUNDS_16MB=5, REPS_1MB=5, REPS_16MB=3
 # (parses per contender and round), INPUTS=target/bench-inputs/shapes,
 # CARGO_TARGET_DIR, OUT (the raw results, default $INPUTS/results.tsv),
-# NO_BUILD=1 (use the binaries already built).
+# NO_BUILD=1 (use the binaries already built), SLOW_SECS=5 (an operation
+# whose parse takes longer is timed once, in the first round only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +48,7 @@ for size in $SIZES; do
     base=$INPUTS/${shape}_$size
     echo "== $shape $size ($rounds rounds, $reps parses each)" >&2
     REPS=$reps "$BIN/throughput" "$base.erl" "$base.json" "$rounds" "$shape" "$base.typed.json" \
-      | tee /dev/stderr \
+      | tee -a /dev/stderr \
       | awk -v s="$shape" -v z="$size" '/^tsv\t/ { sub(/^tsv\t/, ""); print "time\t" s "\t" z "\t" $0 }' \
       >> "$OUT"
   done

@@ -135,16 +135,49 @@ fn main() {
     };
     // means[c][r] and bests[c][r]: contender c in round r; the order
     // rotates every round.
+    // A contender whose parse takes longer than SLOW_SECS (default 5) is
+    // timed once, in the first round only, so that one pathological
+    // operation does not hold the whole run up; its ratios then come from
+    // that round alone.
+    let slow_secs: f64 = std::env::var("SLOW_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5.0);
+    let mut slow = [false; ALL.len()];
     let mut means = vec![Vec::with_capacity(rounds); ALL.len()];
     let mut bests = means.clone();
     for r in 0..rounds {
         for k in 0..contenders.len() {
             let c = contenders[(r + k) % contenders.len()];
-            let times: Vec<f64> = (0..reps).map(|_| time(&|| parse(ALL[c].0))).collect();
+            if slow[c] {
+                continue;
+            }
+            let mut times = Vec::with_capacity(reps);
+            for _ in 0..reps {
+                let t = time(&|| parse(ALL[c].0));
+                times.push(t);
+                if t > slow_secs {
+                    slow[c] = true;
+                    break;
+                }
+            }
+            let measured = if times.len() > 1 {
+                &times[1..]
+            } else {
+                &times[..]
+            };
             if let (Some(mean), Some(best)) = (means.get_mut(c), bests.get_mut(c)) {
-                mean.push(times.iter().skip(1).sum::<f64>() / (reps - 1) as f64);
+                mean.push(measured.iter().sum::<f64>() / measured.len() as f64);
                 best.push(times.iter().copied().fold(f64::INFINITY, f64::min));
             }
+        }
+    }
+    for (c, &(name, _)) in ALL.iter().enumerate() {
+        if slow[c] {
+            println!(
+                "{name}: a parse took over {slow_secs} s; timed in {} round(s) only",
+                means[c].len()
+            );
         }
     }
     for &c in &contenders {
