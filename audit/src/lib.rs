@@ -1,26 +1,4 @@
-//! Audit an Erlang/OTP release's runtime before deploying it.
-//!
-//! For a release folder (`erts-*/bin`, `lib/*/priv`, `releases/`) or a
-//! `.tar.gz` release tarball, [`audit_release`] reports:
-//! - for every ELF file of the bundled runtime and of the applications'
-//!   `priv` folders, the build hardening verdicts that Debian's
-//!   `hardening-check` gives (PIE, stack protector, fortify source, RELRO,
-//!   immediate binding, control flow integrity) with its exact wording, and
-//!   whether the stack is non-executable;
-//! - the shared libraries each file needs and the newest symbol version it
-//!   requires from each (`GLIBC_2.34`, `OPENSSL_3.0.0`, ...);
-//! - the OTP and ERTS versions of the release and whether the runtime is
-//!   bundled;
-//!
-//! and checks them against a [`Policy`].
-//!
-//! ```no_run
-//! use release_audit::{audit_release, Policy};
-//! let policy = Policy { min_otp: Some(26), ..Policy::default() };
-//! let report = audit_release(std::path::Path::new("_build/prod/rel/my"), &policy)?;
-//! println!("{}", report.render_table());
-//! # Ok::<(), release_audit::AuditError>(())
-//! ```
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
@@ -82,6 +60,14 @@ impl Default for Policy {
 }
 
 /// Audits one ELF file's bytes.
+///
+/// ```
+/// use release_audit::{audit_elf, release_files::Location};
+/// let bytes = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+/// let file = audit_elf("erts-13.1.5/bin/beam.smp", Location::Runtime, &bytes);
+/// assert!(file.error.is_none() && file.elf_type.is_some());
+/// assert_eq!(file.verdicts.len(), release_audit::Check::ALL.len());
+/// ```
 pub fn audit_elf(path: &str, location: Location, data: &[u8]) -> FileAudit {
     match read_elf(data) {
         Ok(facts) => FileAudit {
@@ -135,6 +121,21 @@ impl Visitor for Collector {
 /// [`AuditError::MissingReleaseFiles`]; a path that is not a folder or a
 /// regular file (a FIFO, a device) with [`AuditError::NotAFile`], before
 /// anything is read from it.
+///
+/// ```
+/// use release_audit::{audit_release, AuditError, Policy};
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::create_dir_all(dir.path().join("releases")).unwrap();
+/// std::fs::write(dir.path().join("releases/start_erl.data"), "13.1.5 1.0.0\n").unwrap();
+/// let report = audit_release(dir.path(), &Policy::default()).unwrap();
+/// assert_eq!(report.versions.otp_major, Some(25));
+/// assert!(!report.runtime_bundled); // no erts-*/bin/beam.smp: a note, not a failure
+/// assert!(report.passed);
+///
+/// let empty = tempfile::tempdir().unwrap();
+/// let err = audit_release(empty.path(), &Policy::default()).unwrap_err();
+/// assert!(matches!(err, AuditError::MissingReleaseFiles { .. }));
+/// ```
 pub fn audit_release(path: &Path, policy: &Policy) -> Result<AuditReport, AuditError> {
     let mut collector = Collector::default();
     walk_release(path, &policy.limits, &mut collector)?;
