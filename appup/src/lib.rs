@@ -54,6 +54,12 @@ pub fn version_matches(pattern: &Term, vsn: &str) -> Result<bool, PatternError> 
 /// that selects `vsn`, walking the list exactly as
 /// `appup_search_for_version/2`: elements that are not 2-tuples are
 /// skipped; an improper list or a non-list is an error where OTP crashes.
+///
+/// ```
+/// let up = &erlterm::parse_str(r#"[{"0.9", []}, {<<"1\\..*">>, []}]."#).unwrap()[0];
+/// assert_eq!(appup::search(up, "1.4").unwrap(), Some(1));
+/// assert_eq!(appup::search(up, "2.0").unwrap(), None);
+/// ```
 pub fn search(entries: &Term, vsn: &str) -> Result<Option<usize>, PatternError> {
     let mut cur = entries;
     let mut index = 0;

@@ -154,6 +154,12 @@ impl AppupError {
 impl Appup {
     /// Parses appup text the way `systools_lib:read_term/1` reads it: only
     /// the first term counts.
+    ///
+    /// ```
+    /// let appup = appup::Appup::parse(r#"{"1.1", [{"1.0", [{load_module, m}]}], []}. % rest ignored"#).unwrap();
+    /// assert_eq!(appup.up_from[0].instructions[0].to_string(), "{load_module,m}");
+    /// assert!(appup::Appup::parse(r#"{"1.1", [{"1.0", [{load_module, "m"}]}], []}."#).is_err());
+    /// ```
     pub fn parse(text: &str) -> Result<Appup, AppupError> {
         let (node, trailing) = crate::read::first_term(text)?;
         let mut appup = Appup::from_node(&node)?;
@@ -162,6 +168,13 @@ impl Appup {
     }
 
     /// Parses with parse options, e.g. the variable `VSN` bound.
+    ///
+    /// ```
+    /// let mut opts = erlterm::ParseOptions::default();
+    /// opts.bindings.insert("V".into(), erlterm::Term::string("2.0"));
+    /// let appup = appup::Appup::parse_with(r#"{V, [], []}."#, &opts).unwrap();
+    /// assert_eq!(appup.vsn.as_deref(), Some("2.0"));
+    /// ```
     pub fn parse_with(text: &str, opts: &erlterm::ParseOptions) -> Result<Appup, AppupError> {
         let (node, trailing) = crate::read::first_term_with(text, opts)?;
         let mut appup = Appup::from_node(&node)?;
@@ -185,6 +198,12 @@ impl Appup {
     }
 
     /// Builds the model from the appup term.
+    ///
+    /// ```
+    /// let nodes = erlterm::parse_nodes(r#"{"2.0", [{"1.0", []}], [{"1.0", []}]}."#).unwrap();
+    /// let appup = appup::Appup::from_node(&nodes[0]).unwrap();
+    /// assert_eq!(appup.down_to.len(), 1);
+    /// ```
     pub fn from_node(node: &Node) -> Result<Appup, AppupError> {
         let Some([vsn, up, down]) = node.as_tuple() else {
             return Err(AppupError::NotAnAppup {
@@ -219,6 +238,14 @@ impl Appup {
     }
 
     /// The first entry selecting `vsn`, as `appup_search_for_version/2`.
+    ///
+    /// ```
+    /// use appup::{Appup, Direction};
+    /// let appup = Appup::parse(r#"{"2.0", [{<<"1\\..*">>, [{load_module, m}]}], []}."#).unwrap();
+    /// let entry = appup.find("1.3", Direction::Up).unwrap().unwrap();
+    /// assert_eq!(entry.instructions[0].to_string(), "{load_module,m}");
+    /// assert!(appup.find("1.3", Direction::Down).unwrap().is_none());
+    /// ```
     pub fn find(
         &self,
         vsn: &str,
