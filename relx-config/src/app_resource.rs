@@ -119,6 +119,14 @@ impl AppResource {
     /// Parses the text of an `.app`/`.app.src` file. `file_stem` (the
     /// file name without `.app`), when given for an `.app`, must equal the
     /// application name, as rebar3 checks.
+    ///
+    /// ```
+    /// use relx_config::app_resource::{AppFileKind, AppResource};
+    /// let a = AppResource::parse("{application, web, [{vsn, \"1.0\"}]}.", AppFileKind::App, Some("web")).unwrap();
+    /// assert_eq!(a.vsn_string(), Some("1.0"));
+    /// // An .app must be named after its application, as rebar3 checks.
+    /// assert!(AppResource::parse("{application, web, []}.", AppFileKind::App, Some("other")).is_err());
+    /// ```
     pub fn parse(text: &str, kind: AppFileKind, file_stem: Option<&str>) -> Result<AppResource> {
         let nodes = erlterm::parse_nodes(text)?;
         let term = match nodes.as_slice() {

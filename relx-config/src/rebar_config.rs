@@ -129,6 +129,13 @@ const MAX_PROFILE_DEPTH: usize = 8;
 
 impl RebarConfig {
     /// Parses the text of a rebar.config.
+    ///
+    /// ```
+    /// let c = relx_config::rebar_config::RebarConfig::parse("{deps, [jsx]}.\n{minimum_otp_vsn, \"25\"}.").unwrap();
+    /// assert_eq!(c.deps[0].name, "jsx");
+    /// assert_eq!(c.minimum_otp_vsn, Some((25, 0, 0)));
+    /// assert!(relx_config::rebar_config::RebarConfig::parse("not_a_pair.").is_err());
+    /// ```
     pub fn parse(text: &str) -> Result<RebarConfig> {
         let nodes = erlterm::parse_nodes(text)?;
         Self::from_entries(&nodes, 0)

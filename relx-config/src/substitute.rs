@@ -168,6 +168,13 @@ fn split_var(var: &str) -> (&str, Option<&str>) {
 ///
 /// Like awk, every line (including a last line without a newline) is
 /// written followed by `\n`.
+///
+/// ```
+/// let out = relx_config::substitute::render("-sname ${NODE:-shop}\n-setcookie ${COOKIE}", |name| {
+///     (name == "COOKIE").then(|| "s3cret".to_string())
+/// }).unwrap();
+/// assert_eq!(out, "-sname shop\n-setcookie s3cret\n");
+/// ```
 pub fn render(source: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String> {
     let mut out = String::with_capacity(source.len());
     if source.is_empty() {

@@ -71,6 +71,12 @@ impl SysConfig {
     /// Parses and validates one file with the VM's rules, but without
     /// reading includes (a duplicate application is allowed: the VM merges
     /// duplicates in a file named `sys.config`).
+    ///
+    /// ```
+    /// let c = relx_config::sys_config::SysConfig::parse("[{shop, [{port, 80}]}, {shop, [{port, 81}]}].").unwrap();
+    /// let env = c.app_env("shop");
+    /// assert_eq!((env[0].0, env[0].1.to_term().to_string()), ("port", "81".to_string()));
+    /// ```
     pub fn parse(text: &str) -> Result<SysConfig> {
         let node = first_list(text)?;
         let items = node.as_list().unwrap_or(&[]);
@@ -402,6 +408,19 @@ pub enum VmError {
 /// How the VM loads `-config <path>` with the current directory `cwd`
 /// (used for the legacy cwd-relative include lookup), returning the
 /// environment after includes and merging, in the VM's internal order.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("sys-config-load-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("sys.config"), "[{shop, [{port, 80}]}, \"extra\"].").unwrap();
+/// std::fs::write(dir.join("extra.config"), "[{shop, [{port, 81}, {tls, true}]}].").unwrap();
+/// let env = relx_config::sys_config::load(&dir.join("sys.config"), &dir).unwrap();
+/// assert!(!env.is_empty()); // the merged environment, in the VM's order
+/// std::fs::write(dir.join("sys.config"), "[{shop, [{port, 80}]}").unwrap();
+/// let err = relx_config::sys_config::load(&dir.join("sys.config"), &dir).unwrap_err();
+/// println!("{err}"); // the VM's own message
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn load(path: &Path, cwd: &Path) -> std::result::Result<Env, VmError> {
     let base = base_name(path);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

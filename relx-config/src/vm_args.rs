@@ -127,6 +127,12 @@ fn is_space(c: char) -> bool {
 
 impl VmArgs {
     /// Tokenises a vm.args text; never fails (erlexec accepts any text).
+    ///
+    /// ```
+    /// let args = relx_config::vm_args::VmArgs::parse("-sname shop # the node\n-setcookie 'a b'\n+K true\n");
+    /// assert_eq!(args.args(), ["-sname", "shop", "-setcookie", "a b", "+K", "true"]);
+    /// assert_eq!(args.cookie().as_deref(), Some("a b"));
+    /// ```
     pub fn parse(text: &str) -> VmArgs {
         let mut cur = Cursor::new(text);
         let mut items = Vec::new();

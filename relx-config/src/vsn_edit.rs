@@ -482,6 +482,16 @@ pub fn bump(version: &str, part: Part) -> Option<String> {
 /// [`VsnError::Io`] for a path that cannot be walked, [`VsnError::Read`]
 /// and [`VsnError::Parse`] for a version file that cannot be read or
 /// parsed ([`VsnError::Several`] when more than one fails).
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("scan-paths-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("rebar.config"), "{relx, [{release, {shop, \"1.0.0\"}, [shop]}]}.\n").unwrap();
+/// let scan = relx_config::vsn_edit::scan_paths(&[dir.clone()]).unwrap();
+/// let (_, site) = scan.sites().next().unwrap();
+/// assert_eq!(site.value.literal(), Some("1.0.0"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn scan_paths(paths: &[PathBuf]) -> Result<Scan, VsnError> {
     let mut walk = Walk::default();
     for root in paths {
