@@ -255,6 +255,17 @@ pub fn check_upgrade(olds: &[ReleaseFiles], new: &ReleaseFiles) -> Result<Report
 /// The appup part of [`check_upgrade`] for one old release: every
 /// application whose version or code changed has an appup whose entries
 /// for the old version cover every changed, added and removed module.
+///
+/// ```
+/// let fx = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../beam/tests/fixtures");
+/// let lib = relup::Library::new();
+/// let old = relup::ReleaseFiles::open(&fx.join("r1"), &lib).unwrap();
+/// let new = relup::ReleaseFiles::open(&fx.join("r2"), &lib).unwrap();
+/// let report = relup::upgrade::check_appups(&old, &new).unwrap();
+/// for finding in &report.findings {
+///     println!("{finding}");
+/// }
+/// ```
 pub fn check_appups(old: &ReleaseFiles, new: &ReleaseFiles) -> Result<Report, Error> {
     let mut report = Report::default();
     let diff = diff_releases(old, new)?;

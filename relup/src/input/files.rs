@@ -38,6 +38,12 @@ impl ReleaseFiles {
     /// file, or a `.rel` file); applications not in the release's own
     /// `lib/` are searched in `libs`. A root with several releases gives
     /// the newest.
+    ///
+    /// ```
+    /// let shop = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    /// let rel = relup::ReleaseFiles::open(&shop, &relup::Library::new()).unwrap();
+    /// assert_eq!(rel.vsn(), "1.2.0"); // the newest release of the root
+    /// ```
     pub fn open(path: &Path, libs: &Library) -> Result<ReleaseFiles, Error> {
         ReleaseFiles::open_version(path, None, libs)
     }

@@ -123,6 +123,13 @@ impl ReleaseInput {
     /// Opens a `.rel` file, a folder holding one `.rel` file, a release root
     /// (with `releases/` and `lib/`), or a release tarball (`.tar.gz`). A
     /// root holding several releases gives the newest.
+    ///
+    /// ```
+    /// let shop = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    /// let input = relup::ReleaseInput::open(&shop.join("releases/1.0.0/shop.rel")).unwrap();
+    /// assert!(input.rel_file.ends_with("shop.rel"));
+    /// assert!(relup::ReleaseInput::open(&shop.join("no-such.rel")).is_err());
+    /// ```
     pub fn open(path: &Path) -> Result<ReleaseInput, Error> {
         ReleaseInput::open_version(path, None)
     }
@@ -380,6 +387,14 @@ impl std::fmt::Debug for AppupSlots {
 impl LoadedRelease {
     /// Reads the `.rel` file of `input` and its applications' `.app` files,
     /// searching the input's own library first, then `extra`.
+    ///
+    /// ```
+    /// let shop = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    /// let input = relup::ReleaseInput::open(&shop.join("releases/1.1.0/shop.rel")).unwrap();
+    /// let loaded = relup::LoadedRelease::load(&input, &relup::Library::new()).unwrap();
+    /// assert_eq!(loaded.release.vsn, "1.1.0");
+    /// assert!(loaded.apps.iter().any(|a| a.name == "web" && a.vsn == "1.1.0"));
+    /// ```
     pub fn load(input: &ReleaseInput, extra: &Library) -> Result<LoadedRelease, Error> {
         let file = input.display();
         let rel_err = |source: ReleaseError| Error::Release {
@@ -640,13 +655,14 @@ pub fn library_from_dirs(dirs: &[std::path::PathBuf]) -> Library {
 /// each input as [`ReleaseInput::open`] does and searching `libs` after each
 /// input's own `lib/` folder.
 ///
-/// ```no_run
-/// use std::path::PathBuf;
+/// ```
 /// use erlterm::Term;
-/// let base = vec![(PathBuf::from("examples/shop/releases/1.0.0/shop.rel"), Term::nil())];
+/// let shop = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+/// let base = vec![(shop.join("releases/1.0.0/shop.rel"), Term::nil())];
 /// let out = relup::make_relup_from_paths(
-///     "examples/shop/releases/1.1.0/shop.rel".as_ref(), &base, &base,
-///     &[PathBuf::from("examples/shop/lib")], relup::Options::default()).unwrap();
+///     &shop.join("releases/1.1.0/shop.rel"), &base, &base,
+///     &[shop.join("lib")], relup::Options::default()).unwrap();
+/// assert_eq!(out.relup.up[0].vsn, "1.0.0");
 /// print!("{}", out.relup.to_file_text());
 /// ```
 pub fn make_relup_from_paths(
