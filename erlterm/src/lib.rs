@@ -90,6 +90,11 @@ pub mod span;
 pub mod stream;
 pub mod term;
 
+/// The examples of the crate's README, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 use std::ops::ControlFlow;
 use std::path::Path;
 
