@@ -156,9 +156,10 @@ pub fn newest_glibc(libraries: &[LibraryNeed]) -> Option<SymbolVersion> {
         if parsed.family != "GLIBC" {
             continue;
         }
-        if newest.as_ref().is_none_or(|n| {
-            parsed.cmp_numbers(&n.numbers) == Ordering::Greater
-        }) {
+        if newest
+            .as_ref()
+            .is_none_or(|n| parsed.cmp_numbers(&n.numbers) == Ordering::Greater)
+        {
             newest = Some(parsed);
         }
     }

@@ -98,47 +98,80 @@ impl Output for Node {
     type Builder = NodeBuild;
     #[inline]
     fn atom(name: &str, span: Span) -> Self {
-        Node { span, kind: NodeKind::Atom(Atom::new(name)) }
+        Node {
+            span,
+            kind: NodeKind::Atom(Atom::new(name)),
+        }
     }
     #[inline]
     fn int(v: i64, span: Span) -> Self {
-        Node { span, kind: NodeKind::Integer(Integer::from(v)) }
+        Node {
+            span,
+            kind: NodeKind::Integer(Integer::from(v)),
+        }
     }
     fn integer(v: Integer, span: Span) -> Self {
-        Node { span, kind: NodeKind::Integer(v) }
+        Node {
+            span,
+            kind: NodeKind::Integer(v),
+        }
     }
     fn fun(f: ExternalFun, span: Span) -> Self {
-        Node { span, kind: NodeKind::Fun(Box::new(f)) }
+        Node {
+            span,
+            kind: NodeKind::Fun(Box::new(f)),
+        }
     }
     #[inline]
     fn float(v: f64, span: Span) -> Self {
-        Node { span, kind: NodeKind::Float(v) }
+        Node {
+            span,
+            kind: NodeKind::Float(v),
+        }
     }
     #[inline]
     fn string(s: Text, span: Span) -> Self {
-        Node { span, kind: NodeKind::String(s) }
+        Node {
+            span,
+            kind: NodeKind::String(s),
+        }
     }
     #[inline]
     fn list(items: Vec<Self>, tail: Option<Self>, span: Span) -> Self {
-        Node { span, kind: NodeKind::List(items, tail.map(Box::new)) }
+        Node {
+            span,
+            kind: NodeKind::List(items, tail.map(Box::new)),
+        }
     }
     #[inline]
     fn tuple(items: Vec<Self>, span: Span) -> Self {
-        Node { span, kind: NodeKind::Tuple(items) }
+        Node {
+            span,
+            kind: NodeKind::Tuple(items),
+        }
     }
     #[inline]
     fn map(entries: Vec<(Self, Self)>, span: Span) -> Self {
         // Nodes keep the entries as written, duplicates included.
-        Node { span, kind: NodeKind::Map(entries) }
+        Node {
+            span,
+            kind: NodeKind::Map(entries),
+        }
     }
     #[inline]
     fn binary(bytes: &[u8], span: Span) -> Self {
-        Node { span, kind: NodeKind::Bitstring(Bitstring::from_slice(bytes)) }
+        Node {
+            span,
+            kind: NodeKind::Bitstring(Bitstring::from_slice(bytes)),
+        }
     }
     #[inline]
     fn bits(bytes: Vec<u8>, bit_len: u64, span: Span) -> Option<Self> {
         let b = Bitstring::from_bits(bytes, bit_len)?;
-        Some(Node { span, kind: NodeKind::Bitstring(b) })
+        Some(Node {
+            span,
+            kind: NodeKind::Bitstring(b),
+        })
     }
     const BUILD: bool = true;
     const SPANS: bool = true;
@@ -222,21 +255,21 @@ pub(crate) fn stop_point(src: &str, opts: &ParseOptions) -> Option<(usize, Vec<(
 impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     fn new(src: &'a str, opts: &ParseOptions) -> Self {
         Fast {
-        stack: Vec::new(),
-        opens: Vec::new(),
-        bases: Vec::new(),
-        spills: Vec::new(),
-        starts: Vec::new(),
-        s: src.as_bytes(),
-        src,
-        pos: 0,
-        leaf_start: 0,
-        located: (0, 1, 1),
-        sub_opts: opts.clone(),
-        toks: Vec::new(),
-        max_depth: opts.max_depth,
-        max_integer_digits: opts.max_integer_digits,
-        max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
+            stack: Vec::new(),
+            opens: Vec::new(),
+            bases: Vec::new(),
+            spills: Vec::new(),
+            starts: Vec::new(),
+            s: src.as_bytes(),
+            src,
+            pos: 0,
+            leaf_start: 0,
+            located: (0, 1, 1),
+            sub_opts: opts.clone(),
+            toks: Vec::new(),
+            max_depth: opts.max_depth,
+            max_integer_digits: opts.max_integer_digits,
+            max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
             marks: Vec::new(),
         }
     }
@@ -982,10 +1015,15 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let start = self.pos;
         let end = digit_end(self.s, start);
         let digits = self.s.get(start..end)?;
-        if digits.is_empty() || digits.len() > 3 || matches!(self.s.get(end), Some(b'#' | b'_' | b'.')) {
+        if digits.is_empty()
+            || digits.len() > 3
+            || matches!(self.s.get(end), Some(b'#' | b'_' | b'.'))
+        {
             return None;
         }
-        let arity = digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        let arity = digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
         if arity > 255 {
             return None;
         }
@@ -1116,7 +1154,9 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     fn based_value(&self, start: usize) -> Option<(i64, usize)> {
         let base_digits = self.s.get(start..self.pos)?;
         let base = if base_digits.len() <= 2 {
-            base_digits.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0'))
+            base_digits
+                .iter()
+                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0'))
         } else {
             0
         };
@@ -1170,7 +1210,9 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 Some(v) => O::int(v, sp),
                 None => O::integer(Integer::from(-BigInt::from(v)), sp),
             },
-            Number::Big(b) if O::BUILD => O::integer(Integer::from(if negative { -b } else { b }), sp),
+            Number::Big(b) if O::BUILD => {
+                O::integer(Integer::from(if negative { -b } else { b }), sp)
+            }
             Number::Big(_) => O::int(0, sp),
             Number::Float(f) => O::float(if negative { -f } else { f }, sp),
         })
@@ -1403,7 +1445,11 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                         if seps || digits.len() > 2 {
                             return None;
                         }
-                        Some(digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+                        Some(
+                            digits
+                                .iter()
+                                .fold(0u32, |n, d| n * 10 + u32::from(d - b'0')),
+                        )
                     } else {
                         None
                     };
@@ -1424,7 +1470,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                             }
                             len = len.saturating_add(1);
                         }
-                        (SegmentType::Integer, Some(bits @ (8 | 16 | 24 | 32 | 40 | 48 | 56 | 64))) => {
+                        (
+                            SegmentType::Integer,
+                            Some(bits @ (8 | 16 | 24 | 32 | 40 | 48 | 56 | 64)),
+                        ) => {
                             let n = (bits / 8) as usize;
                             if O::BUILD {
                                 // The low `bits` bits, two's complement.
@@ -1504,7 +1553,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         loop {
             self.pos += 1;
             let start = self.pos;
-            while self.peek().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            while self
+                .peek()
+                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
                 self.pos += 1;
             }
             let slot = match self.s.get(start..self.pos)? {
@@ -1870,7 +1922,11 @@ mod tests {
             assert!(fast.is_some(), "{src}");
             assert_eq!(fast, crate::parse_full(src).ok(), "{src}");
             let nodes = parse::<Node>(src, &ParseOptions::default());
-            assert_eq!(format!("{nodes:?}"), format!("{:?}", full_nodes(src)), "{src}");
+            assert_eq!(
+                format!("{nodes:?}"),
+                format!("{:?}", full_nodes(src)),
+                "{src}"
+            );
         }
         let bound = ParseOptions::default().bind("X", Term::atom("x"));
         assert_eq!(
@@ -2104,10 +2160,30 @@ mod tests {
             rng
         };
         let mut srcs: Vec<String> = [
-            "16#ff", "16#FF_FF", "2#1010", "36#zz", "36#ZZ", "-16#ff", "1#0", "37#1", "16#",
-            "16#_f", "16#f_", "16#f__f", "2#102", "16#7fffffffffffffff", "16#8000000000000000",
-            "-16#8000000000000000", "16#ffffffffffffffffff", "10#123", "016#f", "1_6#f",
-            "1_000_000", "99999999999999999999", "-9223372036854775808", "1_2_3",
+            "16#ff",
+            "16#FF_FF",
+            "2#1010",
+            "36#zz",
+            "36#ZZ",
+            "-16#ff",
+            "1#0",
+            "37#1",
+            "16#",
+            "16#_f",
+            "16#f_",
+            "16#f__f",
+            "2#102",
+            "16#7fffffffffffffff",
+            "16#8000000000000000",
+            "-16#8000000000000000",
+            "16#ffffffffffffffffff",
+            "10#123",
+            "016#f",
+            "1_6#f",
+            "1_000_000",
+            "99999999999999999999",
+            "-9223372036854775808",
+            "1_2_3",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -2143,14 +2219,30 @@ mod tests {
             rng % n
         };
         let values = [
-            "0", "1", "255", "256", "-1", "-129", "16#ff", "16#1F600", "$a", "$é", "\"ab\"",
-            "\"é\\x{1F600}\"", "\"a\" \"b\"", "70000", "9223372036854775807", "1.5",
+            "0",
+            "1",
+            "255",
+            "256",
+            "-1",
+            "-129",
+            "16#ff",
+            "16#1F600",
+            "$a",
+            "$é",
+            "\"ab\"",
+            "\"é\\x{1F600}\"",
+            "\"a\" \"b\"",
+            "70000",
+            "9223372036854775807",
+            "1.5",
         ];
         let types = [
-            "integer", "utf8", "big", "little", "signed", "unsigned", "native", "float",
-            "binary", "utf16", "unit:8",
+            "integer", "utf8", "big", "little", "signed", "unsigned", "native", "float", "binary",
+            "utf16", "unit:8",
         ];
-        let sizes = ["", ":1", ":4", ":7", ":8", ":12", ":16", ":24", ":32", ":64", ":72", ":0"];
+        let sizes = [
+            "", ":1", ":4", ":7", ":8", ":12", ":16", ":24", ":32", ":64", ":72", ":0",
+        ];
         for _ in 0..4000 {
             let segs: Vec<String> = (0..1 + next(4))
                 .map(|_| {
@@ -2158,8 +2250,9 @@ mod tests {
                     seg.push_str(sizes[next(sizes.len() as u64) as usize]);
                     if next(2) == 0 {
                         let n = 1 + next(2);
-                        let ts: Vec<&str> =
-                            (0..n).map(|_| types[next(types.len() as u64) as usize]).collect();
+                        let ts: Vec<&str> = (0..n)
+                            .map(|_| types[next(types.len() as u64) as usize])
+                            .collect();
                         seg.push('/');
                         seg.push_str(&ts.join("-"));
                     }
@@ -2254,7 +2347,11 @@ mod tests {
                     assert_eq!(printed, want, "{src:?}");
                     // Spanned nodes too, span for span.
                     let nodes = parse::<Node>(src, &ParseOptions::default());
-                    assert_eq!(format!("{nodes:?}"), format!("{:?}", full_nodes(src)), "{src:?}");
+                    assert_eq!(
+                        format!("{nodes:?}"),
+                        format!("{:?}", full_nodes(src)),
+                        "{src:?}"
+                    );
                 }
             }
         }

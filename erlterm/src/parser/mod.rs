@@ -1216,8 +1216,7 @@ pub(crate) fn check_text_from(
         .iter()
         .filter(|&&b| b & 0xC0 != 0x80)
         .count() as u32;
-    let lexer =
-        Lexer::at(text, start, line, column, opts.max_integer_digits).skipping(skips);
+    let lexer = Lexer::at(text, start, line, column, opts.max_integer_digits).skipping(skips);
     parse_from(lexer, text, opts, || build::NoBuild, |()| ())
 }
 
