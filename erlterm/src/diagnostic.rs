@@ -1,11 +1,14 @@
 //! rustc-style rendering of a message that points into a source text.
 
 use std::borrow::Cow;
+#[cfg(feature = "diagnostics")]
 use std::ops::Range;
 use std::path::Path;
 
+#[cfg(feature = "diagnostics")]
 use annotate_snippets::{Level, Renderer, Snippet};
 
+#[cfg(feature = "diagnostics")]
 use crate::span::Span;
 
 /// How serious a finding is.
@@ -19,6 +22,7 @@ pub enum Severity {
     Error,
 }
 
+#[cfg(feature = "diagnostics")]
 impl Severity {
     fn level(self) -> Level {
         match self {
@@ -29,6 +33,7 @@ impl Severity {
     }
 }
 
+#[cfg(feature = "diagnostics")]
 /// Renders `message` as rustc does: `severity[code]: message`, then
 /// `--> origin:line:col`, the source line(s) and a caret under `span`,
 /// then `help:` if given. Plain text, no colours.
@@ -93,6 +98,7 @@ pub fn render(
     text
 }
 
+#[cfg(feature = "diagnostics")]
 /// The character shown in place of `c` in a source snippet, if `c` must
 /// not reach the terminal as it is: C0 controls and DEL become their
 /// Control Pictures (`\u{1b}` is shown as `␛`), C1 controls and
@@ -116,6 +122,7 @@ fn is_hidden_control(c: char) -> bool {
     matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+#[cfg(feature = "diagnostics")]
 /// `text` with the characters of [`visible_char`] replaced, and `range`
 /// moved to match.
 fn visible_source(text: &str, range: Range<usize>) -> (Cow<'_, str>, Range<usize>) {
@@ -185,6 +192,7 @@ pub fn escape_path(path: &Path) -> String {
     escape_control(&shown).into_owned()
 }
 
+#[cfg(feature = "diagnostics")]
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -192,6 +200,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+#[cfg(feature = "diagnostics")]
 fn next_char_boundary(s: &str, mut i: usize) -> usize {
     i += 1;
     while i < s.len() && !s.is_char_boundary(i) {

@@ -107,6 +107,7 @@ pub(crate) const MISSING_FINAL_DOT_HELP: &str = "add a `.` to end the term";
 
 impl Error {
     /// Whether the text ended where a term wanted only its final dot.
+    #[cfg(feature = "serde")]
     pub(crate) fn is_missing_final_dot(&self) -> bool {
         matches!(self.kind, ErrorKind::Syntax { .. })
             && self.help.as_deref() == Some(MISSING_FINAL_DOT_HELP)
@@ -188,6 +189,7 @@ impl Error {
         }
     }
 
+    #[cfg(feature = "diagnostics")]
     /// A rustc-style diagnostic for this error in `source` (the decoded text
     /// the spans refer to), naming the file `origin`. Control characters of
     /// the source and of `origin` are shown escaped. An

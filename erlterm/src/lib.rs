@@ -51,6 +51,17 @@
 //! assert!(matches!(e.kind, erlterm::ErrorKind::BadTerm(_)));
 //! ```
 //!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `serde` | on | [`from_str`], [`to_string`] and the [`serde`] module; `Serialize`/`Deserialize` for [`Term`] |
+//! | `diagnostics` | on | [`Error::render`] and [`diagnostic::render`]: rustc-style messages (annotate-snippets) |
+//!
+//! `default-features = false` leaves both out (no serde, no
+//! annotate-snippets); parsing, terms, spans, errors and their
+//! `Display` stay.
+//!
 //! # Limits
 //!
 //! Untrusted input cannot exhaust the stack or memory: [`ParseOptions`]
@@ -85,19 +96,21 @@ pub mod node;
 mod options;
 mod parser;
 pub mod print;
+#[cfg(feature = "serde")]
 pub mod serde;
 pub mod span;
 pub mod stream;
 pub mod term;
 
 /// The examples of the crate's README, run as doc tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "serde", feature = "diagnostics"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
 use std::ops::ControlFlow;
 use std::path::Path;
 
+#[cfg(feature = "serde")]
 pub use crate::serde::{from_slice, from_str, from_term, to_string, to_string_pretty, to_term};
 pub use document::{Document, Tokens};
 pub use error::{Error, ErrorKind};

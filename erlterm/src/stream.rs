@@ -283,6 +283,7 @@ impl<R: Read> TermReader<R> {
         self.reader
     }
 
+    #[cfg(feature = "diagnostics")]
     /// The rustc-style diagnostic of an error this reader returned, as
     /// [`Error::render`] writes it over the whole decoded input (the same
     /// line numbers, columns and snippet), from the text the reader still
