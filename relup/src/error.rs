@@ -100,7 +100,10 @@ pub enum ReleaseError {
 #[non_exhaustive]
 pub enum AppError {
     /// No `App.app` in any library directory.
-    #[error("{0} not found in any library directory")]
+    #[error(
+        "{0} not found in any library directory: neither in the release's own lib/ \
+         nor in the extra libraries (a Library built with library_from_dirs, erlrel's --lib)"
+    )]
     NotFound(String),
     /// Only `.app` files with another version exist.
     #[error("version {expected} wanted, but {file} has version {found}")]
