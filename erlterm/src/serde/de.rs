@@ -1062,9 +1062,11 @@ impl<'de, N: Source> de::Deserializer<'de> for Deserializer<'de, N> {
     ) -> Result<V::Value> {
         let span = self.span();
         if name == MAGIC_TERM {
-            let text = write::compact(&self.node.src_term())
-                .ok_or_else(|| Error::new(ErrorKind::Depth(write::MAX_WRITE_DEPTH)).at(span))?;
-            return visitor.visit_string(text).map_err(|e: Error| e.at(span));
+            let term = self.node.src_term();
+            if write::compact_depth_exceeded(&term) {
+                return Err(Error::new(ErrorKind::Depth(write::MAX_WRITE_DEPTH)).at(span));
+            }
+            return super::visit_stashed(visitor, term).map_err(|e: Error| e.at(span));
         }
         if name == MAGIC_ATOM {
             return match self.node.src_view() {

@@ -43,6 +43,11 @@ impl<'de> Visitor<'de> for TermVisitor {
     /// A string is the text of a term (this is how erlterm's own
     /// deserializer hands a term over).
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Term, E> {
+        if text == super::STASHED_TERM {
+            if let Some(term) = super::TERM_STASH.with(|s| s.borrow_mut().take()) {
+                return Ok(term);
+            }
+        }
         super::ser::parse_one(text).map_err(|e| E::custom(format!("invalid term text: {e}")))
     }
 

@@ -171,6 +171,32 @@ use crate::term::Term;
 
 /// Newtype-struct name through which [`Term`] passes its text.
 pub(crate) const MAGIC_TERM: &str = "$erlterm::private::Term";
+
+/// What erlterm's deserializers hand to `Term`'s visitor instead of the
+/// term's text when the term itself is in [`TERM_STASH`]: not the text of
+/// any term, so no other input can be taken for it.
+pub(crate) const STASHED_TERM: &str = "\u{0}$erlterm::private::stashed";
+
+thread_local! {
+    /// A term built by one of erlterm's deserializers for a `Term` field,
+    /// taken by `Term`'s visitor at once (serde's visitors only receive
+    /// text, and printing the term to parse it again cost more than
+    /// reading it).
+    pub(crate) static TERM_STASH: std::cell::RefCell<Option<crate::Term>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Hands `term` to a `Term` visitor (see [`STASHED_TERM`]).
+pub(crate) fn visit_stashed<'de, V: serde::de::Visitor<'de>>(
+    visitor: V,
+    term: crate::Term,
+) -> Result<V::Value, Error> {
+    TERM_STASH.with(|s| *s.borrow_mut() = Some(term));
+    let out = visitor.visit_str(STASHED_TERM);
+    // A visitor other than `Term`'s leaves it: do not keep it around.
+    TERM_STASH.with(|s| s.borrow_mut().take());
+    out
+}
 /// Newtype-struct name through which [`crate::Atom`] passes its name.
 pub(crate) const MAGIC_ATOM: &str = "$erlterm::private::Atom";
 

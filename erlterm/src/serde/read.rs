@@ -888,11 +888,10 @@ impl<'r, 'a> StreamDe<'r, 'a> {
             .get(span.range())
             .ok_or_else(|| internal("value text"))?;
         let term = super::ser::parse_one(sub).map_err(|_| internal("a term"))?;
-        let text = write::compact(&term)
-            .ok_or_else(|| Error::new(ErrorKind::Depth(write::MAX_WRITE_DEPTH)).at(Some(span)))?;
-        visitor
-            .visit_string(text)
-            .map_err(|e: Error| e.at(Some(span)))
+        if write::compact_depth_exceeded(&term) {
+            return Err(Error::new(ErrorKind::Depth(write::MAX_WRITE_DEPTH)).at(Some(span)));
+        }
+        super::visit_stashed(visitor, term).map_err(|e: Error| e.at(Some(span)))
     }
 }
 

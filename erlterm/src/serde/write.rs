@@ -158,6 +158,28 @@ pub(crate) fn compact(t: &Term) -> Option<String> {
     Some(s)
 }
 
+/// Whether [`compact`] would refuse `t` for its depth, without writing it.
+pub(crate) fn compact_depth_exceeded(t: &Term) -> bool {
+    fn deeper(t: &Term, depth: usize) -> bool {
+        if depth > MAX_WRITE_DEPTH {
+            return true;
+        }
+        match t {
+            Term::List(_) | Term::ImproperList(_) => {
+                let (items, tail) = t.list_parts().unwrap_or_default();
+                items.iter().any(|it| deeper(it, depth + 1))
+                    || tail.is_some_and(|tail| deeper(tail, depth + 1))
+            }
+            Term::Tuple(items) => items.iter().any(|it| deeper(it, depth + 1)),
+            Term::Map(entries) => entries
+                .iter()
+                .any(|(k, v)| deeper(k, depth + 1) || deeper(v, depth + 1)),
+            _ => false,
+        }
+    }
+    deeper(t, 1)
+}
+
 /// The indented text of a term (no final dot), lines at most `width`
 /// columns where possible.
 pub(crate) fn pretty(t: &Term, width: usize) -> Option<String> {
