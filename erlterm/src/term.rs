@@ -782,10 +782,11 @@ impl Term {
     /// A string literal ([`Term::String`]) holds characters, not element
     /// terms, so it has no child to borrow: use [`Term::to_list`].
     ///
-    /// `Term` does not implement `Index`: Erlang has no `null` to return
-    /// for a missing child (an `undefined` sentinel would be
-    /// indistinguishable from a real `undefined`), and library code does not
-    /// panic. Chain lookups with `and_then`.
+    /// `term[i]` ([`Index`](std::ops::Index)) is the same lookup for code
+    /// that knows the shape, and panics on a missing child, as slices do:
+    /// Erlang has no `null` to return instead (an `undefined` sentinel
+    /// would look like a real `undefined`). For terms read from files,
+    /// chain `get` with `and_then`.
     ///
     /// ```
     /// use erlterm::Term;
@@ -1980,6 +1981,47 @@ impl<T: ?Sized + TermIndex> TermIndex for &T {
 
     fn index_into_mut<'t>(&self, term: &'t mut Term) -> Option<&'t mut Term> {
         (**self).index_into_mut(term)
+    }
+}
+
+/// `term[i]`: [`Term::get`] for code that knows the shape, as slices,
+/// `HashMap` and toml_edit's tables index. It panics when the index is
+/// missing (Erlang has no null to hand back instead): use [`Term::get`]
+/// for terms read from files, whose shape is not known.
+///
+/// ```
+/// let t = &erlterm::parse_str("{app, [{vsn, \"1.0\"}, {env, #{port => 80}}]}.").unwrap()[0];
+/// assert_eq!(t[1]["vsn"].as_string().as_deref(), Some("1.0"));
+/// assert_eq!(t[1]["env"]["port"].as_i64(), Some(80));
+/// assert!(std::panic::catch_unwind(|| &t[1]["nope"]).is_err());
+/// ```
+impl<I: TermIndex> std::ops::Index<I> for Term {
+    type Output = Term;
+
+    #[allow(clippy::panic)] // The contract of `Index`, as with slices.
+    fn index(&self, index: I) -> &Term {
+        match index.index_into(self) {
+            Some(t) => t,
+            None => panic!("no such position or key in this term (use Term::get)"),
+        }
+    }
+}
+
+/// `term[i] = ...`: [`Term::get_mut`] that panics when the index is
+/// missing, as [`Index`](std::ops::Index) does.
+///
+/// ```
+/// let mut t = erlterm::parse_str("[{port, 80}].").unwrap().remove(0);
+/// t["port"] = erlterm::Term::int(8080);
+/// assert_eq!(t.to_string(), "[{port,8080}]");
+/// ```
+impl<I: TermIndex> std::ops::IndexMut<I> for Term {
+    #[allow(clippy::panic)] // The contract of `IndexMut`, as with slices.
+    fn index_mut(&mut self, index: I) -> &mut Term {
+        match index.index_into_mut(self) {
+            Some(t) => t,
+            None => panic!("no such position or key in this term (use Term::get_mut)"),
+        }
     }
 }
 
