@@ -125,11 +125,26 @@ pub use term::{
 use parser::build::{NoBuild, NodeBuild, TermBuild};
 
 /// Parses every term of a UTF-8 text, exactly as `file:consult/1` would.
+///
+/// ```
+/// let terms = erlterm::parse_str("%% a sys.config\n[{kernel, [{logger_level, info}]}].").unwrap();
+/// assert_eq!(terms.len(), 1);
+/// assert_eq!(terms[0]["kernel"]["logger_level"], erlterm::Term::atom("info"));
+/// let e = erlterm::parse_str("{a, b c}.").unwrap_err();
+/// assert_eq!(format!("{:#}", e.otp_reason()), "{1,erl_parse,[\"syntax error before: \",\"c\"]}");
+/// ```
 pub fn parse_str(src: &str) -> Result<Vec<Term>, Error> {
     parse_with(src, &ParseOptions::default())
 }
 
 /// Parses every term of a text with explicit limits and variable bindings.
+///
+/// ```
+/// let opts = erlterm::ParseOptions { max_depth: 3, ..Default::default() };
+/// assert!(erlterm::parse_with("[[a]].", &opts).is_ok());
+/// let e = erlterm::parse_with("[[[[a]]]].", &opts).unwrap_err();
+/// assert!(matches!(e.kind, erlterm::ErrorKind::Limit(_)));
+/// ```
 pub fn parse_with(src: &str, opts: &ParseOptions) -> Result<Vec<Term>, Error> {
     parse_text_with(src, false, opts)
 }
@@ -190,11 +205,24 @@ pub(crate) fn parse_full(src: &str) -> Result<Vec<Term>, Error> {
 }
 
 /// Parses every term of a text, keeping spans.
+///
+/// ```
+/// let nodes = erlterm::parse_nodes("{vsn,\n  \"1.0\"}.").unwrap();
+/// let vsn = &nodes[0].as_tuple().unwrap()[1];
+/// assert_eq!((vsn.span.line, vsn.span.column), (2, 3));
+/// assert_eq!(vsn.as_string().as_deref(), Some("1.0"));
+/// ```
 pub fn parse_nodes(src: &str) -> Result<Vec<Node>, Error> {
     parse_nodes_with(src, &ParseOptions::default())
 }
 
 /// [`parse_nodes`] with explicit options.
+///
+/// ```
+/// let opts = erlterm::ParseOptions::default().bind("V", erlterm::Term::string("2.0"));
+/// let nodes = erlterm::parse_nodes_with("{vsn, V}.", &opts).unwrap();
+/// assert_eq!(nodes[0].as_tuple().unwrap()[1].as_string().as_deref(), Some("2.0"));
+/// ```
 pub fn parse_nodes_with(src: &str, opts: &ParseOptions) -> Result<Vec<Node>, Error> {
     if fast_path_applies(src, false, opts) {
         if let Some(nodes) = fast::parse::<Node>(src, opts) {
@@ -220,6 +248,12 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<Term>, Error> {
 }
 
 /// [`parse_bytes`] with explicit options.
+///
+/// ```
+/// let opts = erlterm::ParseOptions { max_input_bytes: 8, ..Default::default() };
+/// assert!(erlterm::parse_bytes_with(b"ok.", &opts).is_ok());
+/// assert!(erlterm::parse_bytes_with(b"{a, long}.", &opts).is_err());
+/// ```
 pub fn parse_bytes_with(bytes: &[u8], opts: &ParseOptions) -> Result<Vec<Term>, Error> {
     let (text, poisoned) = encoding::decode(bytes);
     parse_text_with(&text, poisoned, opts)
@@ -320,6 +354,12 @@ fn term_ends(text: &str, opts: &ParseOptions) -> Option<Vec<usize>> {
 /// [`parse_bytes`] keeping spans. Spans index the decoded text
 /// ([`encoding::decode_for_display`]), which differs from the bytes for
 /// latin-1 files.
+///
+/// ```
+/// let nodes = erlterm::parse_bytes_nodes(b"%% coding: latin-1\n'caf\xE9'.").unwrap();
+/// assert_eq!(nodes[0].as_atom(), Some("café"));
+/// assert_eq!(nodes[0].span.line, 2);
+/// ```
 pub fn parse_bytes_nodes(bytes: &[u8]) -> Result<Vec<Node>, Error> {
     let (text, poisoned) = encoding::decode(bytes);
     if fast_path_applies(&text, poisoned, &ParseOptions::default()) {
@@ -421,6 +461,16 @@ pub fn first_term_end(text: &str) -> Option<usize> {
 /// File-system failures are [`ErrorKind::Io`] with OTP's POSIX name
 /// (`enoent`, `eacces`, `eisdir`, ...); only regular files are read, up to
 /// [`DEFAULT_MAX_FILE_BYTES`] (see [`read_file`]).
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("erlterm-consult-{}.config", std::process::id()));
+/// std::fs::write(&path, "{a, 1}.\n{b, 2}.\n").unwrap();
+/// let terms = erlterm::consult(&path).unwrap();
+/// assert_eq!(terms.len(), 2);
+/// std::fs::remove_file(&path).unwrap();
+/// let e = erlterm::consult("/no/such/file.config").unwrap_err();
+/// assert!(e.otp_reason().to_string().contains("enoent"));
+/// ```
 pub fn consult(path: impl AsRef<Path>) -> Result<Vec<Term>, Error> {
     let bytes = read_file(path.as_ref())?;
     parse_bytes(&bytes)

@@ -47,6 +47,11 @@ pub enum NodeKind {
 impl Node {
     /// Converts to a plain [`Term`] (maps sorted, last duplicate key wins,
     /// list tails spliced).
+    ///
+    /// ```
+    /// let n = &erlterm::parse_nodes("#{b => 1, a => 2, b => 3}.").unwrap()[0];
+    /// assert_eq!(n.to_term().to_string(), "#{a => 2,b => 3}");
+    /// ```
     pub fn to_term(&self) -> Term {
         match &self.kind {
             NodeKind::Atom(a) => Term::Atom(a.clone()),
@@ -70,6 +75,11 @@ impl Node {
     }
 
     /// The atom's name, if this is an atom.
+    ///
+    /// ```
+    /// let n = &erlterm::parse_nodes("'Elixir.Foo'.").unwrap()[0];
+    /// assert_eq!(n.as_atom(), Some("Elixir.Foo"));
+    /// ```
     pub fn as_atom(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Atom(a) => Some(a.as_str()),
@@ -78,6 +88,12 @@ impl Node {
     }
 
     /// The elements, if this is a tuple.
+    ///
+    /// ```
+    /// let n = &erlterm::parse_nodes("{a, 1}.").unwrap()[0];
+    /// assert_eq!(n.as_tuple().map(<[_]>::len), Some(2));
+    /// assert!(n.as_tuple().unwrap()[0].as_tuple().is_none());
+    /// ```
     pub fn as_tuple(&self) -> Option<&[Node]> {
         match &self.kind {
             NodeKind::Tuple(items) => Some(items),
@@ -88,6 +104,12 @@ impl Node {
     /// The elements of a proper list written with brackets (`[]` and `""`
     /// included). A non-empty string literal is not returned here: use
     /// [`Node::as_string`].
+    ///
+    /// ```
+    /// let n = &erlterm::parse_nodes("[a, b].").unwrap()[0];
+    /// assert_eq!(n.as_list().map(<[_]>::len), Some(2));
+    /// assert_eq!(erlterm::parse_nodes("\"\".").unwrap()[0].as_list().map(<[_]>::len), Some(0));
+    /// ```
     pub fn as_list(&self) -> Option<&[Node]> {
         match &self.kind {
             NodeKind::List(items, None) => Some(items),
@@ -97,6 +119,12 @@ impl Node {
     }
 
     /// The text, if this is a string literal or a proper list of code points.
+    ///
+    /// ```
+    /// let n = erlterm::parse_nodes("\"1.\" \"0\". [104, 105].").unwrap();
+    /// assert_eq!(n[0].as_string().as_deref(), Some("1.0"));
+    /// assert_eq!(n[1].as_string().as_deref(), Some("hi"));
+    /// ```
     pub fn as_string(&self) -> Option<String> {
         match &self.kind {
             NodeKind::String(s) => Some(s.to_string()),
@@ -106,6 +134,12 @@ impl Node {
     }
 
     /// The value as `i64`, if this is an integer that fits.
+    ///
+    /// ```
+    /// let n = erlterm::parse_nodes("16#ff. 99999999999999999999.").unwrap();
+    /// assert_eq!(n[0].as_i64(), Some(255));
+    /// assert_eq!(n[1].as_i64(), None);
+    /// ```
     pub fn as_i64(&self) -> Option<i64> {
         match &self.kind {
             NodeKind::Integer(i) => i.to_i64(),
@@ -114,6 +148,12 @@ impl Node {
     }
 
     /// Looks up `key` in a proplist `[{key, Value}, ...]`; first match wins.
+    ///
+    /// ```
+    /// let n = &erlterm::parse_nodes("[{port, 80}, {port, 81}].").unwrap()[0];
+    /// assert_eq!(n.proplist_get("port").and_then(|v| v.as_i64()), Some(80));
+    /// assert!(n.proplist_get("host").is_none());
+    /// ```
     pub fn proplist_get(&self, key: &str) -> Option<&Node> {
         self.as_list()?.iter().find_map(|it| match it.as_tuple() {
             Some([k, v]) if k.as_atom() == Some(key) => Some(v),
@@ -123,6 +163,13 @@ impl Node {
 
     /// A short description of the kind of value, for error messages
     /// ("atom", "integer", "tuple of 3", ...).
+    ///
+    /// ```
+    /// let n = erlterm::parse_nodes("{a, b, c}. ok. <<1:4>>.").unwrap();
+    /// assert_eq!(n[0].describe(), "tuple of 3");
+    /// assert_eq!(n[1].describe(), "atom ok");
+    /// assert_eq!(n[2].describe(), "bitstring");
+    /// ```
     pub fn describe(&self) -> String {
         match &self.kind {
             NodeKind::Atom(a) => format!("atom {a}"),
