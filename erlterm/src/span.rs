@@ -18,6 +18,13 @@ pub struct Span {
 
 impl Span {
     /// A span covering `self` through `other`.
+    ///
+    /// ```
+    /// let n = &erlterm::parse_nodes("{a, bc}.").unwrap()[0];
+    /// let items = n.as_tuple().unwrap();
+    /// let both = items[0].span.to(items[1].span);
+    /// assert_eq!(&"{a, bc}."[both.range()], "a, bc");
+    /// ```
     pub fn to(self, other: Span) -> Span {
         Span {
             start: self.start,
@@ -28,6 +35,13 @@ impl Span {
     }
 
     /// The byte range, for slicing the source.
+    ///
+    /// ```
+    /// let src = "[{port, 8080}].";
+    /// let n = &erlterm::parse_nodes(src).unwrap()[0];
+    /// let port = n.proplist_get("port").unwrap();
+    /// assert_eq!(&src[port.span.range()], "8080");
+    /// ```
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }

@@ -195,6 +195,17 @@ enum IntRepr {
 
 impl Integer {
     /// The value as `i64`, if it fits.
+    ///
+    /// ```
+    /// use erlterm::Integer;
+    /// assert_eq!(Integer::from(-5i64).to_i64(), Some(-5));
+    /// let big = match erlterm::parse_str("16#10000000000000000.").unwrap().remove(0) {
+    ///     erlterm::Term::Integer(i) => i,
+    ///     _ => unreachable!(),
+    /// };
+    /// assert_eq!(big.to_i64(), None);
+    /// assert_eq!(big.to_i128(), Some(1 << 64));
+    /// ```
     pub fn to_i64(&self) -> Option<i64> {
         match &self.0 {
             IntRepr::Small(v) => Some(*v),
@@ -227,6 +238,11 @@ impl Integer {
     }
 
     /// Whether the value is negative.
+    ///
+    /// ```
+    /// assert!(erlterm::Integer::from(-1i64).is_negative());
+    /// assert!(!erlterm::Integer::from(0i64).is_negative());
+    /// ```
     pub fn is_negative(&self) -> bool {
         match &self.0 {
             IntRepr::Small(v) => *v < 0,
@@ -418,6 +434,11 @@ impl Bitstring {
     }
 
     /// A binary made of whole bytes.
+    ///
+    /// ```
+    /// let b = erlterm::Bitstring::from_bytes(b"ok".to_vec());
+    /// assert_eq!(erlterm::Term::Bitstring(b).to_string(), "<<111,107>>");
+    /// ```
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
         Bitstring {
             bytes: Storage::new(bytes, 0),
@@ -427,6 +448,14 @@ impl Bitstring {
     /// A bitstring of `bit_len` bits taken from the front of `bytes`
     /// (big-endian bit order, as Erlang stores them). Unused low bits of the
     /// last byte are cleared. Returns `None` if `bytes` is too short.
+    ///
+    /// ```
+    /// use erlterm::{Bitstring, Term};
+    /// let b = Bitstring::from_bits(vec![0xFF], 4).unwrap();
+    /// assert_eq!((b.bit_len(), b.is_binary(), b.bytes()), (4, false, &[0xF0][..]));
+    /// assert_eq!(Term::Bitstring(b).to_string(), "<<15:4>>");
+    /// assert!(Bitstring::from_bits(vec![], 1).is_none());
+    /// ```
     pub fn from_bits(mut bytes: Vec<u8>, bit_len: u64) -> Option<Self> {
         let whole = usize::try_from(bit_len / 8).ok()?;
         let rest = (bit_len % 8) as u8;
@@ -467,6 +496,13 @@ impl Bitstring {
     }
 
     /// The bytes as UTF-8 text, if this is a binary holding valid UTF-8.
+    ///
+    /// ```
+    /// let t = erlterm::parse_str("<<\"héllo\"/utf8>>. <<255>>.").unwrap();
+    /// let text = |i: usize| match &t[i] { erlterm::Term::Bitstring(b) => b.as_utf8(), _ => None };
+    /// assert_eq!(text(0), Some("héllo"));
+    /// assert_eq!(text(1), None);
+    /// ```
     pub fn as_utf8(&self) -> Option<&str> {
         if self.is_binary() {
             std::str::from_utf8(&self.bytes).ok()
