@@ -204,6 +204,51 @@ pub(crate) fn parse_full(src: &str) -> Result<Vec<Term>, Error> {
     Ok(out)
 }
 
+/// The token parser alone, reading the whole text (no byte-level reader,
+/// no explanation from where it stops): what differential tests and fuzz
+/// targets compare [`parse_str`] and [`parse_nodes`] with. Only with the
+/// non-default `oracle` feature.
+#[cfg(feature = "oracle")]
+pub mod oracle {
+    use super::*;
+
+    /// [`parse_str`](crate::parse_str) by the token parser alone.
+    ///
+    /// ```
+    /// assert_eq!(erlterm::oracle::parse_str("16#ff."), erlterm::parse_str("16#ff."));
+    /// ```
+    pub fn parse_str(src: &str) -> Result<Vec<Term>, Error> {
+        let mut out = Vec::new();
+        parser::parse_text(
+            src,
+            false,
+            &ParseOptions::default(),
+            || TermBuild,
+            |t| out.push(t),
+        )?;
+        Ok(out)
+    }
+
+    /// [`parse_nodes`](crate::parse_nodes) by the token parser alone.
+    ///
+    /// ```
+    /// let a = erlterm::oracle::parse_nodes("{a,\n b}.").unwrap();
+    /// let b = erlterm::parse_nodes("{a,\n b}.").unwrap();
+    /// assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    /// ```
+    pub fn parse_nodes(src: &str) -> Result<Vec<Node>, Error> {
+        let mut out = Vec::new();
+        parser::parse_text(
+            src,
+            false,
+            &ParseOptions::default(),
+            || NodeBuild,
+            |n| out.push(n),
+        )?;
+        Ok(out)
+    }
+}
+
 /// Parses every term of a text, keeping spans.
 ///
 /// ```

@@ -1,5 +1,7 @@
-//! erlterm: the fast path (`parse_str`, `validate`) and the full parser
-//! (`parse_nodes`) agree on ok/err and on the terms.
+//! erlterm: the byte-level reader (`parse_str`, `parse_nodes`, `validate`,
+//! and errors explained from where it stops) against the token parser
+//! alone (`erlterm::oracle`): the same terms, the same spans, the same
+//! errors (kind, line, column, span, hint).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -7,29 +9,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
-    let fast = erlterm::parse_str(src);
-    let full = erlterm::parse_nodes(src);
-    match (&fast, &full) {
-        (Ok(terms), Ok(nodes)) => {
-            let full_terms: Vec<erlterm::Term> = nodes.iter().map(|n| n.to_term()).collect();
-            assert_eq!(terms, &full_terms, "{src:?}");
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(
-                a.line(),
-                b.line(),
-                "error lines differ on {src:?}: {a} / {b}"
-            );
-        }
-        _ => panic!(
-            "fast path and full parser disagree on {src:?}: {:?} vs {:?}",
-            fast.as_ref().map(|t| t.len()),
-            full.as_ref().map(|n| n.len())
-        ),
-    }
+    let reader = erlterm::parse_str(src);
+    let tokens = erlterm::oracle::parse_str(src);
+    assert_eq!(reader, tokens, "parse_str disagrees on {src:?}");
+    let nodes = erlterm::parse_nodes(src);
+    let token_nodes = erlterm::oracle::parse_nodes(src);
+    assert_eq!(
+        format!("{nodes:?}"),
+        format!("{token_nodes:?}"),
+        "parse_nodes disagrees on {src:?}"
+    );
     let v = erlterm::validate(src);
-    assert_eq!(v.is_ok(), fast.is_ok(), "validate disagrees on {src:?}");
-    if let (Ok(n), Ok(t)) = (v, &fast) {
+    assert_eq!(v.is_ok(), reader.is_ok(), "validate disagrees on {src:?}");
+    if let (Ok(n), Ok(t)) = (v, &reader) {
         assert_eq!(n, t.len());
     }
 });
