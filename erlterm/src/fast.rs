@@ -1767,16 +1767,7 @@ mod tests {
 
     /// The full parser's spanned nodes.
     fn full_nodes(src: &str) -> Option<Vec<Node>> {
-        let mut out = Vec::new();
-        crate::parser::parse_text(
-            src,
-            false,
-            &ParseOptions::default(),
-            || NodeBuild,
-            |n| out.push(n),
-        )
-        .ok()?;
-        Some(out)
+        crate::parse_tokens_only(src, || NodeBuild).ok()
     }
 
     fn fast(src: &str) -> Option<Vec<Term>> {

@@ -189,19 +189,26 @@ where
     parser::parse_text(src, poisoned, opts, make, sink)
 }
 
+/// The token parser alone over the whole text, without the byte-level
+/// reader: what tests and the `oracle` feature compare the reader with.
+#[cfg(any(test, feature = "oracle"))]
+fn parse_tokens_only<B: parser::build::Build + Send>(
+    src: &str,
+    make: impl FnMut() -> B,
+) -> Result<Vec<B::V>, Error>
+where
+    B::V: Send,
+{
+    let mut out = Vec::new();
+    parser::parse_text(src, false, &ParseOptions::default(), make, |v| out.push(v))?;
+    Ok(out)
+}
+
 /// The full OTP-exact parser alone, without the fast path (for tests that
 /// check the two agree).
 #[cfg(test)]
 pub(crate) fn parse_full(src: &str) -> Result<Vec<Term>, Error> {
-    let mut out = Vec::new();
-    parser::parse_text(
-        src,
-        false,
-        &ParseOptions::default(),
-        || TermBuild,
-        |t| out.push(t),
-    )?;
-    Ok(out)
+    parse_tokens_only(src, || TermBuild)
 }
 
 /// The token parser alone, reading the whole text (no byte-level reader,
@@ -218,15 +225,7 @@ pub mod oracle {
     /// assert_eq!(erlterm::oracle::parse_str("16#ff."), erlterm::parse_str("16#ff."));
     /// ```
     pub fn parse_str(src: &str) -> Result<Vec<Term>, Error> {
-        let mut out = Vec::new();
-        parser::parse_text(
-            src,
-            false,
-            &ParseOptions::default(),
-            || TermBuild,
-            |t| out.push(t),
-        )?;
-        Ok(out)
+        parse_tokens_only(src, || TermBuild)
     }
 
     /// [`parse_nodes`](crate::parse_nodes) by the token parser alone.
@@ -237,15 +236,7 @@ pub mod oracle {
     /// assert_eq!(format!("{a:?}"), format!("{b:?}"));
     /// ```
     pub fn parse_nodes(src: &str) -> Result<Vec<Node>, Error> {
-        let mut out = Vec::new();
-        parser::parse_text(
-            src,
-            false,
-            &ParseOptions::default(),
-            || NodeBuild,
-            |n| out.push(n),
-        )?;
-        Ok(out)
+        parse_tokens_only(src, || NodeBuild)
     }
 }
 

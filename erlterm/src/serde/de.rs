@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 
 use ::serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use std::borrow::Cow;
+
 use num_traits::ToPrimitive;
 
 use super::error::{Error, ErrorKind, PathSegment};
@@ -636,7 +638,9 @@ impl<'de, N: Source> de::MapAccess<'de> for MapAcc<'de, N> {
                     .child(k)
                     .and_then(|d| seed.deserialize(d).map_err(|e: Error| e.at(span)))
             }
-            EntryKey::Atom(a, span) => seed.deserialize(AtomKey(a)).map_err(|e: Error| e.at(*span)),
+            EntryKey::Atom(a, span) => seed
+                .deserialize(AtomKey(Cow::Borrowed(a)))
+                .map_err(|e: Error| e.at(*span)),
         };
         let r = match entry.index {
             Some(i) => r.map_err(|e: Error| e.under(PathSegment::Index(i))),
@@ -677,13 +681,17 @@ impl<'de, N: Source> de::MapAccess<'de> for MapAcc<'de, N> {
     }
 }
 
-/// The key of a bare proplist atom.
-struct AtomKey<'a>(&'a str);
+/// The key of a bare proplist atom (borrowed from the tree, or read from
+/// the text by `serde::read`).
+pub(super) struct AtomKey<'a>(pub(super) Cow<'a, str>);
 
 impl<'de> de::Deserializer<'de> for AtomKey<'de> {
     type Error = Error;
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_borrowed_str(self.0)
+        match self.0 {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_str(&s),
+        }
     }
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
@@ -691,10 +699,10 @@ impl<'de> de::Deserializer<'de> for AtomKey<'de> {
         visitor: V,
     ) -> Result<V::Value> {
         if name == MAGIC_TERM {
-            return visitor.visit_string(AtomText(self.0).to_string());
+            return visitor.visit_string(AtomText(&self.0).to_string());
         }
         if name == MAGIC_ATOM {
-            return visitor.visit_borrowed_str(self.0);
+            return self.deserialize_any(visitor);
         }
         visitor.visit_newtype_struct(self)
     }
@@ -706,7 +714,7 @@ impl<'de> de::Deserializer<'de> for AtomKey<'de> {
 }
 
 /// The implicit `true` of a bare proplist atom.
-struct TrueDe;
+pub(super) struct TrueDe;
 
 impl<'de> de::Deserializer<'de> for TrueDe {
     type Error = Error;
@@ -721,10 +729,7 @@ impl<'de> de::Deserializer<'de> for TrueDe {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
-        if name == MAGIC_TERM {
-            return visitor.visit_str("true");
-        }
-        if name == MAGIC_ATOM {
+        if name == MAGIC_TERM || name == MAGIC_ATOM {
             return visitor.visit_str("true");
         }
         visitor.visit_newtype_struct(self)

@@ -31,9 +31,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::marker::PhantomData;
 
-use ::serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use ::serde::de::{self, DeserializeSeed, Visitor};
 
-use super::de::{describe, Deserializer, DEFAULT_MAX_DEPTH};
+use super::de::{describe, AtomKey, Deserializer, TrueDe, DEFAULT_MAX_DEPTH};
 use super::error::{Error, ErrorKind, PathSegment};
 use super::{write, MAGIC_ATOM, MAGIC_TERM};
 use crate::lexer::{Lexer, Tok, Token};
@@ -1597,73 +1597,6 @@ impl<'de> de::Deserializer<'de> for CharDe {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-/// The key of a bare proplist atom.
-struct AtomKey<'a>(Cow<'a, str>);
-
-impl<'de> de::Deserializer<'de> for AtomKey<'de> {
-    type Error = Error;
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match self.0 {
-            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-            Cow::Owned(s) => visitor.visit_str(&s),
-        }
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value> {
-        if name == MAGIC_TERM {
-            return visitor.visit_string(AtomText(&self.0).to_string());
-        }
-        if name == MAGIC_ATOM {
-            return self.deserialize_any(visitor);
-        }
-        visitor.visit_newtype_struct(self)
-    }
-    ::serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-/// The implicit `true` of a bare proplist atom.
-struct TrueDe;
-
-impl<'de> de::Deserializer<'de> for TrueDe {
-    type Error = Error;
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_bool(true)
-    }
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_some(self)
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value> {
-        if name == MAGIC_TERM || name == MAGIC_ATOM {
-            return visitor.visit_str("true");
-        }
-        visitor.visit_newtype_struct(self)
-    }
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value> {
-        visitor.visit_enum("true".into_deserializer())
-    }
-    ::serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple
-        tuple_struct map struct identifier ignored_any
     }
 }
 
