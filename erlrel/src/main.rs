@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod appup_cmd;
 mod appup_gen;
@@ -46,8 +46,37 @@ enum Command {
     Vsn(vsn::Command),
 }
 
+/// The exit-status scheme, shared by every subcommand and printed at the end
+/// of each one's `--help`.
+const EXIT_STATUS: &str = "Exit status: 0 success; 1 the input was read and is rejected or has \
+error findings; 2 could not run (bad usage, a missing, unreadable or not-regular input, an I/O \
+failure).";
+
+/// The command line, with [`EXIT_STATUS`] at the end of every command's help
+/// (after what a command already prints there, such as `upgrade check`'s
+/// list of findings).
+fn command() -> clap::Command {
+    fn with_status(cmd: clap::Command) -> clap::Command {
+        // A command that states its own exit status keeps its wording.
+        let add = |own: Option<&clap::builder::StyledStr>| match own.map(ToString::to_string) {
+            Some(own) if own.contains("Exit status") => own,
+            Some(own) => format!("{own}\n\n{EXIT_STATUS}"),
+            None => EXIT_STATUS.to_string(),
+        };
+        let short = add(cmd.get_after_help());
+        let long = add(cmd.get_after_long_help());
+        cmd.after_help(short)
+            .after_long_help(long)
+            .mut_subcommands(with_status)
+    }
+    with_status(Cli::command())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Command::Consult(args) => consult::run(&args),
         Command::Check(args) => check::run(&args),
