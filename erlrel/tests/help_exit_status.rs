@@ -2,6 +2,8 @@
 //! rejected input or error findings, 2 could not run). Subcommands are
 //! discovered from the help itself, so a new one cannot be missed.
 
+#![allow(clippy::expect_used, clippy::panic)] // test code
+
 use std::process::Command;
 
 fn help(path: &[String]) -> String {
