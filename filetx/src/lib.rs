@@ -393,6 +393,10 @@ impl<'a> Target<'a> {
             // A dangling link: its target is created, the link kept;
             // nothing existing is replaced.
             (Kind::Create, true, Some(end)) => return Target::new_file(change, &end, true, &[]),
+            // A folder (or a link to one) is not replaced, even by force.
+            (Kind::Create, true, None) if fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
+                return Err(Error::NotRegular { path: path.clone() });
+            }
             (Kind::Create, true, None) if !opts.force => {
                 return Err(Error::Exists { path: path.clone() });
             }
@@ -496,24 +500,36 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// The unified diff of this change; for a binary file (a NUL byte in
+    /// the old or new contents: a tarball) only `Binary files A and B
+    /// differ`, as `git diff` says it.
     fn diff(&self) -> String {
-        let new = String::from_utf8_lossy(&self.change.bytes);
-        // `a/src/x` rather than `a/./src/x`.
+        // `a/src/x` rather than `a/./src/x`; control characters escaped.
         let path = self
             .change
             .path
             .strip_prefix(".")
             .unwrap_or(&self.change.path);
-        let shown = path.display();
-        match &self.old {
-            Some((_, old)) => diff::unified(
-                &String::from_utf8_lossy(old),
-                &new,
-                &format!("a/{shown}"),
-                &format!("b/{shown}"),
-            ),
-            None => diff::unified("", &new, "/dev/null", &format!("b/{shown}")),
+        let shown = shown(path);
+        let old_name = match &self.old {
+            Some(_) => format!("a/{shown}"),
+            None => "/dev/null".to_string(),
+        };
+        let new_name = format!("b/{shown}");
+        let old: &[u8] = self.old.as_ref().map_or(&[], |(_, o)| o.as_slice());
+        let new = &self.change.bytes;
+        if old == new.as_slice() {
+            return String::new();
         }
+        if old.contains(&0) || new.contains(&0) {
+            return format!("Binary files {old_name} and {new_name} differ\n");
+        }
+        diff::unified(
+            &String::from_utf8_lossy(old),
+            &String::from_utf8_lossy(new),
+            &old_name,
+            &new_name,
+        )
     }
 }
 

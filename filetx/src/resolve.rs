@@ -40,7 +40,10 @@ pub(crate) fn dangling_end(path: &Path) -> io::Result<Option<PathBuf>> {
                     break;
                 }
                 let target = fs::read_link(&cur)?;
-                cur = parent_of(&cur).join(target);
+                cur = match cur.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
             }
             Ok(_) => return Ok(None),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -533,3 +533,100 @@ fn folders_in_a_read_only_folder() {
     fs::set_permissions(dir.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// Run by `a_long_diff_needs_bounded_memory` under `ulimit -v`.
+#[test]
+#[ignore = "run by a_long_diff_needs_bounded_memory under a memory limit"]
+fn limited_memory_scenario() {
+    let Ok(dir) = std::env::var("FILETX_MEM_DIR") else {
+        return;
+    };
+    let file = PathBuf::from(dir).join("big");
+    let new: String = (0..8000).map(|i| format!("new line {i}\n")).collect();
+    let mut plan = Plan::new();
+    plan.edit(&file, new.clone());
+    let report = plan.apply(&dry()).unwrap();
+    assert!(report.diff.contains("+new line 7999\n"));
+    plan.apply(&Options::default()).unwrap();
+    assert_eq!(read(&file), new);
+}
+
+/// The diff of every plan (computed for real runs too) kept a full copy
+/// of Myers' row per edit, up to 4000 of them: a file of 8000 changed
+/// lines cost about 1 GB. Bounded now: it runs in 300 MB of address space.
+#[test]
+fn a_long_diff_needs_bounded_memory() {
+    let dir = scratch("bigdiff");
+    let old: String = (0..8000).map(|i| format!("old line {i}\n")).collect();
+    write(&dir.join("big"), &old);
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -v 300000 && exec \"$0\" --exact limited_memory_scenario --ignored --test-threads=1",
+        ])
+        .arg(&exe)
+        .env("FILETX_MEM_DIR", &dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("1 passed"), "{text}");
+    assert!(read(&dir.join("big")).starts_with("new line 0\n"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A binary file (a tarball written by `upgrade pack --force`) got a
+/// line diff of its bytes; now one line, as `git diff` says it.
+#[test]
+fn binary_files_get_no_line_diff() {
+    let dir = scratch("binary");
+    fs::write(dir.join("old.tar.gz"), b"\x1f\x8b\x00\nold\n").unwrap();
+    let mut plan = Plan::new();
+    plan.create(dir.join("new.tar.gz"), b"\x1f\x8b\x00\nnew\n".to_vec())
+        .edit(dir.join("old.tar.gz"), b"\x1f\x8b\x00\nchanged\n".to_vec())
+        .create(dir.join("text"), "a\n");
+    let report = plan.apply(&dry()).unwrap();
+    let new = dir.join("new.tar.gz").display().to_string();
+    let old = dir.join("old.tar.gz").display().to_string();
+    let text = dir.join("text").display().to_string();
+    assert_eq!(
+        report.diff,
+        format!(
+            "Binary files /dev/null and b/{new} differ\nBinary files a/{old} and b/{old} differ\n--- /dev/null\n+++ b/{text}\n@@ -0,0 +1 @@\n+a\n"
+        )
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `create` of a path that is a folder (or a link to one) said "already
+/// exists (force replaces it)", and force then said "not a regular file":
+/// not a regular file either way.
+#[test]
+fn a_folder_is_not_replaced_by_a_new_file() {
+    let dir = scratch("ontofolder");
+    fs::create_dir(dir.join("d")).unwrap();
+    symlink("d", dir.join("l")).unwrap();
+    for name in ["d", "l"] {
+        for force in [false, true] {
+            let mut plan = Plan::new();
+            plan.create(dir.join(name), "x");
+            let err = plan
+                .apply(&Options {
+                    force,
+                    ..Options::default()
+                })
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::NotRegular { .. }),
+                "{name} {force}: {err}"
+            );
+        }
+    }
+    assert!(names(&dir.join("d")).is_empty());
+    fs::remove_dir_all(&dir).unwrap();
+}
