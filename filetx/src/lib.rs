@@ -13,7 +13,7 @@ use resolve::{parent_of, NewDir};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -690,7 +690,7 @@ fn commit_one(s: &Staged<'_, '_>, undo: &mut Vec<Undo>) -> Result<(), Failure> {
                 }
                 return Err(Failure("renaming the temporary file", e));
             }
-            sync_dir(&parent_of(real));
+            // The folder is synced once all files are in place.
             Ok(())
         }
         (Method::Created, Some(tmp), _) => {
@@ -706,7 +706,6 @@ fn commit_one(s: &Staged<'_, '_>, undo: &mut Vec<Undo>) -> Result<(), Failure> {
                 Err(_) => fs::rename(tmp, real).map_err(at("renaming the new file"))?,
             }
             undo.push(Undo::Remove(real.clone()));
-            sync_dir(&parent_of(real));
             Ok(())
         }
         _ => Err(Failure(
@@ -782,7 +781,17 @@ fn write_temp(real: &Path, bytes: &[u8], meta: Option<&Meta>) -> Result<PathBuf,
     let mut tries = 0;
     let (tmp, mut file) = loop {
         let tmp = sibling(real, "tmp");
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        // A replacement starts private (0600): the file it replaces may be
+        // (a sys.config holding secrets), and the new contents must not be
+        // readable by others before the mode is set. A new file gets the
+        // usual 0666 less the umask.
+        let mode = if meta.is_some() { 0o600 } else { 0o666 };
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)
+        {
             Ok(f) => break (tmp, f),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 100 => tries += 1,
             Err(e) => return Err(Failure("creating a temporary file in its folder", e)),

@@ -630,3 +630,54 @@ fn a_folder_is_not_replaced_by_a_new_file() {
     assert!(names(&dir.join("d")).is_empty());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Run by `a_replacement_is_never_more_readable_than_its_file` under
+/// `ulimit -f`: killed (SIGXFSZ) while writing the temporary file.
+#[test]
+#[ignore = "run by a_replacement_is_never_more_readable_than_its_file"]
+fn killed_while_writing_scenario() {
+    let Ok(dir) = std::env::var("FILETX_KILL_DIR") else {
+        return;
+    };
+    let mut plan = Plan::new();
+    plan.edit(
+        PathBuf::from(dir).join("sys.config"),
+        "secret ".repeat(20_000),
+    );
+    let _ = plan.apply(&Options::default());
+}
+
+/// The temporary file replacing a file was made with the default mode
+/// (0644 under the usual umask) and given the file's mode only after the
+/// new contents were written: a private file's new contents (a cookie in
+/// sys.config) were readable by everyone meanwhile, and stayed so in the
+/// temporary file left by a crash. It is private (0600) from the start.
+#[test]
+fn a_replacement_is_never_more_readable_than_its_file() {
+    let dir = scratch("private");
+    write(&dir.join("sys.config"), "old\n");
+    fs::set_permissions(dir.join("sys.config"), fs::Permissions::from_mode(0o600)).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            "umask 022; ulimit -f 40 && exec \"$0\" --exact killed_while_writing_scenario --ignored --test-threads=1",
+        ])
+        .arg(&exe)
+        .env("FILETX_KILL_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the write was cut off");
+    assert_eq!(read(&dir.join("sys.config")), "old\n");
+    let leftovers: Vec<String> = names(&dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{:?}", names(&dir));
+    let mode = fs::metadata(dir.join(&leftovers[0]))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "the partial new contents are private");
+    fs::remove_dir_all(&dir).unwrap();
+}
