@@ -328,7 +328,8 @@ impl Plan {
     }
 
     /// Checks every target; refuses duplicates (one file named twice,
-    /// through a symbolic link or a hard link).
+    /// through a symbolic link or a hard link, or also planned as a
+    /// folder).
     fn inspect(&self, opts: &Options, new_dirs: &[NewDir]) -> Result<Vec<Target<'_>>, Error> {
         let mut targets: Vec<Target<'_>> = Vec::with_capacity(self.changes.len());
         for change in &self.changes {
@@ -337,7 +338,9 @@ impl Plan {
                 (Some((a, _)), Some((b, _))) => (a.dev, a.ino) == (b.dev, b.ino),
                 _ => false,
             };
-            if targets.iter().any(|o| o.real == t.real || same_inode(o)) {
+            // A file the plan also makes a folder of.
+            let made_folder = new_dirs.iter().any(|d| d.real == t.real);
+            if made_folder || targets.iter().any(|o| o.real == t.real || same_inode(o)) {
                 return Err(Error::Duplicate {
                     path: change.path.clone(),
                 });

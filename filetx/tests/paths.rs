@@ -681,3 +681,115 @@ fn a_replacement_is_never_more_readable_than_its_file() {
     assert_eq!(mode & 0o777, 0o600, "the partial new contents are private");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A plan making `x` a folder and a file at once passed its checks (and
+/// its dry run) and failed only when writing: refused as planned twice.
+#[test]
+fn a_path_planned_as_a_file_and_a_folder_is_refused() {
+    let dir = scratch("file-and-folder");
+    for folder in ["x", "x/y"] {
+        let mut plan = Plan::new();
+        plan.create_dir_all(dir.join(folder))
+            .create(dir.join("x"), "f\n");
+        for opts in [dry(), Options::default()] {
+            let err = plan.apply(&opts).unwrap_err();
+            assert!(matches!(err, Error::Duplicate { .. }), "{folder}: {err}");
+        }
+    }
+    assert!(names(&dir).is_empty());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Run as `nobody` by `files_of_another_user`.
+#[test]
+#[ignore = "run by files_of_another_user as an unprivileged user"]
+fn unprivileged_other_owner_scenario() {
+    let Ok(dir) = std::env::var("FILETX_UNPRIVILEGED_DIR") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    assert_ne!(euid(), 0, "must run unprivileged");
+    // root's file, readable by all, in nobody's folder.
+    let mut plan = Plan::new();
+    plan.edit(dir.join("roots"), "new\n");
+    let err = plan.apply(&dry()).unwrap_err();
+    assert!(matches!(err, Error::NotWritable { .. }), "{err}");
+    let err = plan.apply(&Options::default()).unwrap_err();
+    assert!(matches!(err, Error::NotWritable { .. }), "{err}");
+    assert_eq!(read(&dir.join("roots")), "old\n");
+    // force replaces it (the folder allows it): the file is nobody's now.
+    plan.apply(&Options {
+        force: true,
+        ..Options::default()
+    })
+    .unwrap();
+    assert_eq!(read(&dir.join("roots")), "new\n");
+    // nobody's file of group root (which nobody is not in): written in
+    // place, so the group stays.
+    let mut plan = Plan::new();
+    plan.edit(dir.join("group"), "new\n");
+    let report = plan.apply(&Options::default()).unwrap();
+    assert_eq!(report.files[0].method, Method::InPlace);
+    // A read-only file of nobody's: refused without force, mode kept with.
+    let mut plan = Plan::new();
+    plan.edit(dir.join("ro"), "new\n");
+    let err = plan.apply(&Options::default()).unwrap_err();
+    assert!(matches!(err, Error::ReadOnly { .. }), "{err}");
+    plan.apply(&Options {
+        force: true,
+        ..Options::default()
+    })
+    .unwrap();
+    fs::write(dir.join("ok"), "passed").unwrap();
+}
+
+/// Files of another user and read-only files, as an unprivileged user
+/// (`nobody` under setpriv when this is root).
+#[test]
+fn files_of_another_user() {
+    use std::os::unix::fs::MetadataExt;
+    if euid() != 0 {
+        println!("not root: cannot make files of another user; checked by root runs");
+        return;
+    }
+    let dir = scratch("other-owner");
+    write(&dir.join("roots"), "old\n");
+    fs::set_permissions(dir.join("roots"), fs::Permissions::from_mode(0o644)).unwrap();
+    write(&dir.join("group"), "old\n");
+    fs::set_permissions(dir.join("group"), fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::chown(dir.join("group"), Some(65534), Some(0)).unwrap();
+    write(&dir.join("ro"), "old\n");
+    fs::set_permissions(dir.join("ro"), fs::Permissions::from_mode(0o444)).unwrap();
+    std::os::unix::fs::chown(dir.join("ro"), Some(65534), Some(65534)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "unprivileged_other_owner_scenario",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("FILETX_UNPRIVILEGED_DIR", &dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("1 passed"), "{text}");
+    assert_eq!(read(&dir.join("ok")), "passed");
+    let group = fs::metadata(dir.join("group")).unwrap();
+    assert_eq!(
+        (group.uid(), group.gid(), group.mode() & 0o777),
+        (65534, 0, 0o640)
+    );
+    assert_eq!(read(&dir.join("group")), "new\n");
+    let ro = fs::metadata(dir.join("ro")).unwrap();
+    assert_eq!(ro.mode() & 0o777, 0o444);
+    assert_eq!(read(&dir.join("ro")), "new\n");
+    fs::remove_dir_all(&dir).unwrap();
+}
