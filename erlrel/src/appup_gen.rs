@@ -163,7 +163,11 @@ fn write_appups(
         e => e.to_string(),
     })?;
     for (app, path) in &plan.complete {
-        eprintln!("{}: {app}'s appup has every entry already", path.display());
+        eprintln!(
+            "{}: {}'s appup has every entry already",
+            erlterm::diagnostic::escape_path(path),
+            erlterm::diagnostic::escape_control(app)
+        );
     }
     let edits = plan
         .edits
