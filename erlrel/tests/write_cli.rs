@@ -248,3 +248,43 @@ fn bump_in_more_folders_than_descriptors() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs bumping every one of 30 applications (locking their common
+/// folder) and runs bumping one of them (locking its folder) at the same
+/// time: every bump applied once, none lost.
+#[test]
+fn wide_and_narrow_bumps_are_serialised() {
+    let dir = scratch("wide-narrow");
+    for i in 0..30 {
+        let src = dir.join(format!("p/apps/a{i}/src"));
+        fs::create_dir_all(&src).unwrap();
+        fs::write(
+            src.join(format!("a{i}.app.src")),
+            format!("{{application, a{i}, [{{vsn, \"1.0.0\"}}]}}.\n"),
+        )
+        .unwrap();
+    }
+    let runs: Vec<_> = ["p", "p/apps/a0", "p", "p/apps/a0", "p", "p/apps/a0"]
+        .iter()
+        .map(|path| {
+            Command::new(BIN)
+                .current_dir(&dir)
+                .args(["vsn", "bump", "patch", path])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for r in runs {
+        let o = r.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let vsn =
+        |i: usize| fs::read_to_string(dir.join(format!("p/apps/a{i}/src/a{i}.app.src"))).unwrap();
+    assert!(vsn(0).contains("\"1.0.6\""), "{}", vsn(0));
+    for i in 1..30 {
+        assert!(vsn(i).contains("\"1.0.3\""), "{}", vsn(i));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
