@@ -162,20 +162,22 @@ fn write_appups(
         AppupGenError::CannotMerge(_) => format!("{e}; pass --force to replace it"),
         e => e.to_string(),
     })?;
-    for (path, _) in &plan.creates {
-        if let Some(dir) = path.parent() {
-            crate::write::make_folder(dir, opts)?;
-        }
-    }
     for (app, path) in &plan.complete {
-        eprintln!("{}: {app}'s appup has every entry already", path.display());
+        eprintln!(
+            "{}: {}'s appup has every entry already",
+            erlterm::diagnostic::escape_path(path),
+            erlterm::diagnostic::escape_control(app)
+        );
     }
     let edits = plan
         .edits
         .into_iter()
         .map(|e| (e.path, e.old, e.new))
         .collect();
-    crate::write::write_files(plan.creates, edits, opts)
+    // The folders of new appups (`apps/APP/ebin` of a fresh umbrella, a
+    // new -o DIR) are made with them: listed by a dry run, removed again
+    // if the write fails.
+    crate::write::write_files_making_folders(plan.creates, edits, opts)
 }
 
 /// The appup findings of `erlrel appup check`.

@@ -3,7 +3,9 @@
 //! temporary file and a rename (`filetx`), never replacing an existing file
 //! without `--force`, and `--dry-run` writing nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use erlterm::diagnostic::escape_path;
 
 /// How the files are written.
 #[derive(Clone, Copy, Debug, Default)]
@@ -17,10 +19,11 @@ pub struct WriteOptions {
 }
 
 /// Writes each `(path, bytes)` as a new file (replacing an existing one
-/// only with `force`; their folders must exist), and says on stderr what was
-/// (or would be) written. The error names the file once.
+/// only with `force`; their folders must exist; a dangling symbolic link
+/// gets its target created), and says on stderr what was (or would be)
+/// written. The error names the file once.
 pub fn write_new_files(files: Vec<(PathBuf, Vec<u8>)>, opts: WriteOptions) -> Result<(), String> {
-    write_files(files, Vec::new(), opts)
+    write_plan(files, Vec::new(), false, opts)
 }
 
 /// [`write_new_files`] for `creates`, and edits of existing files: each
@@ -31,8 +34,32 @@ pub fn write_files(
     edits: Vec<(PathBuf, Vec<u8>, Vec<u8>)>,
     opts: WriteOptions,
 ) -> Result<(), String> {
+    write_plan(creates, edits, false, opts)
+}
+
+/// [`write_files`], creating the missing folders of the new files too
+/// (removed again if the plan fails; listed by a dry run).
+pub fn write_files_making_folders(
+    creates: Vec<(PathBuf, Vec<u8>)>,
+    edits: Vec<(PathBuf, Vec<u8>, Vec<u8>)>,
+    opts: WriteOptions,
+) -> Result<(), String> {
+    write_plan(creates, edits, true, opts)
+}
+
+fn write_plan(
+    creates: Vec<(PathBuf, Vec<u8>)>,
+    edits: Vec<(PathBuf, Vec<u8>, Vec<u8>)>,
+    make_folders: bool,
+    opts: WriteOptions,
+) -> Result<(), String> {
     let mut plan = filetx::Plan::new();
     for (path, bytes) in creates {
+        if make_folders {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                plan.create_dir_all(dir);
+            }
+        }
         plan.create(path, bytes);
     }
     for (path, old, new) in edits {
@@ -47,31 +74,35 @@ pub fn write_files(
         filetx::Error::Exists { path } => {
             format!(
                 "{}: already exists (pass --force to replace it)",
-                path.display()
+                escape_path(&path)
+            )
+        }
+        filetx::Error::ReadOnly { path } => {
+            format!(
+                "{}: read-only (pass --force to write it)",
+                escape_path(&path)
             )
         }
         e => e.to_string(),
     })?;
     if report.dry_run {
         eprintln!("dry run: nothing written");
+        for dir in &report.dirs {
+            eprintln!("would create folder {}", escape_path(dir));
+        }
         for f in &report.files {
-            eprintln!("would write {}", f.path.display());
+            eprintln!("would write {}", escape_path(&f.path));
         }
         if opts.show_diff && !report.diff.is_empty() {
             eprint!("{}", report.diff);
         }
     } else {
+        for dir in &report.dirs {
+            eprintln!("created folder {}", escape_path(dir));
+        }
         for f in &report.files {
-            eprintln!("wrote {}", f.path.display());
+            eprintln!("wrote {}", escape_path(&f.path));
         }
     }
     Ok(())
-}
-
-/// Creates `dir` and its parents unless this is a dry run.
-pub fn make_folder(dir: &Path, opts: WriteOptions) -> Result<(), String> {
-    if opts.dry_run {
-        return Ok(());
-    }
-    std::fs::create_dir_all(dir).map_err(|e| erlterm::file_error(dir, &e).to_string())
 }

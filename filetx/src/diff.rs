@@ -14,9 +14,13 @@ enum Op {
 const CONTEXT: usize = 3;
 
 /// Beyond this many differing lines the diff is written as one hunk
-/// deleting every old line and inserting every new one (Myers' search
-/// costs O((N+M)·D) memory).
-const MAX_EDIT_DISTANCE: usize = 4_000;
+/// deleting every old line and inserting every new one. The search keeps
+/// O(D²) of trace (8 MB at this bound) and one O(N+M) row.
+const MAX_EDIT_DISTANCE: usize = 1_000;
+
+/// Bound of the search's work, D·(N+M) steps: long texts get a smaller
+/// edit distance before falling back to one hunk.
+const MAX_WORK: usize = 64_000_000;
 
 /// The unified diff turning `old` into `new`, with `---`/`+++` headers
 /// naming `old_name` and `new_name`; empty when the texts are equal.
@@ -66,11 +70,20 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<Op> {
     let offset = max as isize + 1;
     let size = 2 * max + 3;
     let mut v = vec![0isize; size];
+    // trace[d]: the row before step d, diagonals -d-1..=d+1 only (the
+    // ones step d reads).
     let mut trace: Vec<Vec<isize>> = Vec::new();
     let at = |v: &[isize], k: isize| v.get((k + offset) as usize).copied().unwrap_or(0);
+    let at_step =
+        |row: &[isize], d: isize, k: isize| row.get((k + d + 1) as usize).copied().unwrap_or(0);
+    let limit = max
+        .min(MAX_EDIT_DISTANCE)
+        .min(MAX_WORK / max.saturating_add(1));
     let mut found = None;
-    'outer: for d in 0..=max.min(MAX_EDIT_DISTANCE) as isize {
-        trace.push(v.clone());
+    'outer: for d in 0..=limit as isize {
+        let lo = (offset - d - 1).max(0) as usize;
+        let hi = ((offset + d + 1) as usize).min(size - 1);
+        trace.push(v.get(lo..=hi).unwrap_or_default().to_vec());
         let mut k = -d;
         while k <= d {
             let mut x = if k == -d || (k != d && at(&v, k - 1) < at(&v, k + 1)) {
@@ -102,16 +115,16 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<Op> {
     let mut rev = Vec::new();
     let (mut x, mut y) = (n, m);
     for d in (0..=d_end).rev() {
-        let Some(v) = trace.get(d as usize) else {
+        let Some(row) = trace.get(d as usize) else {
             break;
         };
         let k = x - y;
-        let prev_k = if k == -d || (k != d && at(v, k - 1) < at(v, k + 1)) {
+        let prev_k = if k == -d || (k != d && at_step(row, d, k - 1) < at_step(row, d, k + 1)) {
             k + 1
         } else {
             k - 1
         };
-        let prev_x = at(v, prev_k);
+        let prev_x = at_step(row, d, prev_k);
         let prev_y = prev_x - prev_k;
         while x > prev_x && y > prev_y {
             rev.push(Op::Keep);
@@ -306,6 +319,37 @@ mod tests {
             for new in texts {
                 let d = unified(old, new, "a", "b");
                 assert_eq!(patch(old, &d), new, "{old:?} -> {new:?}\n{d}");
+            }
+        }
+    }
+
+    /// The trace keeps only the diagonals each step reads: diffs with
+    /// hundreds of edits, and the fallback past the bound, still patch
+    /// back.
+    #[test]
+    fn patches_back_near_and_past_the_bound() {
+        for (lines, every) in [(3000usize, 7usize), (3000, 3), (5000, 2)] {
+            let old: String = (0..lines).map(|i| format!("l{i}\n")).collect();
+            let new: String = (0..lines)
+                .map(|i| {
+                    if i % every == 0 {
+                        format!("x{i}\n")
+                    } else {
+                        format!("l{i}\n")
+                    }
+                })
+                .collect();
+            let d = unified(&old, &new, "a", "b");
+            assert_eq!(patch(&old, &d), new, "{lines} lines, every {every}");
+            let deleted = d
+                .lines()
+                .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+                .count();
+            let changed = lines.div_ceil(every);
+            if changed * 2 <= MAX_EDIT_DISTANCE {
+                assert_eq!(deleted, changed, "a shortest script");
+            } else {
+                assert!(deleted > changed, "past the bound: every line replaced");
             }
         }
     }

@@ -5,12 +5,15 @@
 pub mod diff;
 mod error;
 mod lock;
+mod resolve;
 
-pub use error::Error;
+pub use error::{shown, Error};
+
+use resolve::{parent_of, NewDir};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -41,6 +44,8 @@ pub struct Change {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     changes: Vec<Change>,
+    /// Folders to create (with their missing parents).
+    dirs: Vec<PathBuf>,
 }
 
 /// How to apply a plan.
@@ -106,6 +111,10 @@ pub struct Report {
     pub dry_run: bool,
     /// One entry per change, in plan order.
     pub files: Vec<FileReport>,
+    /// The folders created (in a dry run: that would be), as the plan
+    /// names them, each before the folders in it
+    /// ([`Plan::create_dir_all`]).
+    pub dirs: Vec<PathBuf>,
     /// The unified diff of every changed file (`a/PATH` → `b/PATH`,
     /// `/dev/null` for a created file).
     pub diff: String,
@@ -119,8 +128,10 @@ impl Report {
 }
 
 impl std::fmt::Display for Report {
-    /// A dry run: `dry run: nothing written; N file(s) would change` and
-    /// the diff. Otherwise one `wrote PATH` line per changed file.
+    /// A dry run: `dry run: nothing written; N file(s) would change`, a
+    /// `would create folder DIR` line per folder, and the diff. Otherwise
+    /// a `created folder DIR` line per folder and a `wrote PATH` line per
+    /// changed file. Control characters in paths are escaped ([`shown`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.changed().count();
         if self.dry_run {
@@ -129,10 +140,16 @@ impl std::fmt::Display for Report {
                 "dry run: nothing written; {n} file{} would change",
                 if n == 1 { "" } else { "s" }
             )?;
+            for dir in &self.dirs {
+                writeln!(f, "would create folder {}", shown(dir))?;
+            }
             f.write_str(&self.diff)
         } else {
+            for dir in &self.dirs {
+                writeln!(f, "created folder {}", shown(dir))?;
+            }
             for file in self.changed() {
-                writeln!(f, "wrote {}", file.path.display())?;
+                writeln!(f, "wrote {}", shown(&file.path))?;
             }
             Ok(())
         }
@@ -187,9 +204,42 @@ impl Plan {
         self.push(path.into(), Kind::Edit, bytes.into(), Some(old.into()))
     }
 
-    /// Plans to create the new file `path` (its folder must exist).
+    /// Plans to create the new file `path`. Its folder must exist, or be
+    /// planned with [`Plan::create_dir_all`]. If `path` is a dangling
+    /// symbolic link, the file it leads to is created (the link kept);
+    /// that file's folder must exist.
     pub fn create(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> &mut Plan {
         self.push(path.into(), Kind::Create, bytes.into(), None)
+    }
+
+    /// Plans to create the folder `dir` and the missing folders above it,
+    /// as `mkdir -p` does (nothing for those that exist), before any file
+    /// is written; a failed plan removes them again. A dry run lists them
+    /// ([`Report::dirs`]).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = std::env::temp_dir().join(format!("filetx-mkdir-doc-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// let mut plan = filetx::Plan::new();
+    /// plan.create_dir_all(dir.join("apps/shop/ebin"))
+    ///     .create(dir.join("apps/shop/ebin/shop.appup"), "{\"1.1.0\", [], []}.\n");
+    /// let dry = plan.apply(&filetx::Options { dry_run: true, ..Default::default() })?;
+    /// assert_eq!(dry.dirs.len(), 4); // dir, apps, apps/shop, apps/shop/ebin
+    /// assert!(!dir.exists());
+    /// plan.apply(&filetx::Options::default())?;
+    /// assert!(dir.join("apps/shop/ebin/shop.appup").is_file());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_dir_all(&mut self, dir: impl Into<PathBuf>) -> &mut Plan {
+        self.dirs.push(dir.into());
+        self
+    }
+
+    /// The folders planned with [`Plan::create_dir_all`].
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
     }
 
     fn push(
@@ -213,9 +263,9 @@ impl Plan {
         &self.changes
     }
 
-    /// Whether the plan has no change.
+    /// Whether the plan has no change (no file, no folder).
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.dirs.is_empty()
     }
 
     /// Applies the plan (see the crate documentation): every file is
@@ -245,35 +295,52 @@ impl Plan {
     /// # Ok(()) }
     /// ```
     pub fn apply(&self, opts: &Options) -> Result<Report, Error> {
+        if let Some(c) = self.changes.iter().find(|c| resolve::names_folder(&c.path)) {
+            return Err(Error::NamesFolder {
+                path: c.path.clone(),
+            });
+        }
         let _locks = if opts.dry_run {
             Vec::new()
         } else {
-            let dirs = self
-                .changes
-                .iter()
-                .map(lock_dir)
-                .collect::<Result<Vec<_>, _>>()?;
-            lock::lock_all(dirs, opts.lock_timeout)?
+            let mut folders = Vec::with_capacity(self.changes.len() + self.dirs.len());
+            for change in &self.changes {
+                folders.push(resolve::lock_folder(&change.path)?);
+            }
+            for dir in &self.dirs {
+                folders.push(resolve::existing_ancestor(dir)?);
+            }
+            lock::lock_tree(folders, opts.lock_timeout)?
         };
-        let targets = self.inspect(opts)?;
+        let new_dirs = resolve::new_dirs(&self.dirs)?;
+        let targets = self.inspect(opts, &new_dirs)?;
         let diff = targets.iter().map(Target::diff).collect::<String>();
         let files = targets.iter().map(Target::report).collect();
         if !opts.dry_run {
-            commit(&targets, opts)?;
+            commit(&new_dirs, &targets, opts)?;
         }
         Ok(Report {
             dry_run: opts.dry_run,
             files,
+            dirs: new_dirs.into_iter().map(|d| d.named).collect(),
             diff,
         })
     }
 
-    /// Checks every target; refuses duplicates.
-    fn inspect(&self, opts: &Options) -> Result<Vec<Target<'_>>, Error> {
+    /// Checks every target; refuses duplicates (one file named twice,
+    /// through a symbolic link or a hard link, or also planned as a
+    /// folder).
+    fn inspect(&self, opts: &Options, new_dirs: &[NewDir]) -> Result<Vec<Target<'_>>, Error> {
         let mut targets: Vec<Target<'_>> = Vec::with_capacity(self.changes.len());
         for change in &self.changes {
-            let t = Target::inspect(change, opts)?;
-            if targets.iter().any(|o| o.real == t.real) {
+            let t = Target::inspect(change, opts, new_dirs)?;
+            let same_inode = |o: &Target<'_>| match (&o.old, &t.old) {
+                (Some((a, _)), Some((b, _))) => (a.dev, a.ino) == (b.dev, b.ino),
+                _ => false,
+            };
+            // A file the plan also makes a folder of.
+            let made_folder = new_dirs.iter().any(|d| d.real == t.real);
+            if made_folder || targets.iter().any(|o| o.real == t.real || same_inode(o)) {
                 return Err(Error::Duplicate {
                     path: change.path.clone(),
                 });
@@ -284,29 +351,6 @@ impl Plan {
     }
 }
 
-/// The folder to lock for a change: the real folder of the file.
-fn lock_dir(change: &Change) -> Result<PathBuf, Error> {
-    if let Ok(real) = fs::canonicalize(&change.path) {
-        return Ok(parent_of(&real));
-    }
-    // A new file, a missing one or a dangling link: its folder.
-    let parent = parent_of(&change.path);
-    fs::canonicalize(&parent).map_err(|e| match (change.kind, e.kind()) {
-        (Kind::Edit, io::ErrorKind::NotFound) => Error::Missing {
-            path: change.path.clone(),
-        },
-        _ => Error::io(&parent, "resolving the folder of a new file", e),
-    })
-}
-
-/// The folder of `path` (`.` for a bare name).
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// The owner, group and mode of an existing file.
 #[derive(Clone, Copy, Debug)]
 struct Meta {
@@ -314,6 +358,8 @@ struct Meta {
     gid: u32,
     mode: u32,
     nlink: u64,
+    dev: u64,
+    ino: u64,
 }
 
 /// A change with its checked target.
@@ -327,21 +373,37 @@ struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    fn inspect(change: &'a Change, opts: &Options) -> Result<Target<'a>, Error> {
+    fn inspect(
+        change: &'a Change,
+        opts: &Options,
+        new_dirs: &[NewDir],
+    ) -> Result<Target<'a>, Error> {
         let path = &change.path;
-        let exists = match fs::symlink_metadata(path) {
-            Ok(_) => true,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        let (exists, dangling) = match fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let end = resolve::dangling_end(path)
+                    .map_err(|e| Error::io(path, "resolving symbolic links", e))?;
+                (true, end)
+            }
+            Ok(_) => (true, None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (false, None),
             Err(e) => return Err(Error::io(path, "reading metadata", e)),
         };
-        match (change.kind, exists) {
-            (Kind::Edit, false) => {
+        match (change.kind, exists, dangling) {
+            (Kind::Edit, false, _) | (Kind::Edit, true, Some(_)) => {
                 return Err(Error::Missing { path: path.clone() });
             }
-            (Kind::Create, true) if !opts.force => {
+            // A dangling link: its target is created, the link kept;
+            // nothing existing is replaced.
+            (Kind::Create, true, Some(end)) => return Target::new_file(change, &end, true, &[]),
+            // A folder (or a link to one) is not replaced, even by force.
+            (Kind::Create, true, None) if fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
+                return Err(Error::NotRegular { path: path.clone() });
+            }
+            (Kind::Create, true, None) if !opts.force => {
                 return Err(Error::Exists { path: path.clone() });
             }
-            (Kind::Create, false) => return Target::new_file(change),
+            (Kind::Create, false, _) => return Target::new_file(change, path, false, new_dirs),
             _ => {}
         }
         // An existing file: follow symbolic links to a regular file.
@@ -376,6 +438,8 @@ impl<'a> Target<'a> {
             gid: meta.gid(),
             mode,
             nlink: meta.nlink(),
+            dev: meta.dev(),
+            ino: meta.ino(),
         };
         let method = if old == change.bytes {
             Method::Unchanged
@@ -392,15 +456,35 @@ impl<'a> Target<'a> {
         })
     }
 
-    fn new_file(change: &'a Change) -> Result<Target<'a>, Error> {
+    /// A change creating `file`: the path of the change, or where the
+    /// dangling link it names leads (`via_link`).
+    fn new_file(
+        change: &'a Change,
+        file: &Path,
+        via_link: bool,
+        new_dirs: &[NewDir],
+    ) -> Result<Target<'a>, Error> {
         let path = &change.path;
-        let name = path
+        let name = file
             .file_name()
+            .filter(|_| !resolve::names_folder(file))
             .ok_or_else(|| Error::NotRegular { path: path.clone() })?;
-        let dir = parent_of(path);
-        let real_dir = fs::canonicalize(&dir).map_err(|e| Error::io(&dir, "resolving", e))?;
-        if !real_dir.is_dir() {
-            return Err(Error::NotRegular { path: dir });
+        let dir = parent_of(file);
+        let (real_dir, planned) = match fs::canonicalize(&dir) {
+            Ok(real) => (real, false),
+            Err(_) if via_link => {
+                return Err(Error::LinkFolderMissing {
+                    path: path.clone(),
+                    target: file.to_path_buf(),
+                })
+            }
+            Err(e) => match resolve::planned_real(&dir, new_dirs) {
+                Some(real) => (real, true),
+                None => return Err(Error::io(&dir, "finding the folder of a new file", e)),
+            },
+        };
+        if !planned && !real_dir.is_dir() {
+            return Err(Error::NotAFolder { path: dir });
         }
         Ok(Target {
             change,
@@ -419,24 +503,36 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// The unified diff of this change; for a binary file (a NUL byte in
+    /// the old or new contents: a tarball) only `Binary files A and B
+    /// differ`, as `git diff` says it.
     fn diff(&self) -> String {
-        let new = String::from_utf8_lossy(&self.change.bytes);
-        // `a/src/x` rather than `a/./src/x`.
+        // `a/src/x` rather than `a/./src/x`; control characters escaped.
         let path = self
             .change
             .path
             .strip_prefix(".")
             .unwrap_or(&self.change.path);
-        let shown = path.display();
-        match &self.old {
-            Some((_, old)) => diff::unified(
-                &String::from_utf8_lossy(old),
-                &new,
-                &format!("a/{shown}"),
-                &format!("b/{shown}"),
-            ),
-            None => diff::unified("", &new, "/dev/null", &format!("b/{shown}")),
+        let shown = shown(path);
+        let old_name = match &self.old {
+            Some(_) => format!("a/{shown}"),
+            None => "/dev/null".to_string(),
+        };
+        let new_name = format!("b/{shown}");
+        let old: &[u8] = self.old.as_ref().map_or(&[], |(_, o)| o.as_slice());
+        let new = &self.change.bytes;
+        if old == new.as_slice() {
+            return String::new();
         }
+        if old.contains(&0) || new.contains(&0) {
+            return format!("Binary files {old_name} and {new_name} differ\n");
+        }
+        diff::unified(
+            &String::from_utf8_lossy(old),
+            &String::from_utf8_lossy(new),
+            &old_name,
+            &new_name,
+        )
     }
 }
 
@@ -475,9 +571,45 @@ enum Undo {
     Rewrite(PathBuf, Vec<u8>, Meta, bool),
     /// Remove the created file.
     Remove(PathBuf),
+    /// Remove the created (empty) folder.
+    RemoveDir(PathBuf),
 }
 
-fn commit(targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
+/// Undoes `undo` and makes the error of a failed `action` on `path`.
+fn failed(path: &Path, Failure(action, source): Failure, undo: Vec<Undo>) -> Error {
+    let not_restored = rollback(undo);
+    let path = path.to_path_buf();
+    if not_restored.is_empty() {
+        Error::Io {
+            path,
+            action,
+            source,
+        }
+    } else {
+        Error::RollbackFailed {
+            path,
+            action,
+            source,
+            not_restored,
+        }
+    }
+}
+
+fn commit(new_dirs: &[NewDir], targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
+    let mut undo: Vec<Undo> = Vec::new();
+    // Folders first (a folder before the folders in it): the temporary
+    // files go in them.
+    for d in new_dirs {
+        match fs::create_dir(&d.real) {
+            Ok(()) => {
+                undo.push(Undo::RemoveDir(d.real.clone()));
+                sync_dir(&parent_of(&d.real));
+            }
+            // Made meanwhile by a program that does not take the lock.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.real.is_dir() => {}
+            Err(e) => return Err(failed(&d.named, Failure("creating a folder", e), undo)),
+        }
+    }
     // Stage: temporary files, nothing replaced yet.
     let mut staged: Vec<Staged<'_, '_>> = Vec::new();
     for t in targets {
@@ -488,7 +620,7 @@ fn commit(targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
                     Ok(p) => Some(p),
                     Err(e) => {
                         remove_temps(&staged);
-                        return Err(e.into_error(&t.change.path));
+                        return Err(failed(&t.change.path, e, undo));
                     }
                 }
             }
@@ -496,7 +628,6 @@ fn commit(targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
         staged.push(Staged { target: t, tmp });
     }
     // Commit, one file after the other; undo on the first failure.
-    let mut undo: Vec<Undo> = Vec::new();
     for (i, s) in staged.iter().enumerate() {
         let result = if opts.fail_before_commit == Some(i) {
             Err(Failure(
@@ -506,24 +637,9 @@ fn commit(targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
         } else {
             commit_one(s, &mut undo)
         };
-        if let Err(Failure(action, source)) = result {
+        if let Err(failure) = result {
             remove_temps(staged.get(i..).unwrap_or_default());
-            let not_restored = rollback(undo);
-            let path = s.target.change.path.clone();
-            return Err(if not_restored.is_empty() {
-                Error::Io {
-                    path,
-                    action,
-                    source,
-                }
-            } else {
-                Error::RollbackFailed {
-                    path,
-                    action,
-                    source,
-                    not_restored,
-                }
-            });
+            return Err(failed(&s.target.change.path, failure, undo));
         }
     }
     // Done: drop the backups, sync the folders.
@@ -535,6 +651,8 @@ fn commit(targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
                 dirs.push(parent_of(&real));
             }
             Undo::Remove(real) | Undo::Rewrite(real, ..) => dirs.push(parent_of(&real)),
+            // Synced when it was made.
+            Undo::RemoveDir(_) => {}
         }
     }
     dirs.sort();
@@ -547,12 +665,6 @@ fn commit(targets: &[Target<'_>], opts: &Options) -> Result<(), Error> {
 
 /// An I/O failure and what was being done.
 struct Failure(&'static str, io::Error);
-
-impl Failure {
-    fn into_error(self, path: &Path) -> Error {
-        Error::io(path, self.0, self.1)
-    }
-}
 
 fn at(action: &'static str) -> impl FnOnce(io::Error) -> Failure {
     move |e| Failure(action, e)
@@ -581,7 +693,7 @@ fn commit_one(s: &Staged<'_, '_>, undo: &mut Vec<Undo>) -> Result<(), Failure> {
                 }
                 return Err(Failure("renaming the temporary file", e));
             }
-            sync_dir(&parent_of(real));
+            // The folder is synced once all files are in place.
             Ok(())
         }
         (Method::Created, Some(tmp), _) => {
@@ -597,7 +709,6 @@ fn commit_one(s: &Staged<'_, '_>, undo: &mut Vec<Undo>) -> Result<(), Failure> {
                 Err(_) => fs::rename(tmp, real).map_err(at("renaming the new file"))?,
             }
             undo.push(Undo::Remove(real.clone()));
-            sync_dir(&parent_of(real));
             Ok(())
         }
         _ => Err(Failure(
@@ -618,6 +729,10 @@ fn rollback(undo: Vec<Undo>) -> Vec<PathBuf> {
             }
             Undo::Remove(real) => {
                 let r = fs::remove_file(&real);
+                (real, r)
+            }
+            Undo::RemoveDir(real) => {
+                let r = fs::remove_dir(&real);
                 (real, r)
             }
             Undo::Rewrite(real, bytes, _, true) => {
@@ -669,7 +784,17 @@ fn write_temp(real: &Path, bytes: &[u8], meta: Option<&Meta>) -> Result<PathBuf,
     let mut tries = 0;
     let (tmp, mut file) = loop {
         let tmp = sibling(real, "tmp");
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        // A replacement starts private (0600): the file it replaces may be
+        // (a sys.config holding secrets), and the new contents must not be
+        // readable by others before the mode is set. A new file gets the
+        // usual 0666 less the umask.
+        let mode = if meta.is_some() { 0o600 } else { 0o666 };
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)
+        {
             Ok(f) => break (tmp, f),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 100 => tries += 1,
             Err(e) => return Err(Failure("creating a temporary file in its folder", e)),
