@@ -203,7 +203,12 @@ impl ReleaseFiles {
                     });
                 }
                 let on_disk = Path::new(&path);
+                let dangling =
+                    std::fs::symlink_metadata(on_disk).is_ok_and(|m| m.file_type().is_symlink());
                 let message = match std::fs::metadata(on_disk) {
+                    Err(e) if dangling && e.kind() == std::io::ErrorKind::NotFound => {
+                        "is a symbolic link to a missing file".to_owned()
+                    }
                     Err(e) => tree::strip_path(on_disk, &erlterm::file_error(on_disk, &e)),
                     Ok(m) => format!(
                         "is {}, not a .beam file",
