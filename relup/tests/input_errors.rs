@@ -106,7 +106,7 @@ fn missing_inputs_could_not_run_corrupt_ones_are_rejected() {
         .unwrap_err()
         .to_string()
         .contains("not a library folder"));
-    assert!(relup::input::checked_library_from_dirs(&[dir.clone()]).is_ok());
+    assert!(relup::input::checked_library_from_dirs(std::slice::from_ref(&dir)).is_ok());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
