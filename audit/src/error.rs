@@ -94,6 +94,22 @@ impl AuditError {
     }
 }
 
+impl AuditError {
+    /// The file or folder the error is about (for an unsafe tarball entry,
+    /// the entry), when it names one.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            AuditError::Io { path, .. }
+            | AuditError::Tarball { path, .. }
+            | AuditError::NotARelease { path }
+            | AuditError::NotAFile { path, .. }
+            | AuditError::MissingReleaseFiles { path, .. } => Some(path),
+            AuditError::UnsafePath { entry } => Some(std::path::Path::new(entry)),
+            AuditError::LimitExceeded { .. } => None,
+        }
+    }
+}
+
 impl From<object::read::Error> for ElfError {
     fn from(e: object::read::Error) -> Self {
         ElfError(e.to_string())

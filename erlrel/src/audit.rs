@@ -87,8 +87,12 @@ pub fn run(args: &Args) -> ExitCode {
         match parse_dotted(text) {
             Some(v) => policy.target_glibc = Some(v),
             None => {
-                eprintln!("error: --target-glibc {text:?} is not a version such as 2.31");
-                return ExitCode::from(2);
+                let message = format!("--target-glibc {text:?} is not a version such as 2.31");
+                eprintln!("error: {message}");
+                if args.format == Format::Json {
+                    crate::upgrade::print_error_json(false, &message, None);
+                }
+                return crate::upgrade::failure_status(false);
             }
         }
     }
@@ -101,10 +105,16 @@ pub fn run(args: &Args) -> ExitCode {
     let report = match audit_release(&args.release, &policy) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            let message = crate::upgrade::escape(&e.to_string());
+            eprintln!("error: {message}");
             // A folder or tarball read and found not to be a release is
             // rejected (1); one that could not be read, could not run (2).
-            return ExitCode::from(if e.is_rejected_input() { 1 } else { 2 });
+            let rejected = e.is_rejected_input();
+            if args.format == Format::Json {
+                let path = e.path().map(erlterm::diagnostic::escape_path);
+                crate::upgrade::print_error_json(rejected, &message, path.as_deref());
+            }
+            return crate::upgrade::failure_status(rejected);
         }
     };
     let text = match args.format {

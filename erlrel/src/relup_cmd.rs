@@ -85,8 +85,8 @@ pub fn run(args: &Args) -> ExitCode {
     let generated = match relup::make_relup_from_paths(&args.to, &up, &down, &args.lib, opts) {
         Ok(g) => g,
         Err(e) => {
-            report(&e);
-            return ExitCode::from(exit_status(&e));
+            eprintln!("error: {}", escape(&e.to_string()));
+            return crate::upgrade::failure_status(e.is_rejected_input());
         }
     };
     for w in generated.warnings.iter().rev() {
@@ -165,19 +165,6 @@ fn check_input(path: &Path, folder_only: bool) -> Result<(), erlterm::Error> {
     erlterm::open_file(path, u64::MAX).map(|_| ())
 }
 
-/// Exit status for a relup that could not be made: 2 when a release file
-/// could not be read, 1 when the releases were read and are rejected.
-fn exit_status(e: &relup::Error) -> u8 {
-    match e {
-        relup::Error::Release { source, .. }
-            if matches!(**source, relup::ReleaseError::NotFound(_)) =>
-        {
-            COULD_NOT_RUN
-        }
-        _ => 1,
-    }
-}
-
 /// A warning, with versions written as strings (`"1.0"`, not `[49,46,48]`).
 fn warning_text(w: &relup::Warning) -> String {
     match w {
@@ -193,41 +180,6 @@ fn warning_text(w: &relup::Warning) -> String {
 
 fn escape(text: &str) -> String {
     erlterm::diagnostic::escape_control(text).into_owned()
-}
-
-/// Prints the error (its message already includes its cause).
-fn report(e: &relup::Error) {
-    eprintln!("error: {}", escape(&error_text(e)));
-}
-
-/// The error's message, with versions written as strings (`"5.0"`, not
-/// `[53,46,48]`).
-fn error_text(e: &relup::Error) -> String {
-    let relup::Error::Release { file, source } = e else {
-        return e.to_string();
-    };
-    let relup::ReleaseError::Applications(apps) = &**source else {
-        return e.to_string();
-    };
-    let apps: Vec<String> = apps
-        .iter()
-        .map(|(app, err)| match err {
-            relup::AppError::NoValidVersion {
-                expected,
-                file,
-                found,
-            } => {
-                let found = found
-                    .as_string()
-                    .map_or_else(|| found.to_string(), |v| format!("{v:?}"));
-                format!(
-                    "application {app}: version {expected:?} wanted, but {file} has version {found}"
-                )
-            }
-            other => format!("application {app}: {other}"),
-        })
-        .collect();
-    format!("release {file}: {}", apps.join("; "))
 }
 
 /// `--from VSN` / `--down VSN`: the `.rel` file of release VSN of the

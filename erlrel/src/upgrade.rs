@@ -2,6 +2,8 @@
 //! ones. The logic is `relup::upgrade`; this module parses arguments and
 //! prints findings.
 
+mod output;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -40,15 +42,15 @@ pub struct Releases {
 }
 
 impl Releases {
-    /// The new release and the old ones, read.
-    fn open(&self) -> Result<(ReleaseFiles, Vec<ReleaseFiles>), String> {
-        let libs = relup::input::library_from_dirs(&self.libs);
-        let new = ReleaseFiles::open_version(&self.to, self.vsn.as_deref(), &libs)
-            .map_err(|e| e.to_string())?;
+    /// The new release and the old ones, read. A `--lib` folder that
+    /// cannot be read stops the command (exit 2), as in `erlrel relup`.
+    fn open(&self) -> Result<(ReleaseFiles, Vec<ReleaseFiles>), relup::Error> {
+        let libs = relup::input::checked_library_from_dirs(&self.libs)?;
+        let new = ReleaseFiles::open_version(&self.to, self.vsn.as_deref(), &libs)?;
         let olds = self
             .from
             .iter()
-            .map(|f| open_old(f, &self.to, &libs))
+            .map(|f| open_old_typed(f, &self.to, &libs))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((new, olds))
     }
@@ -125,13 +127,54 @@ pub fn run(cmd: &Command) -> ExitCode {
     }
 }
 
+/// The exit status of a command that stopped on an error: 1 when the
+/// input was read and is rejected, 2 when it could not run (the
+/// classification is the error type's: [`relup::Error::is_rejected_input`],
+/// [`release_audit::AuditError::is_rejected_input`]). `erlrel relup`,
+/// `upgrade check`, `upgrade pack` and `audit` all end through here.
+pub(crate) fn failure_status(rejected: bool) -> ExitCode {
+    ExitCode::from(if rejected { 1 } else { 2 })
+}
+
+/// An error as `--format json` prints it on stdout:
+/// `{"ok": false, "error": {"kind", "message", "path"}}`, `kind` being
+/// `rejected` (exit 1) or `could-not-run` (exit 2).
+pub(crate) fn print_error_json(rejected: bool, message: &str, path: Option<&str>) {
+    let doc = serde_json::json!({
+        "ok": false,
+        "error": {
+            "kind": if rejected { "rejected" } else { "could-not-run" },
+            "message": message,
+            "path": path,
+        }
+    });
+    match serde_json::to_string_pretty(&doc) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: {e}"),
+    }
+}
+
+/// Text for a terminal: control characters escaped (`\u{1b}`).
+pub(crate) fn escape(text: &str) -> String {
+    erlterm::diagnostic::escape_control(text).into_owned()
+}
+
+/// Reports an error of `upgrade check` / `upgrade pack` (and its JSON
+/// document with `json`), and gives the exit status.
+fn fail(e: &relup::Error, json: bool) -> ExitCode {
+    let message = escape(&e.to_string());
+    eprintln!("error: {message}");
+    if json {
+        print_error_json(e.is_rejected_input(), &message, e.path());
+    }
+    failure_status(e.is_rejected_input())
+}
+
 fn run_check(args: &CheckArgs) -> ExitCode {
+    let json = args.format == Format::Json;
     let report = match check(args) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(&e, json),
     };
     match args.format {
         Format::Human => print_human(&report),
@@ -145,56 +188,73 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn check(args: &CheckArgs) -> Result<Report, String> {
+fn check(args: &CheckArgs) -> Result<Report, relup::Error> {
     let (new, olds) = args.releases.open()?;
-    check_upgrade(&olds, &new).map_err(|e| e.to_string())
+    check_upgrade(&olds, &new)
 }
 
 fn run_pack(args: &PackArgs) -> ExitCode {
-    let opened = args.releases.open();
-    let (new, olds) = match opened {
+    let (new, olds) = match args.releases.open() {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+        Err(e) => return fail(&e, false),
+    };
+    // The target is checked (and its folder locked) before anything is
+    // made; the tarball is streamed to a temporary file beside it.
+    let mut out = match output::Output::prepare(&args.output, args.force, args.dry_run) {
+        Ok(o) => o,
+        Err(output::OutputError(e)) => {
+            eprintln!("error: {}", escape(&e));
+            return failure_status(false);
         }
     };
     let opts = relup::pack::PackOptions {
         generate_appups: args.generate_appups,
     };
-    let packed = match relup::pack::pack(&olds, &new, &args.releases.to, opts) {
+    let packed = match relup::pack::pack_into(&olds, &new, &args.releases.to, opts, &mut out) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
+            if let Some(output::OutputError(w)) = out.write_failure() {
+                eprintln!("error: {}", escape(&w));
+                return failure_status(false);
+            }
+            return fail(&e, false);
         }
     };
     for a in &packed.appups {
-        eprintln!("{} {} (from {})", a.how, a.path, a.from.join(", "));
+        eprintln!(
+            "{} {} (from {})",
+            a.how,
+            escape(&a.path),
+            escape(&a.from.join(", "))
+        );
     }
     let rel = format!("releases/{}/relup", new.vsn());
     let froms: Vec<&str> = packed.relup.up.iter().map(|e| e.vsn.as_str()).collect();
-    eprintln!("generated {rel} (from {})", froms.join(", "));
+    eprintln!(
+        "generated {} (from {})",
+        escape(&rel),
+        escape(&froms.join(", "))
+    );
     print_human(&packed.report);
     let refused =
         packed.report.has_errors() || (args.deny_warnings && packed.report.has_warnings());
     if refused {
         eprintln!(
             "error: {} not written: the packed upgrade has the findings above",
-            args.output.display()
+            erlterm::diagnostic::escape_path(&args.output)
         );
         return ExitCode::from(1);
     }
-    let write = crate::write::WriteOptions {
-        force: args.force,
-        dry_run: args.dry_run,
-        show_diff: false,
-    };
-    match crate::write::write_new_files(vec![(args.output.clone(), packed.tarball)], write) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+    let bytes = packed.bytes;
+    let dry = args.dry_run;
+    match out.commit() {
+        Ok(()) => {
+            output::report_written(&args.output, dry, bytes);
+            ExitCode::SUCCESS
+        }
+        Err(output::OutputError(e)) => {
+            eprintln!("error: {}", escape(&e));
+            failure_status(false)
         }
     }
 }
@@ -202,15 +262,37 @@ fn run_pack(args: &PackArgs) -> ExitCode {
 /// An old release: a path, or a version of the `--to` root
 /// ([`relup::appup_gen::open_old`]).
 pub fn open_old(from: &str, to: &Path, libs: &relup::Library) -> Result<ReleaseFiles, String> {
-    relup::appup_gen::open_old(from, to, libs).map_err(|e| e.to_string())
+    open_old_typed(from, to, libs).map_err(|e| escape(&e.to_string()))
+}
+
+/// [`open_old`] with a typed error: a release that names neither a path
+/// nor a version of `to` could not be read ([`relup::Error::Unreadable`]).
+pub fn open_old_typed(
+    from: &str,
+    to: &Path,
+    libs: &relup::Library,
+) -> Result<ReleaseFiles, relup::Error> {
+    use relup::appup_gen::AppupGenError;
+    relup::appup_gen::open_old(from, to, libs).map_err(|e| match e {
+        AppupGenError::Release(e) => e,
+        other => relup::Error::Unreadable {
+            path: escape(from),
+            message: match other {
+                AppupGenError::NoSuchRelease(_) => {
+                    "no such file or folder, nor a release version of --to".to_owned()
+                }
+                other => other.to_string(),
+            },
+        },
+    })
 }
 
 /// Prints each finding on its line, its hint below it.
 pub fn print_findings(report: &Report) {
     for f in &report.findings {
-        println!("{f}");
+        println!("{}", escape(&f.to_string()));
         if let Some(hint) = &f.hint {
-            println!("  = hint: {hint}");
+            println!("  = hint: {}", escape(hint));
         }
     }
 }
@@ -218,7 +300,7 @@ pub fn print_findings(report: &Report) {
 fn print_human(report: &Report) {
     print_findings(report);
     for n in &report.notes {
-        println!("note: {n}");
+        println!("note: {}", escape(n));
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity() == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));

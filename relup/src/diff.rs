@@ -199,8 +199,8 @@ pub fn diff_app(
     new: &ReleaseFiles,
     app: &Application,
 ) -> Result<AppDiff, Error> {
-    let old_beams: BTreeSet<String> = old.beam_modules(old_app).into_iter().collect();
-    let new_beams: BTreeSet<String> = new.beam_modules(app).into_iter().collect();
+    let old_beams: BTreeSet<String> = old.readable_beam_modules(old_app)?.into_iter().collect();
+    let new_beams: BTreeSet<String> = new.readable_beam_modules(app)?.into_iter().collect();
     let code_compared = !(old_beams.is_empty() && new_beams.is_empty());
     // Modules as the .app files list them, plus any other .beam in ebin.
     let old_mods: BTreeSet<String> = old_app.modules.iter().cloned().chain(old_beams).collect();

@@ -7,7 +7,8 @@ use erlterm::Term;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReleaseError {
-    /// The `.rel` file does not exist or cannot be read (`not_found`).
+    /// The `.rel` file does not exist or cannot be read (`not_found`); the
+    /// reason why (the path is named by [`Error::Release`]).
     #[error("cannot read the release file: {0}")]
     NotFound(String),
     /// The `.rel` file is not valid Erlang (`parse`).
@@ -106,7 +107,7 @@ pub enum AppError {
     )]
     NotFound(String),
     /// Only `.app` files with another version exist.
-    #[error("version {expected} wanted, but {file} has version {found}")]
+    #[error("version {expected:?} wanted, but {file} has version {}", show(.found))]
     NoValidVersion {
         /// The version in the `.rel` file.
         expected: String,
@@ -348,12 +349,24 @@ pub enum Error {
     /// `warnings_as_errors` and there were warnings.
     #[error("warnings being treated as errors: {}", .0.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("; "))]
     WarningsTreatedAsErrors(Vec<Warning>),
-    /// An input (file, folder, tarball) cannot be used.
+    /// An input (file, folder, tarball) was read and cannot be used: a
+    /// corrupt or unsafe tarball, a release root without a `.rel` file, a
+    /// file that is not a BEAM file.
     #[error("{path}: {message}")]
     Input {
         /// The input.
         path: String,
         /// What is wrong.
+        message: String,
+    },
+    /// An input (file, folder, tarball) could not be read at all: missing,
+    /// unreadable, not a regular file or folder, larger than a limit, an
+    /// I/O failure.
+    #[error("{path}: {message}")]
+    Unreadable {
+        /// The input.
+        path: String,
+        /// Why it cannot be read.
         message: String,
     },
 }
@@ -371,7 +384,41 @@ impl Error {
             Error::AppupCrash { .. } => "exception",
             Error::Translate { source, .. } => source.otp_tag(),
             Error::WarningsTreatedAsErrors(_) => "warnings_treated_as_errors",
-            Error::Input { .. } => "input",
+            Error::Input { .. } | Error::Unreadable { .. } => "input",
+        }
+    }
+
+    /// Whether the input was read and is rejected (a bad `.rel`, `.app`,
+    /// appup or `.beam` file, a corrupt or unsafe tarball, a missing
+    /// application...), as opposed to an input that could not be read at
+    /// all ([`Error::Unreadable`], a `.rel` file that cannot be read). This
+    /// is the one classification of the command line's exit status: 1 for
+    /// a rejected input, 2 for one that could not be read.
+    ///
+    /// ```
+    /// let missing = relup::ReleaseInput::open(std::path::Path::new("/nonexistent.rel"));
+    /// assert!(!missing.unwrap_err().is_rejected_input());
+    /// let e = relup::Error::Input { path: "x.tar.gz".into(), message: "corrupt".into() };
+    /// assert!(e.is_rejected_input());
+    /// ```
+    pub fn is_rejected_input(&self) -> bool {
+        match self {
+            Error::Unreadable { .. } => false,
+            Error::Release { source, .. } => !matches!(**source, ReleaseError::NotFound(_)),
+            _ => true,
+        }
+    }
+
+    /// The file or folder the error is about, when it names one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::Release { file, .. } | Error::MissingSasl { file, .. } => Some(file),
+            Error::AppupFile { path, .. }
+            | Error::NoRelup { path, .. }
+            | Error::AppupCrash { path, .. }
+            | Error::Input { path, .. }
+            | Error::Unreadable { path, .. } => Some(path),
+            Error::Translate { .. } | Error::WarningsTreatedAsErrors(_) => None,
         }
     }
 }

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use crate::diff::{appup_text, diff_releases, AppDiff};
 use crate::error::Error;
 use crate::generate::{make_relup, BaseRelease, Options};
+use crate::input::tarball::{walk_entries, Kept, TarLimits};
 use crate::input::tree::join;
-use crate::input::{Library, LoadedRelease, ReleaseFiles};
+use crate::input::{LoadedRelease, ReleaseFiles};
 use crate::relup::Relup;
 use crate::upgrade::{check_upgrade, Report};
 
@@ -56,6 +57,7 @@ pub struct Packed {
 /// `new_path`) with the relup from and to each of `olds`, and with
 /// generated appups if asked. The result is checked, not written: the
 /// caller writes [`Packed::tarball`] when [`Report::has_errors`] is false.
+/// [`pack_into`] streams the tarball to a writer instead of holding it.
 ///
 /// ```no_run
 /// use std::path::Path;
@@ -76,6 +78,47 @@ pub fn pack(
     new_path: &Path,
     opts: PackOptions,
 ) -> Result<Packed, Error> {
+    let mut tarball = Vec::new();
+    let p = pack_into(olds, new, new_path, opts, &mut tarball)?;
+    Ok(Packed {
+        tarball,
+        appups: p.appups,
+        relup: p.relup,
+        report: p.report,
+    })
+}
+
+/// What [`pack_into`] made: everything of [`Packed`] but the tarball,
+/// which went to the writer.
+#[derive(Debug, Clone)]
+pub struct PackedInto {
+    /// Appups written or completed.
+    pub appups: Vec<PackedAppup>,
+    /// The relup placed in `releases/VSN/relup`.
+    pub relup: Relup,
+    /// The upgrade check of the packed release against every old one.
+    pub report: Report,
+    /// Bytes written to the writer (the compressed tarball).
+    pub bytes: u64,
+}
+
+/// [`pack`], the gzip-compressed tarball streamed to `out` as it is made:
+/// each file goes from the release folder or tarball through the
+/// compressor to `out` without being held, so memory stays a small
+/// multiple of the largest release file (`.rel`, `.app`, `.appup` and
+/// `ebin` files are kept, within [`TarLimits`], for the check). Nothing is
+/// read twice: the check is run on what was written.
+///
+/// A failure to write to `out` is returned as [`Error::Unreadable`] naming
+/// `the packed tarball`; callers that know where `out` goes can tell it
+/// from a read failure by their writer.
+pub fn pack_into(
+    olds: &[ReleaseFiles],
+    new: &ReleaseFiles,
+    new_path: &Path,
+    opts: PackOptions,
+    out: &mut dyn Write,
+) -> Result<PackedInto, Error> {
     let input_err = |message: String| Error::Input {
         path: new.display(),
         message,
@@ -107,24 +150,65 @@ pub fn pack(
         .ok_or_else(|| input_err(format!("no {rel_dir}/{rel_name}")))??;
     // release_handler:unpack_release extracts releases/NAME.rel first.
     replaced.insert(format!("releases/{rel_name}"), rel_bytes);
-    let tarball = if new.is_tarball() {
-        let bytes = crate::input::tree::read_regular_file(
-            new_path,
-            crate::input::tarball::MAX_TARBALL_BYTES,
-        )
-        .map_err(input_err)?;
-        repack_tarball(&bytes, &replaced).map_err(input_err)?
-    } else {
-        tar_folder(new, Path::new(&root), &replaced).map_err(input_err)?
+    let counted = Counted {
+        inner: out,
+        bytes: 0,
     };
-    let packed = ReleaseFiles::from_tarball("the packed tarball", &tarball, &Library::new())?;
+    let mut packer = Packer {
+        tar: tar::Builder::new(flate2::write::GzEncoder::new(
+            counted,
+            flate2::Compression::default(),
+        )),
+        kept: Kept::new(&TarLimits::default()),
+        written: BTreeSet::new(),
+        replaced: &replaced,
+    };
+    if new.is_tarball() {
+        packer.copy_tarball(new_path)?;
+    } else {
+        packer.copy_folder(new, Path::new(&root))?;
+    }
+    packer.add_replaced().map_err(|e| write_failed(&e))?;
+    let Packer { tar, kept, .. } = packer;
+    let counted = tar
+        .into_inner()
+        .and_then(flate2::write::GzEncoder::finish)
+        .map_err(|e| write_failed(&e))?;
+    let bytes = counted.bytes;
+    let packed = ReleaseFiles::from_tree(kept.into_tree("the packed tarball"))?;
     let report = check_upgrade(olds, &packed)?;
-    Ok(Packed {
-        tarball,
+    Ok(PackedInto {
         appups,
         relup,
         report,
+        bytes,
     })
+}
+
+/// The error for a failure to write the packed tarball.
+fn write_failed(e: &std::io::Error) -> Error {
+    Error::Unreadable {
+        path: "the packed tarball".to_owned(),
+        message: format!("cannot write: {e}"),
+    }
+}
+
+/// A writer that counts what goes through it.
+struct Counted<'a> {
+    inner: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes = self.bytes.saturating_add(n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The appup text of every application of `new` (the release's own, or
@@ -250,126 +334,252 @@ fn tar_roots(new: &ReleaseFiles, root: &Path) -> Vec<(PathBuf, String)> {
     out
 }
 
-/// The release folder as a gzip-compressed tarball, with `replaced`
-/// files added or put in place of the folder's.
-fn tar_folder(
-    new: &ReleaseFiles,
-    root: &Path,
-    replaced: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<u8>, String> {
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut tar = tar::Builder::new(gz);
-    let mut written = BTreeSet::new();
-    for (disk, name) in tar_roots(new, root) {
-        if disk.exists() {
-            add_path(&mut tar, &disk, &name, replaced, &mut written, 0)?;
-        }
-    }
-    add_replaced(&mut tar, replaced, &written)?;
-    let gz = tar.into_inner().map_err(|e| e.to_string())?;
-    gz.finish().map_err(|e| e.to_string())
-}
-
 /// Deepest folder nesting followed in a release folder.
 const MAX_DEPTH: usize = 32;
 
-fn add_path<W: Write>(
-    tar: &mut tar::Builder<W>,
-    disk: &Path,
-    name: &str,
-    replaced: &BTreeMap<String, Vec<u8>>,
-    written: &mut BTreeSet<String>,
-    depth: usize,
-) -> Result<(), String> {
-    if depth > MAX_DEPTH {
-        return Err(format!(
-            "{}: folders nested deeper than {MAX_DEPTH}",
-            disk.display()
-        ));
-    }
-    // Links are followed: the tarball holds what they point to.
-    let meta = std::fs::metadata(disk).map_err(|e| format!("{}: {e}", disk.display()))?;
-    if meta.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(disk)
-            .map_err(|e| format!("{}: {e}", disk.display()))?
-            .filter_map(Result::ok)
-            .collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let Some(file) = e.file_name().to_str().map(str::to_owned) else {
-                return Err(format!("{}: a file name is not UTF-8", disk.display()));
-            };
-            add_path(
-                tar,
-                &e.path(),
-                &join(name, &file),
-                replaced,
-                written,
-                depth + 1,
-            )?;
-        }
-        return Ok(());
-    }
-    if !meta.is_file() || replaced.contains_key(name) || !written.insert(name.to_owned()) {
-        return Ok(());
-    }
-    let mut file = std::fs::File::open(disk).map_err(|e| format!("{}: {e}", disk.display()))?;
-    tar.append_file(name, &mut file)
-        .map_err(|e| format!("{}: {e}", disk.display()))
+/// The tarball being written, and the release files kept for the check.
+struct Packer<'r, W: Write> {
+    tar: tar::Builder<W>,
+    kept: Kept,
+    /// Files written so far (a file is written once).
+    written: BTreeSet<String>,
+    /// Files put in place of the release's own (or added).
+    replaced: &'r BTreeMap<String, Vec<u8>>,
 }
 
-fn add_replaced<W: Write>(
-    tar: &mut tar::Builder<W>,
-    replaced: &BTreeMap<String, Vec<u8>>,
-    written: &BTreeSet<String>,
-) -> Result<(), String> {
-    for (name, bytes) in replaced {
-        if written.contains(name) {
-            continue;
+/// A header for a file or folder of the packed tarball.
+fn header(kind: tar::EntryType, size: u64, mode: u32, mtime: u64) -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(kind);
+    h.set_size(size);
+    h.set_mode(mode);
+    h.set_mtime(mtime);
+    h.set_cksum();
+    h
+}
+
+impl<W: Write> Packer<'_, W> {
+    /// One file: a release file is kept (read once, bounded) and written
+    /// from memory; any other is streamed from `data` to the tarball.
+    fn add_file(
+        &mut self,
+        name: &str,
+        size: u64,
+        mode: u32,
+        mtime: u64,
+        data: &mut dyn Read,
+    ) -> Result<(), FileFailure> {
+        if self.replaced.contains_key(name) || !self.written.insert(name.to_owned()) {
+            return Ok(());
         }
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+        if Kept::wants(name) {
+            let bytes = self
+                .kept
+                .read(name, size, data)
+                .map_err(FileFailure::Read)?;
+            let mut h = header(tar::EntryType::Regular, bytes.len() as u64, mode, mtime);
+            self.tar
+                .append_data(&mut h, name, bytes.as_slice())
+                .map_err(FileFailure::Write)?;
+            self.kept.insert(name, bytes);
+            return Ok(());
+        }
+        self.kept.add_parents(name);
+        // Exactly `size` bytes, as the header says, or a failure.
+        let mut exact = Exact {
+            inner: data,
+            left: size,
+            failure: None,
+        };
+        let mut h = header(tar::EntryType::Regular, size, mode, mtime);
+        self.tar
+            .append_data(&mut h, name, &mut exact)
+            .map_err(|e| match exact.failure.take() {
+                Some(read) => FileFailure::Read(read.to_string()),
+                None => FileFailure::Write(e),
+            })?;
+        if exact.left > 0 {
+            return Err(FileFailure::Read(format!(
+                "{} bytes fewer than its size (it changed while being read)",
+                exact.left
+            )));
+        }
+        Ok(())
+    }
+
+    /// A folder entry.
+    fn add_dir(&mut self, name: &str, mode: u32, mtime: u64) -> std::io::Result<()> {
+        self.kept.add_dir(name);
+        let mut h = header(tar::EntryType::Directory, 0, mode, mtime);
+        self.tar.append_data(&mut h, name, std::io::empty())
+    }
+
+    /// Copies the release tarball `path` entry by entry (its own checks:
+    /// no links, no `..`, no duplicates), leaving out the replaced files.
+    fn copy_tarball(&mut self, path: &Path) -> Result<(), Error> {
+        let shown = erlterm::diagnostic::escape_path(path);
+        let (file, _) = erlterm::open_file(path, crate::input::tarball::MAX_TARBALL_BYTES)
+            .map_err(|e| Error::Unreadable {
+                path: shown.clone(),
+                message: crate::input::tree::strip_path(path, &e),
+            })?;
+        let limits = TarLimits::default();
+        let mut failure: Option<Error> = None;
+        let walked = walk_entries(
+            std::io::BufReader::new(file),
+            limits.max_entries,
+            limits.max_unpacked_bytes,
+            |e| -> Result<(), String> {
+                if e.is_dir {
+                    return self.add_dir(e.path, e.mode, e.mtime).map_err(|err| {
+                        failure = Some(write_failed(&err));
+                        String::new()
+                    });
+                }
+                if !e.is_file {
+                    return Ok(());
+                }
+                match self.add_file(e.path, e.size, e.mode, e.mtime, e.data) {
+                    Ok(()) => Ok(()),
+                    Err(FileFailure::Read(m)) => Err(format!("{}: {m}", e.raw)),
+                    Err(FileFailure::Write(err)) => {
+                        failure = Some(write_failed(&err));
+                        Err(String::new())
+                    }
+                }
+            },
         );
-        header.set_cksum();
-        tar.append_data(&mut header, name, bytes.as_slice())
-            .map_err(|e| format!("{name}: {e}"))?;
+        match (walked, failure) {
+            (_, Some(e)) => Err(e),
+            (Err(message), None) => Err(Error::Input {
+                path: shown,
+                message,
+            }),
+            (Ok(()), None) => Ok(()),
+        }
     }
-    Ok(())
+
+    /// Copies what `rebar3 tar` takes from the release folder.
+    fn copy_folder(&mut self, new: &ReleaseFiles, root: &Path) -> Result<(), Error> {
+        for (disk, name) in tar_roots(new, root) {
+            if std::fs::symlink_metadata(&disk).is_ok() {
+                self.add_path(&disk, &name, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_path(&mut self, disk: &Path, name: &str, depth: usize) -> Result<(), Error> {
+        let unreadable = |message: String| Error::Unreadable {
+            path: erlterm::diagnostic::escape_path(disk),
+            message,
+        };
+        let io = |e: &std::io::Error| {
+            unreadable(crate::input::tree::strip_path(
+                disk,
+                &erlterm::file_error(disk, e),
+            ))
+        };
+        if depth > MAX_DEPTH {
+            return Err(Error::Input {
+                path: erlterm::diagnostic::escape_path(disk),
+                message: format!("folders nested deeper than {MAX_DEPTH}"),
+            });
+        }
+        // Links are followed: the tarball holds what they point to.
+        let meta = std::fs::metadata(disk).map_err(|e| io(&e))?;
+        if meta.is_dir() {
+            let mut entries = Vec::new();
+            for e in std::fs::read_dir(disk).map_err(|e| io(&e))? {
+                let e = e.map_err(|e| io(&e))?;
+                entries.push(e);
+            }
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                let Some(file) = e.file_name().to_str().map(str::to_owned) else {
+                    return Err(Error::Input {
+                        path: erlterm::diagnostic::escape_path(disk),
+                        message: "a file name is not UTF-8".into(),
+                    });
+                };
+                self.add_path(&e.path(), &join(name, &file), depth + 1)?;
+            }
+            return Ok(());
+        }
+        if !meta.is_file() {
+            let kind = erlterm::file_kind(&meta.file_type()).unwrap_or("not a regular file");
+            return Err(unreadable(format!("is {kind}, not a regular file")));
+        }
+        if self.replaced.contains_key(name) || self.written.contains(name) {
+            return Ok(());
+        }
+        let (mut file, len) = erlterm::open_file(disk, u64::MAX)
+            .map_err(|e| unreadable(crate::input::tree::strip_path(disk, &e)))?;
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            meta.permissions().mode() & 0o7777
+        };
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        match self.add_file(name, len, mode, mtime, &mut file) {
+            Ok(()) => Ok(()),
+            Err(FileFailure::Read(m)) => Err(unreadable(m)),
+            Err(FileFailure::Write(e)) => Err(write_failed(&e)),
+        }
+    }
+
+    /// The replaced files not written yet (new ones).
+    fn add_replaced(&mut self) -> std::io::Result<()> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        for (name, bytes) in self.replaced {
+            if !self.written.insert(name.clone()) {
+                continue;
+            }
+            let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o644, now);
+            self.tar.append_data(&mut h, name, bytes.as_slice())?;
+            self.kept.insert(name, bytes.clone());
+        }
+        Ok(())
+    }
 }
 
-/// A release tarball copied entry by entry, `replaced` files put in place
-/// of its own (or added).
-fn repack_tarball(bytes: &[u8], replaced: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, String> {
-    let reader: Box<dyn Read + '_> = if bytes.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::GzDecoder::new(bytes))
-    } else {
-        Box::new(bytes)
-    };
-    let mut archive = tar::Archive::new(reader);
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut out = tar::Builder::new(gz);
-    let written = BTreeSet::new();
-    for entry in archive.entries().map_err(|e| e.to_string())? {
-        let mut entry = entry.map_err(|e| e.to_string())?;
-        let path = entry
-            .path()
-            .map_err(|e| e.to_string())?
-            .to_string_lossy()
-            .into_owned();
-        let name = crate::input::tree::normalise(&path);
-        if replaced.contains_key(&name) {
-            continue;
+/// Why a file could not be added: reading it, or writing the tarball.
+enum FileFailure {
+    Read(String),
+    Write(std::io::Error),
+}
+
+/// A reader giving at most `left` bytes of `inner`, remembering a read
+/// failure (to tell it from a write failure of the tarball).
+struct Exact<'a> {
+    inner: &'a mut dyn Read,
+    left: u64,
+    failure: Option<std::io::Error>,
+}
+
+impl Read for Exact<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let max = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let Some(buf) = buf.get_mut(..max) else {
+            return Ok(0);
+        };
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.left -= n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                let copy = std::io::Error::new(e.kind(), e.to_string());
+                self.failure = Some(e);
+                Err(copy)
+            }
         }
-        let mut header = entry.header().clone();
-        out.append_data(&mut header, &name, &mut entry)
-            .map_err(|e| format!("{name}: {e}"))?;
     }
-    add_replaced(&mut out, replaced, &written)?;
-    let gz = out.into_inner().map_err(|e| e.to_string())?;
-    gz.finish().map_err(|e| e.to_string())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use beamfile::Beam;
 use erlterm::Term;
 
-use super::tree::join;
+use super::tree::{self, join};
 use super::{first_term, Library, LoadedRelease, ReleaseInput, Tree};
 use crate::app::Application;
 use crate::error::Error;
@@ -68,6 +68,18 @@ impl ReleaseFiles {
         Ok(ReleaseFiles { input, loaded })
     }
 
+    /// The release at the root of `tree` (its newest), applications
+    /// searched in its own `lib/` only.
+    pub(crate) fn from_tree(tree: Tree) -> Result<ReleaseFiles, Error> {
+        let origin = tree.display("");
+        let input = super::from_root(Arc::new(tree), "", None).map_err(|message| Error::Input {
+            path: origin,
+            message,
+        })?;
+        let loaded = LoadedRelease::load(&input, &Library::new())?;
+        Ok(ReleaseFiles { input, loaded })
+    }
+
     /// The release name.
     pub fn name(&self) -> &str {
         &self.loaded.release.name
@@ -117,15 +129,15 @@ impl ReleaseFiles {
         if !self.input.tree.is_file(&path) {
             return None;
         }
-        Some(
-            self.input
-                .tree
-                .read_file(&path)
-                .map_err(|message| Error::Input {
-                    path: self.input.tree.display(&path),
-                    message,
-                }),
-        )
+        let tree = &self.input.tree;
+        Some(tree.read_file(&path).map_err(|message| {
+            let path = tree.display(&path);
+            if tree.is_disk() {
+                Error::Unreadable { path, message }
+            } else {
+                Error::Input { path, message }
+            }
+        }))
     }
 
     /// The `releases/VSN/relup` term, if the release has one (the first
@@ -168,6 +180,49 @@ impl ReleaseFiles {
             .into_iter()
             .filter_map(|f| f.strip_suffix(".beam").map(str::to_owned))
             .collect()
+    }
+
+    /// [`ReleaseFiles::beam_modules`], each `.beam` entry checked to be a
+    /// file that can be read: a dangling symbolic link, a folder or a FIFO
+    /// named `x.beam` is [`Error::Unreadable`], naming it, rather than a
+    /// module `x` that has no code.
+    pub fn readable_beam_modules(&self, app: &Application) -> Result<Vec<String>, Error> {
+        let tree = self.loaded.app_tree(app);
+        let mut out = Vec::new();
+        for f in self.loaded.app_files(app) {
+            let Some(module) = f.strip_suffix(".beam") else {
+                continue;
+            };
+            let path = join(&app.dir, &f);
+            if let Some(tree) = tree.filter(|t| !t.is_file(&path)) {
+                let shown = self.app_file_display(app, &f);
+                if !tree.is_disk() {
+                    return Err(Error::Input {
+                        path: shown,
+                        message: "is not a regular file".to_owned(),
+                    });
+                }
+                let on_disk = Path::new(&path);
+                let dangling =
+                    std::fs::symlink_metadata(on_disk).is_ok_and(|m| m.file_type().is_symlink());
+                let message = match std::fs::metadata(on_disk) {
+                    Err(e) if dangling && e.kind() == std::io::ErrorKind::NotFound => {
+                        "is a symbolic link to a missing file".to_owned()
+                    }
+                    Err(e) => tree::strip_path(on_disk, &erlterm::file_error(on_disk, &e)),
+                    Ok(m) => format!(
+                        "is {}, not a .beam file",
+                        erlterm::file_kind(&m.file_type()).unwrap_or("not a regular file")
+                    ),
+                };
+                return Err(Error::Unreadable {
+                    path: shown,
+                    message,
+                });
+            }
+            out.push(module.to_owned());
+        }
+        Ok(out)
     }
 
     /// Reads and parses `ebin/MODULE.beam` of `app` (plain or

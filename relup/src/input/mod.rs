@@ -137,18 +137,22 @@ impl ReleaseInput {
     /// [`ReleaseInput::open`], choosing release `vsn` when the root or
     /// tarball holds several (`None`: the newest, by version order).
     pub fn open_version(path: &Path, vsn: Option<&str>) -> Result<ReleaseInput, Error> {
-        let shown = path.display().to_string();
+        let shown = erlterm::diagnostic::escape_path(path);
         let input_err = |message: String| Error::Input {
+            path: shown.clone(),
+            message,
+        };
+        let unreadable = |message: String| Error::Unreadable {
             path: shown.clone(),
             message,
         };
         let text = path
             .to_str()
-            .ok_or_else(|| input_err("path is not UTF-8".into()))?;
+            .ok_or_else(|| unreadable("path is not UTF-8".into()))?;
         let meta = std::fs::metadata(path).map_err(|e| {
-            input_err(match e.kind() {
+            unreadable(match e.kind() {
                 std::io::ErrorKind::NotFound => "no such file or folder".into(),
-                _ => e.to_string(),
+                _ => io_reason(path, &e),
             })
         })?;
         let tree = Arc::new(Tree::Disk);
@@ -163,9 +167,15 @@ impl ReleaseInput {
             }
             #[cfg(feature = "tarball")]
             {
-                let bytes =
-                    tree::read_regular_file(path, tarball::MAX_TARBALL_BYTES).map_err(input_err)?;
-                let tree = Arc::new(tarball::read_tarball(text, &bytes).map_err(input_err)?);
+                // Streamed from the file: the tarball is never held whole.
+                let (file, _) = erlterm::open_file(path, tarball::MAX_TARBALL_BYTES)
+                    .map_err(|e| unreadable(tree::strip_path(path, &e)))?;
+                let read = tarball::read_tarball_from(
+                    &shown,
+                    std::io::BufReader::new(file),
+                    &tarball::TarLimits::default(),
+                );
+                let tree = Arc::new(read.map_err(input_err)?);
                 return from_root(tree, "", vsn).map_err(input_err);
             }
             #[cfg(not(feature = "tarball"))]
@@ -175,9 +185,12 @@ impl ReleaseInput {
         }
         if !meta.is_dir() {
             let kind = erlterm::file_kind(&meta.file_type()).unwrap_or("not a regular file");
-            return Err(input_err(format!(
+            return Err(unreadable(format!(
                 "is {kind}, not a release tarball, a .rel file or a folder"
             )));
+        }
+        if let Err(e) = std::fs::read_dir(path) {
+            return Err(unreadable(io_reason(path, &e)));
         }
         let rels: Vec<String> = tree
             .list_dir(text)
@@ -240,6 +253,11 @@ impl ReleaseInput {
     }
 }
 
+/// Why `path` cannot be read, without the path (callers name it once).
+fn io_reason(path: &Path, e: &std::io::Error) -> String {
+    tree::strip_path(path, &erlterm::file_error(path, e))
+}
+
 /// Orders version strings as people expect: numeric parts as numbers
 /// (`1.10.0` after `1.9.0`), other parts as text.
 pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
@@ -256,7 +274,11 @@ pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// `ROOT/releases/VSN/NAME.rel` (or `ROOT/releases/NAME.rel`) in a release
 /// root: release `vsn`, or the newest when `vsn` is `None`.
-fn from_root(tree: Arc<Tree>, root: &str, vsn: Option<&str>) -> Result<ReleaseInput, String> {
+pub(crate) fn from_root(
+    tree: Arc<Tree>,
+    root: &str,
+    vsn: Option<&str>,
+) -> Result<ReleaseInput, String> {
     let releases = join(root, "releases");
     let mut found: Vec<(String, String)> = Vec::new();
     for v in tree.list_dir(&releases) {
@@ -403,8 +425,8 @@ impl LoadedRelease {
         };
         let bytes = input
             .tree
-            .read(&input.rel_file)
-            .ok_or_else(|| rel_err(ReleaseError::NotFound(file.clone())))?;
+            .read_file(&input.rel_file)
+            .map_err(|why| rel_err(ReleaseError::NotFound(why)))?;
         let text = decode(bytes).map_err(|e| rel_err(ReleaseError::Parse(e)))?;
         let release = Release::parse(&text).map_err(rel_err)?;
         let mut own = Library::new();
@@ -493,9 +515,13 @@ impl LoadedRelease {
             path: path.clone(),
             message: "not an application of this release".into(),
         })?;
-        tree.read_file(&path).map_err(|message| Error::Input {
-            path: tree.display(&path),
-            message,
+        tree.read_file(&path).map_err(|message| {
+            let path = tree.display(&path);
+            if tree.is_disk() {
+                Error::Unreadable { path, message }
+            } else {
+                Error::Input { path, message }
+            }
         })
     }
 
@@ -648,6 +674,33 @@ pub fn library_from_dirs(dirs: &[std::path::PathBuf]) -> Library {
         }
     }
     lib
+}
+
+/// [`library_from_dirs`], each folder checked first: a `--lib` folder that
+/// is missing, not a folder or unreadable is [`Error::Unreadable`] naming
+/// it (the command could not run), rather than an empty search path.
+///
+/// ```
+/// let e = relup::input::checked_library_from_dirs(&["/nonexistent".into()]).unwrap_err();
+/// assert!(!e.is_rejected_input() && e.to_string().starts_with("/nonexistent: "));
+/// ```
+pub fn checked_library_from_dirs(dirs: &[std::path::PathBuf]) -> Result<Library, Error> {
+    for d in dirs {
+        let unreadable = |message: String| Error::Unreadable {
+            path: erlterm::diagnostic::escape_path(d),
+            message,
+        };
+        let meta = std::fs::metadata(d).map_err(|e| unreadable(io_reason(d, &e)))?;
+        if !meta.is_dir() {
+            let kind = erlterm::file_kind(&meta.file_type()).unwrap_or("a regular file");
+            return Err(unreadable(format!("is {kind}, not a library folder")));
+        }
+        std::fs::read_dir(d).map_err(|e| unreadable(io_reason(d, &e)))?;
+        if d.to_str().is_none() {
+            return Err(unreadable("path is not UTF-8".into()));
+        }
+    }
+    Ok(library_from_dirs(dirs))
 }
 
 /// Generates the relup of the release at `to` from the base releases `up`

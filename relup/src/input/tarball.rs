@@ -104,6 +104,10 @@ pub struct TarEntry<'a> {
     pub is_dir: bool,
     /// The size the header claims (a claim: read with a bound).
     pub size: u64,
+    /// The permission bits the header gives.
+    pub mode: u32,
+    /// The modification time the header gives (seconds since the epoch).
+    pub mtime: u64,
     /// The entry's contents.
     pub data: &'a mut dyn Read,
 }
@@ -154,12 +158,16 @@ pub fn walk_entries<E: From<TarError>>(
             return Err(TarError::Duplicate(raw).into());
         }
         let size = entry.header().size().unwrap_or(u64::MAX);
+        let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
+        let mtime = entry.header().mtime().unwrap_or(0);
         visit(TarEntry {
             path: &path,
             raw: &raw,
             is_file: kind.is_file(),
             is_dir: kind.is_dir(),
             size,
+            mode,
+            mtime,
             data: &mut entry,
         })?;
     }
@@ -177,50 +185,120 @@ fn corrupt(e: &std::io::Error, max_unpacked: u64) -> TarError {
 
 /// [`read_tarball`] with explicit limits.
 pub fn read_tarball_with(origin: &str, bytes: &[u8], limits: &TarLimits) -> Result<Tree, String> {
-    let mut files = BTreeMap::new();
-    let mut dirs = BTreeSet::new();
-    let mut kept: u64 = 0;
-    let walked = walk_entries(bytes, limits.max_entries, limits.max_unpacked_bytes, |e| {
-        add_parents(&mut dirs, e.path);
-        if e.is_dir {
-            dirs.insert(e.path.to_owned());
-            return Ok(());
+    read_tarball_from(origin, bytes, limits)
+}
+
+/// [`read_tarball_with`] from a reader (a file): the archive is streamed,
+/// only the kept files are held in memory.
+pub fn read_tarball_from(
+    origin: &str,
+    reader: impl Read,
+    limits: &TarLimits,
+) -> Result<Tree, String> {
+    let mut kept = Kept::new(limits);
+    walk_entries(
+        reader,
+        limits.max_entries,
+        limits.max_unpacked_bytes,
+        |e| -> Result<(), String> {
+            if e.is_dir {
+                kept.add_dir(e.path);
+                return Ok(());
+            }
+            kept.add_parents(e.path);
+            if !e.is_file || !wanted(e.path) {
+                return Ok(());
+            }
+            let data = kept.read(e.raw, e.size, e.data)?;
+            kept.insert(e.path, data);
+            Ok(())
+        },
+    )?;
+    Ok(kept.into_tree(origin))
+}
+
+/// The release files kept from a tarball as it is read (or written, by
+/// [`crate::pack`]), within the [`TarLimits`].
+pub(crate) struct Kept {
+    files: BTreeMap<String, Vec<u8>>,
+    dirs: BTreeSet<String>,
+    kept: u64,
+    limits: TarLimits,
+}
+
+impl Kept {
+    pub(crate) fn new(limits: &TarLimits) -> Kept {
+        Kept {
+            files: BTreeMap::new(),
+            dirs: BTreeSet::new(),
+            kept: 0,
+            limits: *limits,
         }
-        if !e.is_file || !wanted(e.path) {
-            return Ok(());
-        }
-        let name = e.raw;
-        if e.size > limits.max_file_bytes {
+    }
+
+    /// Records a folder (and its parents).
+    pub(crate) fn add_dir(&mut self, path: &str) {
+        add_parents(&mut self.dirs, path);
+        self.dirs.insert(path.to_owned());
+    }
+
+    /// Records the folders holding `path`.
+    pub(crate) fn add_parents(&mut self, path: &str) {
+        add_parents(&mut self.dirs, path);
+    }
+
+    /// Whether the file at `path` is one release checks read.
+    pub(crate) fn wants(path: &str) -> bool {
+        wanted(path)
+    }
+
+    /// Reads the contents of the kept file `name` (the header claims
+    /// `size` bytes: a claim, the buffer grows with what is really read),
+    /// counting them against the limits.
+    pub(crate) fn read(
+        &mut self,
+        name: &str,
+        size: u64,
+        data: &mut dyn Read,
+    ) -> Result<Vec<u8>, String> {
+        let limits = self.limits;
+        if size > limits.max_file_bytes {
             return Err(format!(
                 "{name}: file larger than {} bytes",
                 limits.max_file_bytes
             ));
         }
-        kept = kept.saturating_add(e.size);
-        if kept > limits.max_kept_bytes {
+        self.kept = self.kept.saturating_add(size);
+        if self.kept > limits.max_kept_bytes {
             return Err(format!(
                 "more than {} bytes of release files",
                 limits.max_kept_bytes
             ));
         }
-        // The header's size is a claim: grow with what is really read.
-        let mut data = Vec::new();
-        e.data
-            .take(limits.max_file_bytes)
-            .read_to_end(&mut data)
+        let mut bytes = Vec::new();
+        data.take(limits.max_file_bytes)
+            .read_to_end(&mut bytes)
             .map_err(|err| match corrupt(&err, limits.max_unpacked_bytes) {
                 TarError::TooLarge(n) => TarError::TooLarge(n).to_string(),
                 _ => format!("{name}: {err}"),
             })?;
-        files.insert(e.path.to_owned(), data);
-        Ok(())
-    });
-    walked?;
-    Ok(Tree::Memory {
-        origin: origin.to_owned(),
-        files,
-        dirs,
-    })
+        Ok(bytes)
+    }
+
+    /// Keeps a file read with [`Kept::read`].
+    pub(crate) fn insert(&mut self, path: &str, bytes: Vec<u8>) {
+        add_parents(&mut self.dirs, path);
+        self.files.insert(path.to_owned(), bytes);
+    }
+
+    /// The kept files as a tree (`origin` names it in messages).
+    pub(crate) fn into_tree(self, origin: &str) -> Tree {
+        Tree::Memory {
+            origin: origin.to_owned(),
+            files: self.files,
+            dirs: self.dirs,
+        }
+    }
 }
 
 impl From<TarError> for String {

@@ -44,6 +44,12 @@ impl Tree {
         }
     }
 
+    /// Whether the tree is the local file system (a read failure there is
+    /// an I/O failure; in a tarball held in memory, a missing entry).
+    pub fn is_disk(&self) -> bool {
+        matches!(self, Tree::Disk)
+    }
+
     /// Whether `path` is a regular file (or a link to one).
     pub fn is_file(&self, path: &str) -> bool {
         match self {
@@ -117,16 +123,20 @@ pub const MAX_DISK_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// the size checked before and while reading). The message leaves out the
 /// path: callers name it once.
 pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    erlterm::read_file_with_limit(path, max).map_err(|e| {
-        let message = match &e.kind {
-            erlterm::ErrorKind::Io { message, .. } => message.clone(),
-            _ => e.to_string(),
-        };
-        let shown = format!("{}: ", erlterm::diagnostic::escape_path(path));
-        message
-            .strip_prefix(&shown)
-            .map_or_else(|| message.clone(), str::to_owned)
-    })
+    erlterm::read_file_with_limit(path, max).map_err(|e| strip_path(path, &e))
+}
+
+/// The message of erlterm's error about `path`, without the leading
+/// `PATH: ` (callers name the path once).
+pub(crate) fn strip_path(path: &Path, e: &erlterm::Error) -> String {
+    let message = match &e.kind {
+        erlterm::ErrorKind::Io { message, .. } => message.clone(),
+        _ => e.to_string(),
+    };
+    let shown = format!("{}: ", erlterm::diagnostic::escape_path(path));
+    message
+        .strip_prefix(&shown)
+        .map_or_else(|| message.clone(), str::to_owned)
 }
 
 /// The paths from `from` on.
