@@ -50,21 +50,33 @@ pub fn run(cmd: &Command) -> ExitCode {
 
 /// Reads the appup term as systools does (first term only), binding `VSN`
 /// and rendering `{{vsn}}` when a value is given.
+///
+/// Read straight into a [`Term`], without a span tree: memory is the text
+/// and the term.
 fn read_appup_term(path: &Path, app_vsn: Option<&str>) -> Result<Term, String> {
-    read_appup_node(path, app_vsn).map(|n| n.to_term())
+    let (text, opts) = read_appup_text(path, app_vsn)?;
+    let (term, _) = appup::read::first_value_with(&text, &opts)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(term)
 }
 
-fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
+/// The text of an appup (rendered when `app_vsn` is given) and the
+/// options it is read with.
+fn read_appup_text(path: &Path, app_vsn: Option<&str>) -> Result<(String, ParseOptions), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{}: invalid UTF-8", path.display()))?;
-    let (text, opts) = match app_vsn {
+    Ok(match app_vsn {
         Some(v) => (
             appup::template::render(&text, v).map_err(|e| e.to_string())?,
             ParseOptions::default().bind("VSN", Term::string(v)),
         ),
         None => (text, ParseOptions::default()),
-    };
+    })
+}
+
+fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
+    let (text, opts) = read_appup_text(path, app_vsn)?;
     let (node, _) = appup::read::first_term_with(&text, &opts)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(node)
@@ -76,11 +88,12 @@ fn is_relup_term(term: &Term) -> bool {
     let Some([_, up, down]) = term.as_tuple() else {
         return false;
     };
-    let entries = |l: &Term| l.as_list().map(<[Term]>::to_vec).unwrap_or_default();
-    let mut all = entries(up);
-    all.extend(entries(down));
-    !all.is_empty()
-        && all.iter().all(|e| {
+    fn entries(l: &Term) -> std::slice::Iter<'_, Term> {
+        l.as_list().unwrap_or_default().iter()
+    }
+    let mut all = entries(up).chain(entries(down)).peekable();
+    all.peek().is_some()
+        && all.all(|e| {
             matches!(e.as_tuple(), Some([v, _, instrs])
                 if v.as_string().is_some() && instrs.as_list().is_some())
         })
