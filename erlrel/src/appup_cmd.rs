@@ -136,9 +136,11 @@ fn run_match(args: &MatchArgs) -> ExitCode {
     } else {
         Direction::Up
     };
-    match appup::find_instructions(&term, &args.vsn, dir) {
+    match appup::find_instructions_ref(&term, &args.vsn, dir) {
         Ok(Some(instrs)) => {
-            println!("{}", Term::list(instrs));
+            // Printed from the appup's own list, as `Term::list` prints:
+            // no second copy of a long list.
+            println!("{}", ListOf(&instrs));
             ExitCode::SUCCESS
         }
         Ok(None) => {
@@ -156,6 +158,23 @@ fn run_match(args: &MatchArgs) -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A proper list printed in canonical form, as [`Term::list`] of the same
+/// items would print, without building that term.
+struct ListOf<'a>(&'a [Term]);
+
+impl std::fmt::Display for ListOf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[")?;
+        for (i, t) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{t}")?;
+        }
+        f.write_str("]")
     }
 }
 
@@ -307,5 +326,27 @@ fn oracle_compare() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod list_of_tests {
+    use super::*;
+
+    #[test]
+    fn list_of_prints_as_term_list() {
+        for text in [
+            "[].",
+            "[a].",
+            "[{load_module,m},\"ab\",[1|2],<<1>>,#{a=>[]},'A b'].",
+        ] {
+            let t = erlterm::parse_str(text).unwrap_or_default();
+            let items = t.first().and_then(Term::as_list).unwrap_or_default();
+            assert!(!text.contains('a') || !items.is_empty(), "{text}");
+            assert_eq!(
+                ListOf(items).to_string(),
+                Term::list(items.to_vec()).to_string()
+            );
+        }
     }
 }
