@@ -980,6 +980,7 @@ pub fn parse_script(items: &[Node]) -> Result<Vec<Instr>, InstructionError> {
     for n in order {
         check_op(n)?;
     }
+    drop(ponrs);
     expanded
         .iter()
         .zip(written)
