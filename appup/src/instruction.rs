@@ -8,6 +8,7 @@
 //! Errors quote the expanded instruction, as OTP does, and carry the span
 //! of the culprit.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use erlterm::{Atom, Integer, Node, NodeKind, Span, Term};
@@ -943,17 +944,24 @@ pub fn check_op(expanded: &Node) -> Result<Instruction, InstructionError> {
 /// assert_eq!(script[1].to_string(), "{update,s,{advanced,x}}");
 /// ```
 pub fn parse_script(items: &[Node]) -> Result<Vec<Instr>, InstructionError> {
-    let expanded = expand_script(items)?;
-    let written = written_script(items);
+    // The checks of `expand_script`, `written_script` and the split, one
+    // expanded instruction at a time: the expanded script is never held
+    // whole (it is several times the size of the written one). Each pass
+    // below visits the instructions in the order the whole-script version
+    // did, so the first error is the same.
+    for it in items {
+        if matches!(it.kind, NodeKind::List(..) | NodeKind::String(_)) {
+            check_proper(it)?;
+        }
+    }
     let is_ponr = |n: &Node| n.as_atom() == Some("point_of_no_return");
-    let ponrs: Vec<(usize, &Node)> = expanded
-        .iter()
+    let mut ponrs = each_expanded(items)
         .enumerate()
         .filter(|(_, n)| is_ponr(n))
-        .collect();
-    let mut order: Vec<&Node> = expanded.iter().collect();
-    if let Some(&(p, _)) = ponrs.first() {
-        if let Some(&(_, n)) = ponrs.get(1) {
+        .map(|(i, _)| i);
+    let (first, second) = (ponrs.next(), ponrs.next());
+    if let Some(p) = first {
+        if let Some(n) = second.and_then(|q| each_expanded(items).nth(q)) {
             return Err(InstructionError {
                 reason: Reason::TooManyPointOfNoReturn,
                 culprit: n.to_term(),
@@ -961,53 +969,105 @@ pub fn parse_script(items: &[Node]) -> Result<Vec<Instr>, InstructionError> {
                 span: n.span,
             });
         }
-        for n in expanded.iter().take(p) {
-            if !is_tagged2(n, &["load_object_code", "apply"]) {
-                return Err(err(Reason::BadOpBeforePointOfNoReturn, n, n));
+        for n in each_expanded(items).take(p) {
+            if !is_tagged2(&n, &["load_object_code", "apply"]) {
+                return Err(err(Reason::BadOpBeforePointOfNoReturn, &n, &n));
             }
         }
-        let (found, rest): (Vec<&Node>, Vec<&Node>) = expanded
-            .iter()
-            .skip(p + 1)
-            .partition(|n| is_tagged2(n, &["load_object_code"]));
-        order = expanded
-            .iter()
-            .take(p + 1)
-            .chain(found)
-            .chain(rest)
-            .collect();
+        // Before the point of no return and it, the `load_object_code`s
+        // after it, then the rest.
+        for n in each_expanded(items).take(p + 1) {
+            check_op(&n)?;
+        }
+        let moved = |n: &Node| is_tagged2(n, &["load_object_code"]);
+        for n in each_expanded(items).skip(p + 1).filter(|n| moved(n)) {
+            check_op(&n)?;
+        }
+        for n in each_expanded(items).skip(p + 1).filter(|n| !moved(n)) {
+            check_op(&n)?;
+        }
+    } else {
+        for n in each_expanded(items) {
+            check_op(&n)?;
+        }
     }
-    for n in order {
-        check_op(n)?;
+    let len = each_expanded(items)
+        .count()
+        .min(each_written(items).count());
+    let mut out = Vec::with_capacity(len);
+    for (e, (w, span)) in each_expanded(items).zip(each_written(items)) {
+        out.push(Instr {
+            op: check_op(&e)?,
+            written: w,
+            span,
+        });
     }
-    expanded
-        .iter()
-        .zip(written)
-        .map(|(e, (w, span))| {
-            Ok(Instr {
-                op: check_op(e)?,
-                written: w,
-                span,
-            })
-        })
-        .collect()
+    Ok(out)
+}
+
+/// The error [`proper_items`] gives for a list in a script, without
+/// copying its items.
+fn check_proper(list: &Node) -> Result<(), InstructionError> {
+    fn proper(n: &Node) -> bool {
+        match &n.kind {
+            NodeKind::List(_, None) | NodeKind::String(_) => true,
+            NodeKind::List(_, Some(tail)) => proper(tail),
+            _ => false,
+        }
+    }
+    match &list.kind {
+        NodeKind::List(_, Some(tail)) if !proper(tail) => {
+            Err(err(Reason::ImproperList, list, list))
+        }
+        NodeKind::List(..) | NodeKind::String(_) => Ok(()),
+        _ => Err(err(Reason::BadList, list, list)),
+    }
+}
+
+/// The instructions of [`expand_script`], one at a time (the script's
+/// lists must have passed [`check_proper`]).
+fn each_expanded(items: &[Node]) -> impl Iterator<Item = Cow<'_, Node>> + '_ {
+    items.iter().flat_map(|it| match &it.kind {
+        NodeKind::List(..) | NodeKind::String(_) => list_elements(it),
+        _ => Box::new(std::iter::once(Cow::Owned(expand(it)))),
+    })
+}
+
+/// The elements of a proper list node as [`proper_items`] gives them.
+fn list_elements(list: &Node) -> Box<dyn Iterator<Item = Cow<'_, Node>> + '_> {
+    match &list.kind {
+        NodeKind::List(items, tail) => {
+            let head = items.iter().map(Cow::Borrowed);
+            match tail {
+                None => Box::new(head),
+                Some(t) => Box::new(head.chain(list_elements(t))),
+            }
+        }
+        NodeKind::String(s) => Box::new(s.chars().map(move |c| {
+            Cow::Owned(synth(
+                NodeKind::Integer(Integer::from(u32::from(c))),
+                list.span,
+            ))
+        })),
+        _ => Box::new(std::iter::empty()),
+    }
 }
 
 /// The written form of each expanded instruction (nested list items are
-/// their own written form).
-fn written_script(items: &[Node]) -> Vec<(Term, Span)> {
-    let mut out = Vec::new();
-    for it in items {
-        match &it.kind {
-            NodeKind::List(xs, _) => out.extend(xs.iter().map(|x| (x.to_term(), x.span))),
-            NodeKind::String(s) => out.extend(
-                s.chars()
-                    .map(|c| (Term::int(i64::from(u32::from(c))), it.span)),
-            ),
-            _ => out.push((it.to_term(), it.span)),
-        }
-    }
-    out
+/// their own written form), one at a time.
+fn each_written(items: &[Node]) -> impl Iterator<Item = (Term, Span)> + '_ {
+    items
+        .iter()
+        .flat_map(|it| -> Box<dyn Iterator<Item = (Term, Span)> + '_> {
+            match &it.kind {
+                NodeKind::List(xs, _) => Box::new(xs.iter().map(|x| (x.to_term(), x.span))),
+                NodeKind::String(s) => Box::new(
+                    s.chars()
+                        .map(|c| (Term::int(i64::from(u32::from(c))), it.span)),
+                ),
+                _ => Box::new(std::iter::once((it.to_term(), it.span))),
+            }
+        })
 }
 
 /// `{Tag, _}` for one of the tags: the 2-tuple shape OTP's split accepts.

@@ -291,8 +291,18 @@ fn not_a_list(what: &str, n: &Node) -> AppupError {
     }
 }
 
-/// The items of a proper list node (a string gives its characters).
-fn list_items(n: &Node) -> Option<Vec<Node>> {
+/// The items of a proper list node (a string gives its characters),
+/// borrowed when the list is written as one `[...]` (the common case): a
+/// long instruction list is not copied.
+fn list_items(n: &Node) -> Option<std::borrow::Cow<'_, [Node]>> {
+    use std::borrow::Cow;
+    match &n.kind {
+        NodeKind::List(items, None) => Some(Cow::Borrowed(items)),
+        _ => list_items_owned(n).map(Cow::Owned),
+    }
+}
+
+fn list_items_owned(n: &Node) -> Option<Vec<Node>> {
     match &n.kind {
         NodeKind::List(items, None) => Some(items.clone()),
         NodeKind::String(_) => n.to_term().to_list().map(|ts| {
@@ -308,7 +318,7 @@ fn list_items(n: &Node) -> Option<Vec<Node>> {
         }),
         NodeKind::List(items, Some(tail)) => {
             let mut v = items.clone();
-            v.extend(list_items(tail)?);
+            v.extend(list_items_owned(tail)?);
             Some(v)
         }
         _ => None,

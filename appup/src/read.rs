@@ -1,6 +1,6 @@
 //! Reading the first term of a file, as `systools_lib:read_term/1` does.
 
-use erlterm::{Node, ParseOptions, Span};
+use erlterm::{Node, ParseOptions, Span, Term};
 
 use crate::model::AppupError;
 
@@ -54,6 +54,35 @@ pub fn first_term_with(
     Ok((nodes.swap_remove(0), trailing))
 }
 
+/// [`first_term_with`] without spans: the first term as a plain [`Term`]
+/// (32 bytes a value rather than a spanned node's 48), read directly, for
+/// callers that only look the term up (`erlrel appup match`). The same
+/// errors as [`first_term_with`].
+///
+/// ```
+/// let opts = erlterm::ParseOptions::default();
+/// let (t, rest) = appup::read::first_value_with("{\"1\", [], []}. x", &opts).unwrap();
+/// assert_eq!(t.to_string(), "{[49],[],[]}");
+/// assert_eq!(rest.map(|s| s.start), Some(15));
+/// ```
+pub fn first_value_with(
+    text: &str,
+    opts: &ParseOptions,
+) -> Result<(Term, Option<Span>), AppupError> {
+    let end = first_dot_end(text).unwrap_or(text.len());
+    let mut terms =
+        erlterm::parse_with(text.get(..end).unwrap_or(text), opts).map_err(AppupError::Parse)?;
+    if terms.is_empty() {
+        return Err(AppupError::Empty);
+    }
+    let rest = text.get(end..).unwrap_or_default();
+    let trailing = (!blank(rest)).then(|| {
+        let skip = rest.len() - rest.trim_start().len();
+        span_at(text, end + skip)
+    });
+    Ok((terms.swap_remove(0), trailing))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +96,22 @@ mod tests {
         );
         assert_eq!(first_dot_end("{a}"), None);
         assert_eq!(first_dot_end("{a}.%c"), Some(4));
+    }
+
+    #[test]
+    fn value_and_node_readers_agree() {
+        let opts = ParseOptions::default();
+        for text in [
+            "{\"1\", [{\"0\", [{load_module, m}]}], []}.\n% c\n x.",
+            "{a, b c}.",
+            "  % nothing\n",
+            "{\"1\", [], []}",
+            "{<<\"1\\\\..*\">>, [], []}. ",
+        ] {
+            let value = first_value_with(text, &opts).map(|(t, s)| (t.to_string(), s));
+            let node = first_term_with(text, &opts).map(|(n, s)| (n.to_term().to_string(), s));
+            assert_eq!(value, node, "{text}");
+        }
     }
 
     #[test]

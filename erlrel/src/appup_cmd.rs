@@ -50,21 +50,33 @@ pub fn run(cmd: &Command) -> ExitCode {
 
 /// Reads the appup term as systools does (first term only), binding `VSN`
 /// and rendering `{{vsn}}` when a value is given.
+///
+/// Read straight into a [`Term`], without a span tree: memory is the text
+/// and the term.
 fn read_appup_term(path: &Path, app_vsn: Option<&str>) -> Result<Term, String> {
-    read_appup_node(path, app_vsn).map(|n| n.to_term())
+    let (text, opts) = read_appup_text(path, app_vsn)?;
+    let (term, _) = appup::read::first_value_with(&text, &opts)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(term)
 }
 
-fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
+/// The text of an appup (rendered when `app_vsn` is given) and the
+/// options it is read with.
+fn read_appup_text(path: &Path, app_vsn: Option<&str>) -> Result<(String, ParseOptions), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{}: invalid UTF-8", path.display()))?;
-    let (text, opts) = match app_vsn {
+    Ok(match app_vsn {
         Some(v) => (
             appup::template::render(&text, v).map_err(|e| e.to_string())?,
             ParseOptions::default().bind("VSN", Term::string(v)),
         ),
         None => (text, ParseOptions::default()),
-    };
+    })
+}
+
+fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
+    let (text, opts) = read_appup_text(path, app_vsn)?;
     let (node, _) = appup::read::first_term_with(&text, &opts)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(node)
@@ -76,11 +88,12 @@ fn is_relup_term(term: &Term) -> bool {
     let Some([_, up, down]) = term.as_tuple() else {
         return false;
     };
-    let entries = |l: &Term| l.as_list().map(<[Term]>::to_vec).unwrap_or_default();
-    let mut all = entries(up);
-    all.extend(entries(down));
-    !all.is_empty()
-        && all.iter().all(|e| {
+    fn entries(l: &Term) -> std::slice::Iter<'_, Term> {
+        l.as_list().unwrap_or_default().iter()
+    }
+    let mut all = entries(up).chain(entries(down)).peekable();
+    all.peek().is_some()
+        && all.all(|e| {
             matches!(e.as_tuple(), Some([v, _, instrs])
                 if v.as_string().is_some() && instrs.as_list().is_some())
         })
@@ -123,9 +136,11 @@ fn run_match(args: &MatchArgs) -> ExitCode {
     } else {
         Direction::Up
     };
-    match appup::find_instructions(&term, &args.vsn, dir) {
+    match appup::find_instructions_ref(&term, &args.vsn, dir) {
         Ok(Some(instrs)) => {
-            println!("{}", Term::list(instrs));
+            // Printed from the appup's own list, as `Term::list` prints:
+            // no second copy of a long list.
+            println!("{}", ListOf(&instrs));
             ExitCode::SUCCESS
         }
         Ok(None) => {
@@ -143,6 +158,23 @@ fn run_match(args: &MatchArgs) -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A proper list printed in canonical form, as [`Term::list`] of the same
+/// items would print, without building that term.
+struct ListOf<'a>(&'a [Term]);
+
+impl std::fmt::Display for ListOf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[")?;
+        for (i, t) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{t}")?;
+        }
+        f.write_str("]")
     }
 }
 
@@ -294,5 +326,27 @@ fn oracle_compare() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod list_of_tests {
+    use super::*;
+
+    #[test]
+    fn list_of_prints_as_term_list() {
+        for text in [
+            "[].",
+            "[a].",
+            "[{load_module,m},\"ab\",[1|2],<<1>>,#{a=>[]},'A b'].",
+        ] {
+            let t = erlterm::parse_str(text).unwrap_or_default();
+            let items = t.first().and_then(Term::as_list).unwrap_or_default();
+            assert!(!text.contains('a') || !items.is_empty(), "{text}");
+            assert_eq!(
+                ListOf(items).to_string(),
+                Term::list(items.to_vec()).to_string()
+            );
+        }
     }
 }

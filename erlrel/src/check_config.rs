@@ -21,7 +21,7 @@ pub fn check(kind: Kind, path: &Path, text: &str, env: &HashMap<String, String>)
     match kind {
         Kind::RebarConfig => one(RebarConfig::parse(text).map(|c| c.warnings), "rebar_config"),
         Kind::App | Kind::AppSrc => app(kind, path, text),
-        Kind::SysConfig => one(SysConfig::parse(text).map(|_| Vec::new()), "sys_config"),
+        Kind::SysConfig => one(SysConfig::validate(text).map(|()| Vec::new()), "sys_config"),
         Kind::VmArgs => vm_args(text, Severity::Warning),
         Kind::SysConfigSrc | Kind::VmArgsSrc => src(kind, text, env),
         _ => match erlterm::parse_str(text) {
@@ -121,7 +121,7 @@ fn src(kind: Kind, text: &str, env: &HashMap<String, String>) -> Vec<Finding> {
         return out;
     }
     let problems = one(
-        SysConfig::parse(&rendered).map(|_| Vec::new()),
+        SysConfig::validate(&rendered).map(|()| Vec::new()),
         "sys_config",
     );
     if problems.is_empty() {
@@ -138,7 +138,7 @@ fn src(kind: Kind, text: &str, env: &HashMap<String, String>) -> Vec<Finding> {
     };
     let unset_cause = with_placeholders
         .as_deref()
-        .is_some_and(|r| SysConfig::parse(r).is_ok());
+        .is_some_and(|r| SysConfig::validate(r).is_ok());
     out.extend(problems.into_iter().map(|mut f| {
         f.span = map_span(text, &rendered, f.span);
         if unset_cause {

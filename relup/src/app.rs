@@ -102,11 +102,11 @@ impl Application {
             name: name.to_owned(),
             vsn: vsn.to_owned(),
             start_type,
-            modules: resource.modules.unwrap_or_default(),
-            uses: resource.applications.unwrap_or_default(),
-            optional: resource.optional_applications,
+            modules: names(resource.modules.unwrap_or_default()),
+            uses: names(resource.applications.unwrap_or_default()),
+            optional: names(resource.optional_applications),
             includes,
-            registered: resource.registered.unwrap_or_default(),
+            registered: names(resource.registered.unwrap_or_default()),
             dir: dir.to_owned(),
         }))
     }
@@ -117,4 +117,9 @@ impl Application {
         let resource = AppResource::parse_for_release(text).ok()?;
         resource.vsn_string().map(Term::string)
     }
+}
+
+/// The atoms of an `.app` list as the names relup works with.
+fn names(atoms: Vec<erlterm::Atom>) -> Vec<String> {
+    atoms.into_iter().map(|a| a.as_str().to_owned()).collect()
 }

@@ -13,10 +13,10 @@
 //!   [`AppResource::release_includes`] is its `override_include/3`. relup
 //!   builds its `Application` from this.
 
-use erlterm::{Node, NodeKind, Span, Term};
+use erlterm::{Atom, Node, NodeKind, Span, Term};
 
 use crate::error::{Error, Result};
-use crate::terms::{atom, atoms, key_value, list, string};
+use crate::terms::{atom, into_atom, into_atoms, into_key_value, into_list, into_tuple, string};
 
 /// Which kind of application resource file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,15 +86,15 @@ pub struct AppResource {
     /// `vsn`.
     pub vsn: Option<AppVsn>,
     /// `modules`.
-    pub modules: Option<Vec<String>>,
+    pub modules: Option<Vec<Atom>>,
     /// `registered`.
-    pub registered: Option<Vec<String>>,
+    pub registered: Option<Vec<Atom>>,
     /// `applications`.
-    pub applications: Option<Vec<String>>,
+    pub applications: Option<Vec<Atom>>,
     /// `included_applications`.
-    pub included_applications: Vec<String>,
+    pub included_applications: Vec<Atom>,
     /// `optional_applications` (OTP 24+).
-    pub optional_applications: Vec<String>,
+    pub optional_applications: Vec<Atom>,
     /// `mod`: callback module and start argument.
     pub mod_: Option<(String, Node)>,
     /// `start_phases`.
@@ -128,41 +128,48 @@ impl AppResource {
     /// assert!(AppResource::parse("{application, web, []}.", AppFileKind::App, Some("other")).is_err());
     /// ```
     pub fn parse(text: &str, kind: AppFileKind, file_stem: Option<&str>) -> Result<AppResource> {
-        let nodes = erlterm::parse_nodes(text)?;
-        let term = match nodes.as_slice() {
-            [one] => one,
-            [] => return Err(Error::rejected("empty application resource file", None)),
-            [_, second, ..] => {
+        // The model is built by moving what it keeps out of the span tree
+        // (names as inline atoms, long lists converted in place): memory
+        // stays about one tree, whatever the file holds.
+        let mut nodes = erlterm::parse_nodes(text)?.into_iter();
+        let term = match (nodes.next(), nodes.next()) {
+            (Some(one), None) => one,
+            (None, _) => return Err(Error::rejected("empty application resource file", None)),
+            (Some(_), Some(second)) => {
                 return Err(Error::rejected(
                     "an application resource file holds exactly one term",
                     Some(second.span),
                 ))
             }
         };
-        let Some([tag, name, props]) = term.as_tuple() else {
-            return Err(Error::shape(
+        drop(nodes);
+        let span = term.span;
+        let [tag, name, props] = into_tuple::<3>(term).map_err(|term| {
+            Error::shape(
                 "application resource",
                 "{application, Name, Properties}",
-                term,
-            ));
-        };
+                &term,
+            )
+        })?;
         if tag.as_atom() != Some("application") {
-            return Err(Error::shape("first element", "the atom application", tag));
+            return Err(Error::shape("first element", "the atom application", &tag));
         }
-        let name_str = atom(name, "application name")?;
+        let name_span = name.span;
+        let name_str = atom(&name, "application name")?;
         if let (AppFileKind::App, Some(stem)) = (kind, file_stem) {
             if stem != name_str {
                 return Err(Error::rejected(
                     format!("application name {name_str} does not match the file name {stem}.app"),
-                    Some(name.span),
+                    Some(name_span),
                 ));
             }
         }
-        let mut app = AppResource::empty(name_str, term.span);
-        for prop in list(props, "application properties")? {
+        let mut app = AppResource::empty(name_str, span);
+        let props_span = props.span;
+        for prop in into_list(props, "application properties")? {
             app.property(prop, kind)?;
         }
-        app.lint(kind, props.span);
+        app.lint(kind, props_span);
         Ok(app)
     }
 
@@ -190,45 +197,48 @@ impl AppResource {
         }
     }
 
-    fn property(&mut self, prop: &Node, kind: AppFileKind) -> Result<()> {
-        let Some((key, v)) = key_value(prop) else {
-            return Err(Error::shape(
+    fn property(&mut self, prop: Node, kind: AppFileKind) -> Result<()> {
+        let (key, v) = into_key_value(prop).map_err(|prop| {
+            Error::shape(
                 "application property",
                 "{Key, Value} with an atom key",
-                prop,
-            ));
-        };
+                &prop,
+            )
+        })?;
+        let key = key.as_str();
         self.spans.push((key.to_string(), v.span));
         match key {
-            "description" => self.description = Some(string(v, "description")?),
-            "id" => self.id = Some(string(v, "id")?),
-            "vsn" => self.vsn = Some(vsn(v, kind)?),
-            "modules" => match atoms(v, "modules") {
+            "description" => self.description = Some(string(&v, "description")?),
+            "id" => self.id = Some(string(&v, "id")?),
+            "vsn" => self.vsn = Some(vsn(&v, kind)?),
+            "modules" => match into_atoms(v, "modules") {
                 Ok(m) => self.modules = Some(m),
                 // rebar3 replaces `modules` of an .app.src with the compiled ones.
                 Err(e) if kind == AppFileKind::AppSrc => self.warnings.push(e),
                 Err(e) => return Err(e),
             },
-            "registered" => self.registered = Some(atoms(v, "registered")?),
-            "applications" => self.applications = Some(atoms(v, "applications")?),
+            "registered" => self.registered = Some(into_atoms(v, "registered")?),
+            "applications" => self.applications = Some(into_atoms(v, "applications")?),
             "included_applications" => {
-                self.included_applications = atoms(v, "included_applications")?
+                self.included_applications = into_atoms(v, "included_applications")?
             }
             "optional_applications" => {
-                self.optional_applications = atoms(v, "optional_applications")?
+                self.optional_applications = into_atoms(v, "optional_applications")?
             }
             "mod" => self.mod_ = module(v)?,
             "start_phases" => self.start_phases = start_phases(v)?,
             "env" => self.env = pairs(v, "env")?,
-            "maxT" => self.max_t = limit(v, "maxT")?,
-            "maxP" => self.max_p = limit(v, "maxP")?,
+            "maxT" => self.max_t = limit(&v, "maxT")?,
+            "maxP" => self.max_p = limit(&v, "maxP")?,
             "runtime_dependencies" => {
-                self.runtime_dependencies = list(v, "runtime_dependencies")?
-                    .iter()
-                    .map(|d| string(d, "runtime dependency"))
-                    .collect::<Result<_>>()?
+                let deps = into_list(v, "runtime_dependencies")?;
+                let mut out = Vec::with_capacity(deps.len());
+                for d in deps {
+                    out.push(string(&d, "runtime dependency")?);
+                }
+                self.runtime_dependencies = out;
             }
-            _ => self.extra.push((key.to_string(), v.clone())),
+            _ => self.extra.push((key.to_string(), v)),
         }
         Ok(())
     }
@@ -243,13 +253,16 @@ impl AppResource {
     }
 
     fn lint(&mut self, kind: AppFileKind, props: Span) {
-        let optional_missing: Vec<&String> = self
+        let optional_missing: Vec<&Atom> = self
             .optional_applications
             .iter()
             .filter(|o| !self.applications.iter().flatten().any(|a| a == *o))
             .collect();
         if let Some(o) = optional_missing.first() {
-            let msg = format!("optional application {o} is not listed in applications (application:load/1 refuses this)");
+            let msg = format!(
+                "optional application {} is not listed in applications (application:load/1 refuses this)",
+                o.as_str()
+            );
             self.warnings
                 .push(Error::rejected(msg, self.span_of("optional_applications")));
         }
@@ -268,7 +281,8 @@ impl AppResource {
                 Some(props),
             )),
             Some(apps)
-                if !(apps.iter().any(|a| a == "kernel") && apps.iter().any(|a| a == "stdlib")) =>
+                if !(apps.iter().any(|a| a.as_str() == "kernel")
+                    && apps.iter().any(|a| a.as_str() == "stdlib")) =>
             {
                 let msg = format!(
                     "{} is missing kernel or stdlib from applications list",
@@ -422,7 +436,7 @@ impl AppResource {
     ///      {registered, []}, {applications, [kernel, stdlib]}, bare_atom]}.
     ///     text after the term is ignored"#).unwrap();
     /// assert_eq!(app.vsn, Some(AppVsn::String("1.0".into())));
-    /// assert_eq!(app.modules.as_deref(), Some(&["web_app".to_string()][..]));
+    /// assert_eq!(app.modules.as_deref(), Some(&[erlterm::Atom::new("web_app")][..]));
     ///
     /// let e = AppResource::parse_for_release(
     ///     r#"{application, web, [{vsn, "1.0"}, {description, <<"web">>}]}."#).unwrap_err();
@@ -600,10 +614,13 @@ impl AppResource {
     ) -> std::result::Result<Vec<String>, Vec<String>> {
         let own = &self.included_applications;
         match rel_incls {
-            None => Ok(own.clone()),
+            None => Ok(own.iter().map(|a| a.as_str().to_owned()).collect()),
             Some(over) => {
-                let extra: Vec<String> =
-                    over.iter().filter(|a| !own.contains(a)).cloned().collect();
+                let extra: Vec<String> = over
+                    .iter()
+                    .filter(|a| !own.iter().any(|o| o.as_str() == a.as_str()))
+                    .cloned()
+                    .collect();
                 if extra.is_empty() {
                     Ok(over.to_vec())
                 } else {
@@ -660,10 +677,10 @@ fn string_p(n: &Node) -> Option<bool> {
 }
 
 /// systools' `a_list_p/1`: a proper list of atoms.
-fn atom_list(n: &Node) -> Option<Vec<String>> {
+fn atom_list(n: &Node) -> Option<Vec<Atom>> {
     n.as_list()?
         .iter()
-        .map(|x| x.as_atom().map(str::to_owned))
+        .map(|x| x.as_atom().map(Atom::new))
         .collect()
 }
 
@@ -743,35 +760,40 @@ fn vsn(v: &Node, kind: AppFileKind) -> Result<AppVsn> {
     }
 }
 
-fn module(v: &Node) -> Result<Option<(String, Node)>> {
+fn module(v: Node) -> Result<Option<(String, Node)>> {
     if v.as_list().is_some_and(<[Node]>::is_empty) {
         return Ok(None);
     }
-    match v.as_tuple() {
-        Some([m, args]) => Ok(Some((atom(m, "callback module")?, args.clone()))),
-        _ => Err(Error::shape("mod", "{Module, StartArgs} or []", v)),
+    match into_tuple::<2>(v) {
+        Ok([m, args]) => Ok(Some((atom(&m, "callback module")?, args))),
+        Err(v) => Err(Error::shape("mod", "{Module, StartArgs} or []", &v)),
     }
 }
 
-fn start_phases(v: &Node) -> Result<Option<Vec<(String, Node)>>> {
+fn start_phases(v: Node) -> Result<Option<Vec<(String, Node)>>> {
     if v.as_atom() == Some("undefined") {
         return Ok(None);
     }
     pairs(v, "start_phases").map(Some)
 }
 
-fn pairs(v: &Node, what: &str) -> Result<Vec<(String, Node)>> {
-    list(v, what)?
-        .iter()
-        .map(|p| match p.as_tuple() {
-            Some([k, val]) => Ok((atom(k, &format!("{what} key"))?, val.clone())),
-            _ => Err(Error::shape(
-                &format!("{what} entry"),
-                "{atom(), term()}",
-                p,
-            )),
-        })
-        .collect()
+fn pairs(v: Node, what: &str) -> Result<Vec<(String, Node)>> {
+    let items = into_list(v, what)?;
+    let key = format!("{what} key");
+    let mut out = Vec::with_capacity(items.len());
+    for p in items {
+        match into_tuple::<2>(p) {
+            Ok([k, val]) => out.push((into_atom(k, &key)?.as_str().to_owned(), val)),
+            Err(p) => {
+                return Err(Error::shape(
+                    &format!("{what} entry"),
+                    "{atom(), term()}",
+                    &p,
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn limit(v: &Node, what: &str) -> Result<Limit> {

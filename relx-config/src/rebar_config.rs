@@ -6,7 +6,7 @@ use erlterm::{Node, Span, Term};
 
 use crate::error::{Error, Result};
 use crate::relx::RelxConfig;
-use crate::terms::{atom_or_binary, list, string_or_binary};
+use crate::terms::{atom_or_binary, into_tuple, list, string_or_binary};
 
 /// One `{Key, Value}` entry.
 #[derive(Clone, Debug)]
@@ -137,32 +137,37 @@ impl RebarConfig {
     /// assert!(relx_config::rebar_config::RebarConfig::parse("not_a_pair.").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<RebarConfig> {
+        // The entries own the values moved out of the tree: no copy.
         let nodes = erlterm::parse_nodes(text)?;
-        Self::from_entries(&nodes, 0)
+        Self::from_entries(nodes, 0)
     }
 
-    fn from_entries(nodes: &[Node], depth: usize) -> Result<RebarConfig> {
+    fn from_entries(nodes: Vec<Node>, depth: usize) -> Result<RebarConfig> {
         if depth > MAX_PROFILE_DEPTH {
             return Err(Error::new(
                 crate::ErrorKind::Limit("profiles nested too deep".into()),
                 None,
             ));
         }
-        let mut c = RebarConfig::default();
+        let mut c = RebarConfig {
+            entries: Vec::with_capacity(nodes.len()),
+            ..RebarConfig::default()
+        };
         for n in nodes {
-            let Some([k, v]) = n.as_tuple() else {
-                return Err(Error::rejected(
+            let span = n.span;
+            let [k, v] = into_tuple::<2>(n).map_err(|n| {
+                Error::rejected(
                     format!(
                         "Unable to parse config. Term is not in {{Key, Value}} format: {}",
                         n.to_term()
                     ),
                     Some(n.span),
-                ));
-            };
+                )
+            })?;
             c.entries.push(Entry {
                 key: k.to_term().to_string(),
-                value: v.clone(),
-                span: n.span,
+                value: v,
+                span,
             });
         }
         c.deps = c.first("deps").map(deps).transpose()?.unwrap_or_default();
@@ -176,19 +181,19 @@ impl RebarConfig {
             .map(deps)
             .transpose()?
             .unwrap_or_default();
-        if let Some(p) = c.get("profiles").cloned() {
-            c.profiles = profiles(&p, depth)?;
+        if let Some(p) = c.get("profiles").map(|p| profiles(p, depth)) {
+            c.profiles = p?;
         }
-        if let Some(v) = c.get("minimum_otp_vsn").cloned() {
-            c.minimum_otp_vsn = Some(minimum_otp_vsn(&v)?);
+        if let Some(v) = c.get("minimum_otp_vsn").map(minimum_otp_vsn) {
+            c.minimum_otp_vsn = Some(v?);
         }
-        if let Some(v) = c.get("relx").cloned() {
-            let r = RelxConfig::from_node(&v)?;
+        if let Some(r) = c.get("relx").map(RelxConfig::from_node) {
+            let r = r?;
             c.warnings.extend(r.warnings.iter().cloned());
             c.relx = Some(r);
         }
-        if let Some(v) = c.get("overrides").cloned() {
-            overrides(&v)?;
+        if let Some(v) = c.get("overrides") {
+            overrides(v)?;
         }
         if let Some(v) = c.get("erl_opts") {
             list(v, "erl_opts")?;
@@ -366,7 +371,8 @@ fn profiles(v: &Node, depth: usize) -> Result<Vec<(String, RebarConfig)>> {
         .map(|p| match p.as_tuple() {
             Some([name, entries]) => {
                 let name = crate::terms::atom(name, "profile name")?;
-                let c = RebarConfig::from_entries(list(entries, "profile entries")?, depth + 1)?;
+                let entries = list(entries, "profile entries")?.to_vec();
+                let c = RebarConfig::from_entries(entries, depth + 1)?;
                 Ok((name, c))
             }
             _ => Err(Error::shape("profile", "{Name, [Entry]}", p)),

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use erlterm::{Node, NodeKind, Span, Term};
 
 use crate::error::{Error, Result};
+use crate::terms::{into_list, into_tuple};
 
 /// A parameter of an application: `{Name, Value}`.
 #[derive(Clone, Debug)]
@@ -79,9 +80,28 @@ impl SysConfig {
     /// ```
     pub fn parse(text: &str) -> Result<SysConfig> {
         let node = first_list(text)?;
-        let items = node.as_list().unwrap_or(&[]);
-        let entries = items.iter().map(entry).collect::<Result<Vec<_>>>()?;
+        check_entries(&node)?;
+        // Checked: the model is built by moving the values out of the
+        // tree, not by copying them.
+        let entries = into_list(node, "")
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(build_entry)
+            .collect();
         Ok(SysConfig { entries })
+    }
+
+    /// Checks one file as [`SysConfig::parse`] does, with the same error,
+    /// without building the model: memory is the span tree alone.
+    ///
+    /// ```
+    /// use relx_config::sys_config::SysConfig;
+    /// assert!(SysConfig::validate("[{kernel, [{logger_level, info}]}].").is_ok());
+    /// let e = SysConfig::validate("[{kernel, [{a, 1}, {a, 2}]}].").unwrap_err();
+    /// assert_eq!(e, SysConfig::parse("[{kernel, [{a, 1}, {a, 2}]}].").unwrap_err());
+    /// ```
+    pub fn validate(text: &str) -> Result<()> {
+        check_entries(&first_list(text)?)
     }
 
     /// The parameters of `app` merged over all its entries (later wins),
@@ -136,12 +156,42 @@ fn rest_span(text: &str, end: usize) -> Span {
     }
 }
 
-fn entry(node: &Node) -> Result<Entry> {
+/// Every check of [`SysConfig::parse`] on the list, in the VM's order:
+/// the first entry that is wrong gives the error.
+fn check_entries(node: &Node) -> Result<()> {
+    node.as_list().unwrap_or(&[]).iter().try_for_each(entry)
+}
+
+/// The entry of a node [`entry`] accepted, moved out of it.
+fn build_entry(node: Node) -> Option<Entry> {
+    let span = node.span;
     if let NodeKind::String(s) = &node.kind {
-        return Ok(Entry::Include {
+        return Some(Entry::Include {
             path: s.to_string(),
-            span: node.span,
+            span,
         });
+    }
+    let [app, params] = into_tuple::<2>(node).ok()?;
+    let params = into_list(params, "").ok()?.into_iter().filter_map(|p| {
+        let [k, value] = into_tuple::<2>(p).ok()?;
+        Some(Param {
+            name: k.as_atom()?.to_owned(),
+            name_span: k.span,
+            value,
+        })
+    });
+    Some(Entry::App(AppConfig {
+        app: app.as_atom()?.to_owned(),
+        span,
+        params: params.collect(),
+    }))
+}
+
+/// Checks one entry: an include, or `{App, [{Par, Val}]}` with an atom
+/// name, parameters with atom names and no duplicate.
+fn entry(node: &Node) -> Result<()> {
+    if let NodeKind::String(_) = &node.kind {
+        return Ok(());
     }
     let Some([app, params]) = node.as_tuple() else {
         return Err(Error::rejected(
@@ -183,30 +233,73 @@ fn entry(node: &Node) -> Result<Entry> {
             Some(app.span),
         ));
     };
-    let mut out: Vec<Param> = Vec::new();
+    let app_txt = p_format(&Term::atom(name));
+    // The first malformed parameter; the parameters before it are well
+    // formed.
+    let mut malformed = None;
+    let mut valid = 0usize;
     for p in params_list {
-        out.push(param(name, p, &out)?);
+        if let Err(e) = param(&app_txt, p) {
+            malformed = Some(e);
+            break;
+        }
+        valid += 1;
+    }
+    // The VM stops at the first parameter whose name came before: the
+    // smallest index that repeats an earlier name. Found by sorting the
+    // indices (4 bytes each) by (name, index), not by comparing every pair.
+    let key = |i: u32| {
+        params_list
+            .get(i as usize)
+            .and_then(Node::as_tuple)
+            .and_then(<[Node]>::first)
+    };
+    let name_of = |i: u32| key(i).and_then(Node::as_atom).unwrap_or("");
+    let mut order: Vec<u32> = (0..u32::try_from(valid).unwrap_or(u32::MAX)).collect();
+    order.sort_unstable_by(|&a, &b| name_of(a).cmp(name_of(b)).then(a.cmp(&b)));
+    let duplicate = order
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] if name_of(*a) == name_of(*b) => Some(*b),
+            _ => None,
+        })
+        .min();
+    drop(order);
+    if let Some(k) = duplicate.and_then(key) {
+        return Err(Error::rejected(
+            format!(
+                "application: {app_txt}; duplicate parameter: {}",
+                k.as_atom().unwrap_or_default()
+            ),
+            Some(k.span),
+        ));
+    }
+    if let Some(e) = malformed {
+        return Err(e);
     }
     if name == "kernel" {
-        if let Some(d) = out.iter().find(|p| p.name == "distributed") {
-            if !distributed_ok(&d.value.to_term()) {
+        if let Some(d) = params_list
+            .iter()
+            .filter_map(|p| match p.as_tuple() {
+                Some([k, v]) if k.as_atom() == Some("distributed") => Some(v),
+                _ => None,
+            })
+            .next()
+        {
+            if !distributed_node_ok(d) {
                 return Err(Error::rejected(
                     "application: kernel; erroneous parameter: distributed",
-                    Some(d.value.span),
+                    Some(d.span),
                 ));
             }
         }
     }
-    Ok(Entry::App(AppConfig {
-        app: name.to_string(),
-        span: node.span,
-        params: out,
-    }))
+    Ok(())
 }
 
-fn param(app: &str, p: &Node, seen: &[Param]) -> Result<Param> {
-    let app_txt = p_format(&Term::atom(app));
-    let Some([k, v]) = p.as_tuple() else {
+/// Checks one parameter: `{Name, Value}` with an atom name.
+fn param(app_txt: &str, p: &Node) -> Result<()> {
+    let Some([k, _]) = p.as_tuple() else {
         return Err(Error::rejected(
             format!(
                 "application: {app_txt}; invalid parameter: {}",
@@ -215,7 +308,7 @@ fn param(app: &str, p: &Node, seen: &[Param]) -> Result<Param> {
             Some(p.span),
         ));
     };
-    let Some(name) = k.as_atom() else {
+    if k.as_atom().is_none() {
         return Err(Error::rejected(
             format!(
                 "application: {app_txt}; invalid parameter name: {}",
@@ -223,17 +316,28 @@ fn param(app: &str, p: &Node, seen: &[Param]) -> Result<Param> {
             ),
             Some(k.span),
         ));
-    };
-    if seen.iter().any(|s| s.name == name) {
-        return Err(Error::rejected(
-            format!("application: {app_txt}; duplicate parameter: {name}"),
-            Some(k.span),
-        ));
     }
-    Ok(Param {
-        name: name.to_string(),
-        name_span: k.span,
-        value: v.clone(),
+    Ok(())
+}
+
+/// [`distributed_ok`] on the node, without converting a proper list.
+fn distributed_node_ok(n: &Node) -> bool {
+    let NodeKind::List(items, None) = &n.kind else {
+        return distributed_ok(&n.to_term());
+    };
+    let is_list = |l: &Node| match &l.kind {
+        NodeKind::List(_, None) | NodeKind::String(_) => true,
+        NodeKind::List(_, Some(_)) => l.to_term().to_list().is_some(),
+        _ => false,
+    };
+    items.iter().all(|i| match i.as_tuple() {
+        Some([a, l]) => a.as_atom().is_some() && is_list(l),
+        Some([a, time, l]) => {
+            a.as_atom().is_some()
+                && (time.as_atom() == Some("infinity") || matches!(time.kind, NodeKind::Integer(_)))
+                && is_list(l)
+        }
+        _ => false,
     })
 }
 

@@ -71,7 +71,7 @@ fn values_and_defaults() {
     assert_eq!(a.name, "a");
     assert_eq!(a.vsn, Some(AppVsn::String("1".into())));
     assert_eq!(a.id.as_deref(), Some("x"));
-    assert_eq!(a.included_applications, ["b"]);
+    assert_eq!(a.included_applications, [erlterm::Atom::new("b")]);
     assert_eq!(a.mod_.as_ref().map(|m| m.0.as_str()), Some("a_app"));
     assert_eq!(a.env.len(), 1);
     assert_eq!(a.max_t, Limit::Value(10));
