@@ -13,8 +13,17 @@ use std::path::{Path as FsPath, PathBuf};
 use erlterm::document::{decode, replace_values, Cursor, Document, Path, Shape, Value};
 use erlterm::{Node, NodeKind, Term};
 
-/// Walks `v` alongside `node`; appends a message per difference.
-fn compare(v: Value<'_, '_>, node: &Node, at: &str, out: &mut Vec<String>) {
+/// Walks `v` alongside `node`; appends a message per difference. With
+/// `skipping` `Some(p)`, the items at positions of parity `p` are skipped
+/// (whole, however large) and the next ones must still be where the tree
+/// has them.
+fn compare(
+    v: Value<'_, '_>,
+    node: &Node,
+    at: &str,
+    skipping: Option<usize>,
+    out: &mut Vec<String>,
+) {
     let mut v = v;
     let shape = v.shape();
     let items = match &node.kind {
@@ -32,7 +41,8 @@ fn compare(v: Value<'_, '_>, node: &Node, at: &str, out: &mut Vec<String>) {
             let n = v.items(|k, item| {
                 i = k;
                 match items.get(k) {
-                    Some(child) => compare(item, child, &format!("{at}/{k}"), out),
+                    Some(_) if skipping == Some(k % 2) => item.skip(),
+                    Some(child) => compare(item, child, &format!("{at}/{k}"), skipping, out),
                     None => out.push(format!("{at}: item {k} past the node's {}", items.len())),
                 }
                 ControlFlow::Continue(())
@@ -93,15 +103,29 @@ fn walk_differences(bytes: &[u8]) -> Vec<String> {
             return out;
         }
     };
-    // Every value walked, then every whole term built.
-    for (i, node) in nodes.iter().enumerate() {
-        match cur.next_term() {
-            Some(v) => compare(v, node, &format!("#{i}"), &mut out),
-            None => out.push(format!("#{i}: missing")),
+    // Every value walked, then with every other item skipped, then every
+    // other term skipped and the others built whole.
+    for skipping in [None, Some(0), Some(1)] {
+        let mut cur = Cursor::new(&text).unwrap();
+        for (i, node) in nodes.iter().enumerate() {
+            match cur.next_term() {
+                Some(v) => compare(v, node, &format!("#{i}"), skipping, &mut out),
+                None => out.push(format!("#{i}: missing")),
+            }
+        }
+        if cur.next_term().is_some() {
+            out.push("more terms than the parser".into());
         }
     }
-    if cur.next_term().is_some() {
-        out.push("more terms than the parser".into());
+    for (i, node) in nodes.iter().enumerate() {
+        match cur.next_term() {
+            Some(v) if i % 2 == 0 => v.skip(),
+            Some(v) => match v.node() {
+                Ok(got) if format!("{got:?}") == format!("{node:?}") => {}
+                other => out.push(format!("#{i} after a skipped term: {other:?}")),
+            },
+            None => out.push(format!("#{i}: missing after a skipped term")),
+        }
     }
     let mut cur = Cursor::new(&text).unwrap();
     for (i, node) in nodes.iter().enumerate() {
@@ -163,6 +187,11 @@ const HANDMADE: &[&str] = &[
     "{a b}.",
     "{a, \"open}.",
     "[1, 2 | 3",
+    // Skipped items are read by bytes after their first token: the
+    // tricky tokens come second.
+    "{0, [0, $\\x{7B}, $\\^{, ${, $}, $\\}, $\\\\, $%, $\", $', $., \"}%\\\"\", '}\\'', {x}, 1.5, 2#1010, 16#FF], {0, $\\^}}, [0, $\\^]], {0, $\\x{5D}}, a}.\n",
+    "{#{a => <<1,2>>, {b} => [c]}, <<<<\"x\">>/binary, 3:8>>, [a|[b]], fun m:f/2, 1.0e+5, - 1}. %% }\n[x]. ",
+    "{a, % } ] ) , |\n b,\n \"\\x{41}\\\"\"}.\n{'a\\'b', $\u{e9}, \"\u{e9}\"}.\u{a0}{c}.",
 ];
 
 #[test]

@@ -78,6 +78,7 @@ pub enum Shape {
 ///
 /// See the [module documentation](self) for an example.
 pub struct Cursor<'t> {
+    text: &'t str,
     lexer: Lexer<'t>,
     ahead: VecDeque<Token<'t>>,
     opts: ParseOptions,
@@ -192,6 +193,7 @@ impl<'t> Cursor<'t> {
     pub fn with_options(text: &'t str, opts: &ParseOptions) -> Result<Cursor<'t>, Error> {
         check_text(text, false, opts)?;
         Ok(Cursor {
+            text,
             lexer: Lexer::new(text, false, opts.max_integer_digits),
             ahead: VecDeque::new(),
             opts: opts.clone(),
@@ -254,6 +256,29 @@ impl<'t> Cursor<'t> {
                 column: self.last.column,
             },
         })
+    }
+
+    /// Consumes one value without looking at its tokens: the tokens
+    /// already looked ahead at, then the bytes of the text up to the token
+    /// that ends the value ([`value_end`]), where the lexer goes on.
+    fn skip_value(&mut self) {
+        let mut depth = 0usize;
+        while let Some(t) = self.ahead.pop_front() {
+            match role(&t.tok) {
+                Role::Open => depth += 1,
+                Role::Close | Role::Ends if depth == 0 || matches!(t.tok, Tok::End | Tok::Dot) => {
+                    self.ahead.push_front(t);
+                    return;
+                }
+                Role::Close => depth -= 1,
+                Role::Ends | Role::Inside => {}
+            }
+        }
+        if self.failed {
+            return;
+        }
+        let end = value_end(self.text.as_bytes(), self.lexer.pos(), depth);
+        self.lexer.jump(end);
     }
 
     /// Consumes one value, handing its tokens to `keep`.
@@ -384,7 +409,7 @@ impl<'t> Value<'_, 't> {
     /// Skips the value.
     pub fn skip(mut self) {
         self.done = true;
-        self.cur.take_value(|_| ());
+        self.cur.skip_value();
     }
 
     /// Walks the elements of a tuple or the items of a list (not its tail),
@@ -445,7 +470,7 @@ impl<'t> Value<'_, 't> {
                 }
                 Tok::Punct("|") => {
                     cur.bump();
-                    cur.take_value(|_| ());
+                    cur.skip_value();
                 }
                 _ => break,
             }
@@ -454,7 +479,7 @@ impl<'t> Value<'_, 't> {
                     // The closing parentheses (with anything the checked text cannot
                     // hold between them, skipped alike).
         while parens > 0 {
-            cur.take_value(|_| ());
+            cur.skip_value();
             if matches!(cur.peek(0), Tok::End) {
                 break;
             }
@@ -471,9 +496,108 @@ impl Drop for Value<'_, '_> {
     fn drop(&mut self) {
         if !self.done {
             self.done = true;
-            self.cur.take_value(|_| ());
+            self.cur.skip_value();
         }
     }
+}
+
+/// Where the value starting at or after byte `i` of a checked text ends:
+/// the start of the token that ends it (`,`, `|`, `=>`, `:=`, a closing
+/// bracket or the dot, at nesting `depth` 0) or the end of the text.
+/// Reads bytes as the scanner does only as far as nesting and those
+/// tokens go: strings, quoted atoms, character literals and comments are
+/// passed over whole, multi-character operators taken as one.
+fn value_end(b: &[u8], mut i: usize, mut depth: usize) -> usize {
+    let at = |k: usize| b.get(k).copied();
+    while let Some(c) = at(i) {
+        let ends = depth == 0;
+        match c {
+            b'%' => {
+                i = memchr::memchr(b'\n', b.get(i..).unwrap_or_default())
+                    .map_or(b.len(), |k| i + k);
+            }
+            b'"' | b'\'' => {
+                i += 1;
+                while let Some(d) = at(i) {
+                    i += match d {
+                        b'\\' => 2,
+                        _ if d == c => break,
+                        _ => 1,
+                    };
+                }
+                i += 1;
+            }
+            b'$' => {
+                i += 1;
+                if at(i) == Some(b'\\') {
+                    i += 1;
+                    match at(i) {
+                        // `$\^X`: one more character.
+                        Some(b'^') => i += 1,
+                        // `$\x{...}`.
+                        Some(b'x') if at(i + 1) == Some(b'{') => {
+                            i = memchr::memchr(b'}', b.get(i..).unwrap_or_default())
+                                .map_or(b.len(), |k| i + k);
+                        }
+                        _ => {}
+                    }
+                }
+                // One character (digits or letters after it are harmless).
+                i += match at(i) {
+                    Some(0xF0..) => 4,
+                    Some(0xE0..) => 3,
+                    Some(0xC0..) => 2,
+                    _ => 1,
+                };
+            }
+            b'.' => match at(i + 1) {
+                None | Some(b'%' | 0..=b' ') if ends => return i,
+                Some(0xC2) if ends && at(i + 2).is_some_and(|d| d <= 0xA0) => return i,
+                Some(b'.') => i += if at(i + 2) == Some(b'.') { 3 } else { 2 },
+                _ => i += 1,
+            },
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b']' | b'}' if ends => return i,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                i += 1;
+            }
+            b',' if ends => return i,
+            _ => {
+                // The scanner's multi-character operators, as one token.
+                let (len, role) = match (c, at(i + 1), at(i + 2)) {
+                    (b'=', Some(b':'), Some(b'=')) | (b'=', Some(b'/'), Some(b'=')) => {
+                        (3, Role::Inside)
+                    }
+                    (b'=', Some(b'>'), _) | (b':', Some(b'='), _) => (2, Role::Ends),
+                    (b'<', Some(b'<'), _) => (2, Role::Open),
+                    (b'>', Some(b'>'), _) => (2, Role::Close),
+                    (b'=', Some(b'<' | b'='), _)
+                    | (b'<', Some(b'-' | b'='), _)
+                    | (b'>', Some(b'='), _)
+                    | (b'-', Some(b'>' | b'-'), _)
+                    | (b'+', Some(b'+'), _)
+                    | (b'/', Some(b'='), _)
+                    | (b'|', Some(b'|'), _)
+                    | (b':', Some(b':'), _)
+                    | (b'?', Some(b'='), _) => (2, Role::Inside),
+                    (b'|', ..) => (1, Role::Ends),
+                    _ => (1, Role::Inside),
+                };
+                match role {
+                    Role::Ends | Role::Close if ends => return i,
+                    Role::Open => depth += 1,
+                    Role::Close => depth -= 1,
+                    Role::Ends | Role::Inside => {}
+                }
+                i += len;
+            }
+        }
+    }
+    b.len()
 }
 
 /// Replaces values of a term file: each `(span, term)` puts `term`,
