@@ -9,10 +9,12 @@
 //! its span, so comments, layout and literal spellings stay as written;
 //! only the version strings change. Files are checked and walked with an
 //! [`erlterm::document::Cursor`], which builds nothing but the names and
-//! versions it finds: a scan keeps only those (not the files), and memory
-//! is about the largest file read, not a tree of its values.
-//! [`Scan::plan`] reads each file to change again and returns its new
-//! contents together with the bytes they were computed from; apply them with
+//! versions it finds: a scan keeps only those (not the files), and its
+//! memory is about the largest file read, not a tree of its values.
+//! [`Scan::plan`] reads each file to change again (it must still hold what
+//! was scanned), splices, checks that the result reads back with the new
+//! versions, and returns the new contents together with the bytes they
+//! were computed from (two copies of each file that changes); apply them with
 //! the `filetx` crate (`Plan::edit_expecting(path, old, new)`), which
 //! writes all of them or none.
 //!

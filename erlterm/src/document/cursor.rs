@@ -640,11 +640,11 @@ pub fn replace_values(bytes: &[u8], edits: &[(Span, Term)]) -> Result<Vec<u8>, E
             Encoding::Latin1 => head.chars().count(),
         })
     };
-    let mut out = Vec::with_capacity(bytes.len());
-    // Where each new value lands in the new decoded text.
+    // Each replacement: where it goes in `bytes`, its bytes, and where it
+    // lands in the new decoded text.
+    let mut pieces: Vec<(usize, usize, Vec<u8>)> = Vec::with_capacity(order.len());
     let mut placed: Vec<(usize, usize, &Term)> = Vec::with_capacity(order.len());
-    let (mut copied, mut shift) = (0usize, 0isize);
-    let mut prev_end = 0usize;
+    let (mut shift, mut prev_end) = (0isize, 0usize);
     for (span, term) in order {
         let range = span.range();
         if range.start < prev_end || range.end < range.start {
@@ -655,12 +655,23 @@ pub fn replace_values(bytes: &[u8], edits: &[(Span, Term)]) -> Result<Vec<u8>, E
         };
         prev_end = range.end;
         let new = write::term_text(term, enc).ok_or(EditError::TooDeep(write::MAX_WRITE_DEPTH))?;
-        out.extend_from_slice(bytes.get(copied..from).ok_or_else(|| not_found(span))?);
-        out.extend_from_slice(&encoding::encode(&new, enc));
-        copied = to;
         let start = range.start as isize + shift;
         shift += new.len() as isize - (range.end - range.start) as isize;
         placed.push((start as usize, start as usize + new.len(), term));
+        pieces.push((from, to, encoding::encode(&new, enc)));
+    }
+    // Allocated once, at its final size: no copy while it grows.
+    let size = pieces
+        .iter()
+        .fold(bytes.len() as isize, |n, (from, to, new)| {
+            n + new.len() as isize - (to - from) as isize
+        });
+    let mut out = Vec::with_capacity(size.max(0) as usize);
+    let mut copied = 0usize;
+    for (from, to, new) in &pieces {
+        out.extend_from_slice(bytes.get(copied..*from).unwrap_or_default());
+        out.extend_from_slice(new);
+        copied = *to;
     }
     out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
     drop(text);
