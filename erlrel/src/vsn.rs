@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use erlterm::document::{Document, Tokens};
-use relx_config::vsn_edit::{Change, Part, Scan, VsnPlan, VsnValue};
+use relx_config::vsn_edit::{Change, Part, Scan, VsnError, VsnPlan, VsnValue};
 use relx_config::vsn_project::{self, ProjectError};
 
 /// The `vsn` subcommands.
@@ -215,11 +215,21 @@ fn edit(
         attempt += 1;
         let scan = vsn_project::scan(paths).map_err(|e| failure(&e))?;
         print_notes(&scan);
-        let plan =
-            vsn_project::plan_change(&scan, paths, change, force).map_err(|e| failure(&e))?;
+        let mut plan = match vsn_project::plan_change(&scan, paths, change, force) {
+            Ok(plan) => plan,
+            // Another process wrote a file between the scan and the plan.
+            Err(ProjectError::Vsn(VsnError::Changed { .. })) if attempt < ATTEMPTS => continue,
+            Err(e) => return Err(failure(&e)),
+        };
+        drop(scan);
+        // The contents move into the transaction: one copy of each.
         let mut tx = filetx::Plan::new();
-        for f in &plan.files {
-            tx.edit_expecting(&f.path, f.old.clone(), f.new.clone());
+        for f in &mut plan.files {
+            tx.edit_expecting(
+                &f.path,
+                std::mem::take(&mut f.old),
+                std::mem::take(&mut f.new),
+            );
         }
         let opts = filetx::Options {
             dry_run,
@@ -228,6 +238,7 @@ fn edit(
         };
         match tx.apply(&opts) {
             Ok(report) => {
+                drop(tx);
                 print_outcome(&plan, &report, change);
                 return Ok(ExitCode::SUCCESS);
             }
@@ -245,10 +256,13 @@ fn print_outcome(plan: &VsnPlan, report: &filetx::Report, change: &Change) {
     for s in &plan.skipped {
         eprintln!("{s} ({why})");
     }
-    let mut out = String::new();
     if report.dry_run {
-        out.push_str(&report.to_string());
-    } else if plan.files.is_empty() {
+        // Written as it is formatted: the diff may be as large as the files.
+        let _ = write!(std::io::stdout().lock(), "{report}");
+        return;
+    }
+    let mut out = String::new();
+    if plan.files.is_empty() {
         out.push_str("nothing to change\n");
     } else {
         for f in &plan.files {

@@ -5,10 +5,16 @@
 //! version of each application's `.appup`/`.appup.src` (kept equal to the
 //! application's version).
 //!
-//! Edits are lossless: files are read as [`erlterm::document::Document`]s,
-//! so comments, layout and literal spellings stay as written; only the
-//! version strings change. [`Scan::plan`] returns the new contents of each
-//! file together with the bytes they were computed from; apply them with
+//! Edits are lossless: each version is spliced into the file's bytes by
+//! its span, so comments, layout and literal spellings stay as written;
+//! only the version strings change. Files are checked and walked with an
+//! [`erlterm::document::Cursor`], which builds nothing but the names and
+//! versions it finds: a scan keeps only those (not the files), and its
+//! memory is about the largest file read, not a tree of its values.
+//! [`Scan::plan`] reads each file to change again (it must still hold what
+//! was scanned), splices, checks that the result reads back with the new
+//! versions, and returns the new contents together with the bytes they
+//! were computed from (two copies of each file that changes); apply them with
 //! the `filetx` crate (`Plan::edit_expecting(path, old, new)`), which
 //! writes all of them or none.
 //!
@@ -30,8 +36,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use erlterm::document::{Document, Path as DocPath};
-use erlterm::{Node, NodeKind};
+use std::ops::ControlFlow;
+
+use erlterm::document::{Cursor, Shape, Value};
+use erlterm::{Node, Span, Term};
 
 use crate::version::Version;
 
@@ -100,8 +108,15 @@ pub enum VsnError {
         /// What failed.
         message: String,
     },
-    /// The document editor refused an edit (a bug, or a file changed
-    /// under the scan).
+    /// A file changed between the scan and the plan (another process
+    /// wrote it): scan again.
+    #[error("{}: changed since it was scanned", .path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The edit was refused: the edited file would not read back with the
+    /// new versions (a bug, or a file changed under the scan).
     #[error("{path}:{line}: {message}", path = .path.display())]
     Edit {
         /// The file.
@@ -226,7 +241,8 @@ pub struct Site {
     pub line: u32,
     /// The version.
     pub value: VsnValue,
-    at: DocPath,
+    /// Where the version is written (in the file's decoded text).
+    span: Span,
 }
 
 /// A parsed file with versions.
@@ -238,8 +254,8 @@ pub struct VsnFile {
     pub kind: FileKind,
     /// Its versions, in file order.
     pub sites: Vec<Site>,
-    bytes: Vec<u8>,
-    doc: Document,
+    /// What the file held when scanned ([`Scan::plan`] reads it again).
+    fingerprint: Fingerprint,
 }
 
 /// A file the scan did not use, and why.
@@ -673,35 +689,65 @@ impl Walk {
     }
 }
 
-/// Reads and parses one file and finds its versions.
+/// Reads one file and finds its versions. Only the sites are kept: the
+/// file is checked and walked by an [`erlterm::document::Cursor`], which
+/// builds a node for nothing but the names and versions it finds.
 fn load(path: &Path, kind: FileKind) -> Result<VsnFile, VsnError> {
     let bytes = erlterm::read_file(path).map_err(|e| VsnError::Read {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
-    let doc = Document::parse_bytes(&bytes).map_err(|e| VsnError::Parse {
+    let sites = find_sites(&bytes, kind, path).map_err(|e| VsnError::Parse {
         path: path.to_path_buf(),
         line: e.line(),
         message: e.to_string(),
     })?;
-    let mut sites = Vec::new();
-    for (i, node) in doc.nodes().iter().enumerate() {
-        let top = DocPath::term(i);
-        match kind {
-            FileKind::AppSrc | FileKind::App => app_site(&doc, node, top, &mut sites),
-            FileKind::RelxConfig => release_site(&doc, node, top, &mut sites),
-            FileKind::RebarConfig => rebar_sites(&doc, node, top, &mut sites),
-            FileKind::Appup if i == 0 => appup_site(&doc, node, top, path, &mut sites),
-            FileKind::Appup => {}
-        }
-    }
     Ok(VsnFile {
         path: path.to_path_buf(),
         kind,
         sites,
-        bytes,
-        doc,
+        fingerprint: Fingerprint::of(&bytes),
     })
+}
+
+/// The versions of a file's bytes (the file at `path` is named for
+/// appups, whose name is the file's).
+fn find_sites(bytes: &[u8], kind: FileKind, path: &Path) -> Result<Vec<Site>, erlterm::Error> {
+    let (text, _) = erlterm::document::decode(bytes)?;
+    let mut cur = Cursor::new(&text)?;
+    let mut sites = Vec::new();
+    let mut first = true;
+    while let Some(term) = cur.next_term() {
+        match kind {
+            FileKind::AppSrc | FileKind::App => app_site(&text, term, &mut sites)?,
+            FileKind::RelxConfig => release_site(&text, term, &mut sites)?,
+            FileKind::RebarConfig => rebar_sites(&text, term, &mut sites)?,
+            // Only the first term of an appup counts.
+            FileKind::Appup if first => appup_site(&text, term, path, &mut sites)?,
+            FileKind::Appup => break,
+        }
+        first = false;
+    }
+    Ok(sites)
+}
+
+/// A file's length and hash: whether it still holds what was scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    hash: u64,
+}
+
+impl Fingerprint {
+    fn of(bytes: &[u8]) -> Fingerprint {
+        use std::hash::Hasher;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(bytes);
+        Fingerprint {
+            len: bytes.len(),
+            hash: h.finish(),
+        }
+    }
 }
 
 fn classify(node: &Node, raw: &str) -> VsnValue {
@@ -711,100 +757,332 @@ fn classify(node: &Node, raw: &str) -> VsnValue {
     }
 }
 
-fn push_site(doc: &Document, out: &mut Vec<Site>, at: DocPath, kind: SiteKind, name: String) {
-    if let (Some(node), Some(raw)) = (doc.get(&at), doc.raw(&at)) {
-        out.push(Site {
-            value: classify(node, raw),
-            line: node.span.line,
-            name,
-            kind,
-            at,
-        });
+/// A site for the version `node` (read from `text`).
+fn site(text: &str, node: &Node, kind: SiteKind, name: String) -> Site {
+    let raw = text.get(node.span.range()).unwrap_or_default();
+    Site {
+        value: classify(node, raw),
+        line: node.span.line,
+        name,
+        kind,
+        span: node.span,
+    }
+}
+
+/// Walks the elements of a value of shape `shape` (`Ok(None)` for a value
+/// of another shape), stopping at the first error.
+fn walk<'t>(
+    mut value: Value<'_, 't>,
+    shape: Shape,
+    mut each: impl FnMut(usize, Value<'_, 't>) -> Result<ControlFlow<()>, erlterm::Error>,
+) -> Result<Option<usize>, erlterm::Error> {
+    if value.shape() != shape {
+        return Ok(None);
+    }
+    let mut error = None;
+    let n = value.items(|i, v| match each(i, v) {
+        Ok(flow) => flow,
+        Err(e) => {
+            error = Some(e);
+            ControlFlow::Break(())
+        }
+    });
+    match error {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
+}
+
+const GO_ON: Result<ControlFlow<()>, erlterm::Error> = Ok(ControlFlow::Continue(()));
+const STOP: Result<ControlFlow<()>, erlterm::Error> = Ok(ControlFlow::Break(()));
+
+/// Goes on walking if `more`.
+fn go_on_if(more: bool) -> Result<ControlFlow<()>, erlterm::Error> {
+    if more {
+        GO_ON
+    } else {
+        STOP
     }
 }
 
 /// `{application, Name, [{vsn, V} | _]}`.
-fn app_site(doc: &Document, node: &Node, top: DocPath, out: &mut Vec<Site>) {
-    if let Some([tag, name, _]) = node.as_tuple() {
-        if tag.as_atom() == Some("application") {
-            let name = name.to_term().to_string();
-            push_site(doc, out, top.index(2).key("vsn"), SiteKind::App, name);
+fn app_site(text: &str, term: Value<'_, '_>, out: &mut Vec<Site>) -> Result<(), erlterm::Error> {
+    let mut name = None;
+    let mut vsn = None;
+    let n = walk(term, Shape::Tuple, |i, mut v| match i {
+        0 if v.atom().as_deref() == Some("application") => GO_ON,
+        0 => STOP,
+        1 => {
+            name = Some(v.node()?.to_term().to_string());
+            GO_ON
         }
+        2 => {
+            vsn = key_value(v, "vsn")?;
+            GO_ON
+        }
+        _ => STOP,
+    })?;
+    if let (Some(3), Some(name), Some(vsn)) = (n, name, vsn) {
+        out.push(site(text, &vsn, SiteKind::App, name));
     }
+    Ok(())
+}
+
+/// The value of the first `{key, V}` pair of a list (its items, not its
+/// tail), as `Path::key` finds it.
+fn key_value(list: Value<'_, '_>, key: &str) -> Result<Option<Node>, erlterm::Error> {
+    let mut found = None;
+    walk(list, Shape::List, |_, item| {
+        let mut value = None;
+        let mut is_key = false;
+        let n = walk(item, Shape::Tuple, |k, mut el| match k {
+            0 => {
+                is_key = el.atom().as_deref() == Some(key);
+                go_on_if(is_key)
+            }
+            1 => {
+                value = Some(el.node()?);
+                GO_ON
+            }
+            _ => STOP,
+        })?;
+        // A tuple of exactly two elements (a third one stops the walk:
+        // it counts 3).
+        if is_key && n == Some(2) && value.is_some() && found.is_none() {
+            found = value;
+            return STOP;
+        }
+        GO_ON
+    })?;
+    Ok(found)
 }
 
 /// `{Vsn, UpFrom, DownTo}` with a string `Vsn` (the name is the file's).
-fn appup_site(doc: &Document, node: &Node, top: DocPath, path: &Path, out: &mut Vec<Site>) {
-    if let Some([vsn, _, _]) = node.as_tuple() {
-        if vsn.as_string().is_some() {
+fn appup_site(
+    text: &str,
+    term: Value<'_, '_>,
+    path: &Path,
+    out: &mut Vec<Site>,
+) -> Result<(), erlterm::Error> {
+    let mut vsn = None;
+    let n = walk(term, Shape::Tuple, |i, v| {
+        if i == 0 {
+            vsn = Some(v.node()?);
+            return GO_ON;
+        }
+        if i > 2 {
+            return STOP;
+        }
+        GO_ON
+    })?;
+    match (n, vsn) {
+        (Some(3), Some(vsn)) if vsn.as_string().is_some() => {
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
                 .and_then(|n| n.split('.').next())
                 .unwrap_or_default()
                 .to_string();
-            push_site(doc, out, top.index(0), SiteKind::Appup, name);
-        }
-    }
-}
-
-/// `{release, {Name, Vsn, ...}, ...}`.
-fn release_site(doc: &Document, node: &Node, at: DocPath, out: &mut Vec<Site>) {
-    let Some([tag, id, _, ..]) = node.as_tuple() else {
-        return;
-    };
-    if tag.as_atom() != Some("release") {
-        return;
-    }
-    if let Some([name, _, ..]) = id.as_tuple() {
-        let name = name.to_term().to_string();
-        push_site(doc, out, at.index(1).index(1), SiteKind::Release, name);
-    }
-}
-
-/// The releases of a relx list.
-fn relx_sites(doc: &Document, relx: &Node, at: &DocPath, out: &mut Vec<Site>) {
-    if let NodeKind::List(items, _) = &relx.kind {
-        for (k, item) in items.iter().enumerate() {
-            release_site(doc, item, at.clone().index(k), out);
-        }
-    }
-}
-
-/// `{relx, [...]}` and `{profiles, [{P, [{relx, [...]}]}]}`.
-fn rebar_sites(doc: &Document, node: &Node, top: DocPath, out: &mut Vec<Site>) {
-    let Some([key, value]) = node.as_tuple() else {
-        return;
-    };
-    match key.as_atom() {
-        Some("relx") => relx_sites(doc, value, &top.index(1), out),
-        Some("profiles") => {
-            let NodeKind::List(profiles, _) = &value.kind else {
-                return;
-            };
-            for (p, profile) in profiles.iter().enumerate() {
-                for (e, entry) in entries_of(profile).iter().enumerate() {
-                    if let Some([k, relx]) = entry.as_tuple() {
-                        if k.as_atom() == Some("relx") {
-                            let at = top.clone().index(1).index(p).index(1).index(e).index(1);
-                            relx_sites(doc, relx, &at, out);
-                        }
-                    }
-                }
-            }
+            out.push(site(text, &vsn, SiteKind::Appup, name));
         }
         _ => {}
     }
+    Ok(())
 }
 
-/// The entries of a profile `{Name, [Entries]}`.
-fn entries_of(profile: &Node) -> &[Node] {
-    match profile.as_tuple() {
-        Some([_, entries]) => match &entries.kind {
-            NodeKind::List(items, _) => items,
-            _ => &[],
-        },
-        _ => &[],
+/// `{release, {Name, Vsn, ...}, ...}`.
+fn release_site(
+    text: &str,
+    term: Value<'_, '_>,
+    out: &mut Vec<Site>,
+) -> Result<(), erlterm::Error> {
+    let mut found = None;
+    let n = walk(term, Shape::Tuple, |i, mut v| match i {
+        0 if v.atom().as_deref() == Some("release") => GO_ON,
+        0 => STOP,
+        1 => {
+            let mut name = None;
+            let mut vsn = None;
+            let m = walk(v, Shape::Tuple, |k, el| match k {
+                0 => {
+                    name = Some(el.node()?.to_term().to_string());
+                    GO_ON
+                }
+                1 => {
+                    vsn = Some(el.node()?);
+                    STOP
+                }
+                _ => STOP,
+            })?;
+            if let (Some(2..), Some(name), Some(vsn)) = (m, name, vsn) {
+                found = Some((name, vsn));
+            }
+            GO_ON
+        }
+        // Three elements at least: the rest is not looked at.
+        _ => STOP,
+    })?;
+    if let (Some(3..), Some((name, vsn))) = (n, found) {
+        out.push(site(text, &vsn, SiteKind::Release, name));
+    }
+    Ok(())
+}
+
+/// The releases of a relx list.
+fn relx_sites(text: &str, relx: Value<'_, '_>, out: &mut Vec<Site>) -> Result<(), erlterm::Error> {
+    walk(relx, Shape::List, |_, item| {
+        release_site(text, item, out)?;
+        GO_ON
+    })?;
+    Ok(())
+}
+
+/// `{relx, [...]}` and `{profiles, [{P, [{relx, [...]}]}]}`.
+fn rebar_sites(text: &str, term: Value<'_, '_>, out: &mut Vec<Site>) -> Result<(), erlterm::Error> {
+    let mut key = None;
+    let mut found = Vec::new();
+    let n = walk(term, Shape::Tuple, |i, mut v| match i {
+        0 => {
+            key = v.atom();
+            match key.as_deref() {
+                Some("relx" | "profiles") => GO_ON,
+                _ => STOP,
+            }
+        }
+        1 if key.as_deref() == Some("relx") => {
+            relx_sites(text, v, &mut found)?;
+            GO_ON
+        }
+        1 => {
+            profiles_sites(text, v, &mut found)?;
+            GO_ON
+        }
+        _ => STOP,
+    })?;
+    // `{Key, Value}` exactly.
+    if n == Some(2) {
+        out.append(&mut found);
+    }
+    Ok(())
+}
+
+/// The relx releases of a profile list `[{P, [{relx, [...]}]}]`.
+fn profiles_sites(
+    text: &str,
+    profiles: Value<'_, '_>,
+    out: &mut Vec<Site>,
+) -> Result<(), erlterm::Error> {
+    walk(profiles, Shape::List, |_, profile| {
+        let mut found = Vec::new();
+        let n = walk(profile, Shape::Tuple, |i, entries| match i {
+            0 => GO_ON,
+            1 => {
+                profile_sites(text, entries, &mut found)?;
+                GO_ON
+            }
+            _ => STOP,
+        })?;
+        // `{Profile, Entries}` exactly.
+        if n == Some(2) {
+            out.append(&mut found);
+        }
+        GO_ON
+    })?;
+    Ok(())
+}
+
+/// The releases of each `{relx, [...]}` pair of a profile's entries.
+fn profile_sites(
+    text: &str,
+    entries: Value<'_, '_>,
+    out: &mut Vec<Site>,
+) -> Result<(), erlterm::Error> {
+    walk(entries, Shape::List, |_, entry| {
+        let mut relx = false;
+        let mut found = Vec::new();
+        let n = walk(entry, Shape::Tuple, |k, mut el| match k {
+            0 => {
+                relx = el.atom().as_deref() == Some("relx");
+                go_on_if(relx)
+            }
+            1 => {
+                relx_sites(text, el, &mut found)?;
+                GO_ON
+            }
+            _ => STOP,
+        })?;
+        if relx && n == Some(2) {
+            out.append(&mut found);
+        }
+        GO_ON
+    })?;
+    Ok(())
+}
+
+impl VsnFile {
+    /// The new contents of the file with `edits` made. The file is read
+    /// again (it must still hold what was scanned: [`VsnError::Changed`]
+    /// otherwise), each version is spliced in by its span (every other
+    /// byte kept), and the result is checked: it reads as terms
+    /// ([`erlterm::document::replace_values`]) and a scan of it finds the
+    /// same versions on the same lines, the edited ones with their new
+    /// value.
+    fn edit(&self, edits: Vec<(&Site, String)>) -> Result<FileEdit, VsnError> {
+        let old = erlterm::read_file(&self.path).map_err(|e| VsnError::Read {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })?;
+        if Fingerprint::of(&old) != self.fingerprint {
+            return Err(VsnError::Changed {
+                path: self.path.clone(),
+            });
+        }
+        let line = edits.first().map_or(0, |(s, _)| s.line);
+        let fail = |message: String| VsnError::Edit {
+            path: self.path.clone(),
+            line,
+            message,
+        };
+        let splices: Vec<(Span, Term)> = edits
+            .iter()
+            .map(|(s, v)| (s.span, Term::string(v)))
+            .collect();
+        let new =
+            erlterm::document::replace_values(&old, &splices).map_err(|e| fail(e.to_string()))?;
+        let found = find_sites(&new, self.kind, &self.path).map_err(|e| fail(e.to_string()))?;
+        let reads_back = found.len() == self.sites.len()
+            && found.iter().zip(&self.sites).all(|(now, was)| {
+                let same_place = (now.kind, &now.name, now.line) == (was.kind, &was.name, was.line);
+                let value = match edits.iter().find(|(e, _)| std::ptr::eq(*e, was)) {
+                    Some((_, v)) => match &now.value {
+                        VsnValue::Literal(l) => l == v,
+                        VsnValue::Dynamic(_) => DYNAMIC_STRINGS.contains(&v.as_str()),
+                    },
+                    None => now.value == was.value,
+                };
+                same_place && value
+            });
+        if !reads_back {
+            return Err(fail(
+                "the edited file does not read back with the new versions".into(),
+            ));
+        }
+        let edits = edits
+            .into_iter()
+            .map(|(s, to)| SiteEdit {
+                kind: s.kind,
+                name: s.name.clone(),
+                line: s.line,
+                from: s.value.clone(),
+                to,
+            })
+            .collect();
+        Ok(FileEdit {
+            path: self.path.clone(),
+            old,
+            new,
+            edits,
+        })
     }
 }
 
@@ -825,7 +1103,8 @@ impl Scan {
     /// # Errors
     /// [`VsnError::NotBumpable`] (a literal version without numbers),
     /// [`VsnError::Git`] (not a git work tree, no commit, git missing),
-    /// [`VsnError::Edit`].
+    /// [`VsnError::Read`] and [`VsnError::Changed`] (a file to edit is read
+    /// again: it must still hold what was scanned), [`VsnError::Edit`].
     pub fn plan(&self, change: &Change, force: bool) -> Result<VsnPlan, VsnError> {
         let mut git = GitCache::default();
         let mut plan = VsnPlan::default();
@@ -848,8 +1127,7 @@ impl Scan {
         let mut order: Vec<&VsnFile> = self.files.iter().collect();
         order.sort_by_key(|f| (f.kind == FileKind::Appup, f.path.clone()));
         for f in order {
-            let mut doc = f.doc.clone();
-            let mut edits = Vec::new();
+            let mut edits: Vec<(&Site, String)> = Vec::new();
             for s in &f.sites {
                 let new = if s.kind == SiteKind::Appup {
                     let owner = appup_owner.get(&f.path);
@@ -869,26 +1147,10 @@ impl Scan {
                 if s.value.literal() == Some(new.as_str()) {
                     continue;
                 }
-                doc.set_string(&s.at, &new).map_err(|e| VsnError::Edit {
-                    path: f.path.clone(),
-                    line: s.line,
-                    message: e.to_string(),
-                })?;
-                edits.push(SiteEdit {
-                    kind: s.kind,
-                    name: s.name.clone(),
-                    line: s.line,
-                    from: s.value.clone(),
-                    to: new,
-                });
+                edits.push((s, new));
             }
             if !edits.is_empty() {
-                plan.files.push(FileEdit {
-                    path: f.path.clone(),
-                    old: f.bytes.clone(),
-                    new: doc.to_bytes(),
-                    edits,
-                });
+                plan.files.push(f.edit(edits)?);
             }
         }
         plan.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -1150,6 +1412,233 @@ mod tests {
         }
         assert_eq!(bump("1.0-beta", Part::Patch), None);
         assert_eq!(bump("18446744073709551615.0.0", Part::Major), None);
+    }
+
+    /// The sites as the previous implementation found them, on the
+    /// spanned tree of the whole file: the reference for [`find_sites`].
+    mod reference {
+        use super::super::*;
+        use erlterm::NodeKind;
+
+        type Found = (SiteKind, String, u32, VsnValue, Span);
+
+        fn push(
+            text: &str,
+            node: Option<&Node>,
+            kind: SiteKind,
+            name: String,
+            out: &mut Vec<Found>,
+        ) {
+            if let Some(node) = node {
+                let raw = text.get(node.span.range()).unwrap_or_default();
+                out.push((kind, name, node.span.line, classify(node, raw), node.span));
+            }
+        }
+
+        fn key<'n>(list: &'n Node, key: &str) -> Option<&'n Node> {
+            match &list.kind {
+                NodeKind::List(items, _) => items.iter().find_map(|it| match it.as_tuple() {
+                    Some([k, v]) if k.to_term() == Term::atom(key) => Some(v),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        }
+
+        fn release(text: &str, node: &Node, out: &mut Vec<Found>) {
+            if let Some([tag, id, _, ..]) = node.as_tuple() {
+                if let (Some("release"), Some([name, vsn, ..])) = (tag.as_atom(), id.as_tuple()) {
+                    push(
+                        text,
+                        Some(vsn),
+                        SiteKind::Release,
+                        name.to_term().to_string(),
+                        out,
+                    );
+                }
+            }
+        }
+
+        fn relx(text: &str, node: &Node, out: &mut Vec<Found>) {
+            if let NodeKind::List(items, _) = &node.kind {
+                for item in items {
+                    release(text, item, out);
+                }
+            }
+        }
+
+        pub fn sites(
+            bytes: &[u8],
+            kind: FileKind,
+            path: &Path,
+        ) -> Result<Vec<Found>, erlterm::Error> {
+            let nodes = erlterm::parse_bytes_nodes(bytes)?;
+            let text = erlterm::encoding::decode_for_display(bytes);
+            let mut out = Vec::new();
+            for (i, node) in nodes.iter().enumerate() {
+                match kind {
+                    FileKind::AppSrc | FileKind::App => {
+                        if let Some([tag, name, list]) = node.as_tuple() {
+                            if tag.as_atom() == Some("application") {
+                                let name = name.to_term().to_string();
+                                push(&text, key(list, "vsn"), SiteKind::App, name, &mut out);
+                            }
+                        }
+                    }
+                    FileKind::RelxConfig => release(&text, node, &mut out),
+                    FileKind::RebarConfig => match node.as_tuple() {
+                        Some([k, v]) if k.as_atom() == Some("relx") => relx(&text, v, &mut out),
+                        Some([k, v]) if k.as_atom() == Some("profiles") => {
+                            let NodeKind::List(profiles, _) = &v.kind else {
+                                continue;
+                            };
+                            for profile in profiles {
+                                let Some([_, entries]) = profile.as_tuple() else {
+                                    continue;
+                                };
+                                let NodeKind::List(entries, _) = &entries.kind else {
+                                    continue;
+                                };
+                                for entry in entries {
+                                    if let Some([k, r]) = entry.as_tuple() {
+                                        if k.as_atom() == Some("relx") {
+                                            relx(&text, r, &mut out);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    },
+                    FileKind::Appup if i == 0 => {
+                        if let Some([vsn, _, _]) = node.as_tuple() {
+                            if vsn.as_string().is_some() {
+                                let name = path
+                                    .file_name()
+                                    .and_then(|n| n.to_str())
+                                    .and_then(|n| n.split('.').next())
+                                    .unwrap_or_default()
+                                    .to_string();
+                                push(&text, Some(vsn), SiteKind::Appup, name, &mut out);
+                            }
+                        }
+                    }
+                    FileKind::Appup => {}
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    /// Every combination of the given parts, each part's alternatives in turn.
+    fn combos(parts: &[&[&str]]) -> Vec<String> {
+        let mut out = vec![String::new()];
+        for alts in parts {
+            out = out
+                .iter()
+                .flat_map(|head| alts.iter().map(move |a| format!("{head}{a}")))
+                .collect();
+        }
+        out
+    }
+
+    #[test]
+    fn sites_are_found_as_on_the_whole_tree() {
+        let vsns: &[&str] = &[
+            "\"1.0\"",
+            "(\"1.0\")",
+            "\"1.\" \"0\"",
+            "[49,46,48]",
+            "git",
+            "\"git\"",
+            "{cmd, \"x\"}",
+            "<<\"1\">>",
+            "\"\"",
+            "[]",
+            "- 1",
+        ];
+        let mut cases: Vec<(FileKind, String)> = Vec::new();
+        for v in vsns {
+            let app = combos(&[
+                &["", "%% c\n", "a.\n"],
+                &[
+                    "{application",
+                    "{'application'",
+                    "{(application)",
+                    "{app",
+                    "[application",
+                ],
+                &[", x", ", 'X y'", ", {x}", ", \"x\""],
+                &[
+                    &format!(", [{{vsn, {v}}}]"),
+                    &format!(",\n [{{vsn, {v}, x}}, {{vsn, {v}}}]"),
+                    &format!(", [({{vsn, {v}}}) | []]"),
+                    &format!(", ([{{d, 1}}, {{'vsn',\n {v}}}])"),
+                    &format!(", {{vsn, {v}}}"),
+                    ", \"abc\"",
+                    ", []",
+                ],
+                &["", ", x"],
+                &["}.\n", "]. b.\n"],
+            ]);
+            cases.extend(app.into_iter().map(|s| (FileKind::AppSrc, s)));
+            let release = [
+                format!("{{release, {{r, {v}}}, [a]}}"),
+                format!("{{release, ({{'r', {v}, x}}), [a], x}}"),
+                format!("{{release, {{r, {v}}}}}"),
+                "{release, {r}, [a]}".to_string(),
+                format!("{{'release', {{r, {v}}}, [a]}}"),
+                format!("[release, {{r, {v}}}, [a]]"),
+            ];
+            for r in &release {
+                cases.push((FileKind::RelxConfig, format!("{r}.\n{r}.\n")));
+                for rebar in [
+                    format!("{{relx, [{r}, {{dev_mode, true}}, {r}]}}.\n"),
+                    format!("{{relx, [{r} | []]}}.\n{{relx, {r}}}.\n{{relx, [{r}], x}}.\n"),
+                    format!("{{profiles, [{{prod, [{{relx, [{r}]}}, {{relx, [{r}], x}}]}}, {{p, [], x}}, {{q, {{relx, [{r}]}}}}]}}.\n"),
+                    format!("{{profiles, [{{prod, [{{relx, [{r}]}}]}}], x}}.\n{{profiles, {{prod, []}}}}.\n"),
+                    format!("{{(relx), ([{r}])}}.\n{{deps, [{{relx, [{r}]}}]}}.\n"),
+                ] {
+                    cases.push((FileKind::RebarConfig, rebar));
+                }
+            }
+            for a in [
+                format!("{{{v}, [], []}}.\n"),
+                format!("{{{v}, [], [], x}}.\n"),
+                format!("{{{v}, []}}.\n"),
+                format!("%% c\n{{{v},\n [{{\"0.9\", []}}], []}}.\n{{\"2\", [], []}}.\n"),
+            ] {
+                cases.push((FileKind::Appup, a));
+            }
+        }
+        let path = Path::new("/p/my_app.appup");
+        let mut failures = Vec::new();
+        for (kind, src) in &cases {
+            let want = reference::sites(src.as_bytes(), *kind, path);
+            let got = find_sites(src.as_bytes(), *kind, path).map(|v| {
+                v.into_iter()
+                    .map(|s| (s.kind, s.name, s.line, s.value, s.span))
+                    .collect::<Vec<_>>()
+            });
+            if format!("{want:?}") != format!("{got:?}") {
+                failures.push(format!(
+                    "{kind:?} {src:?}:\n  whole tree {want:?}\n  cursor     {got:?}"
+                ));
+            }
+        }
+        assert!(cases.len() > 3000, "{}", cases.len());
+        let found = cases
+            .iter()
+            .filter(|(k, s)| reference::sites(s.as_bytes(), *k, path).is_ok_and(|v| !v.is_empty()))
+            .count();
+        assert!(found > 1500, "{found} of {} cases have sites", cases.len());
+        assert!(
+            failures.is_empty(),
+            "{} of {} differ:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
     }
 
     #[test]

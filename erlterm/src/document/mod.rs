@@ -47,6 +47,7 @@
 //! only, by [`Tokens`]: every token with its text, span and the comments
 //! and whitespace before it. [`Document::tokens`] gives a document's tokens.
 
+mod cursor;
 mod error;
 mod layout;
 mod path;
@@ -63,6 +64,7 @@ use crate::options::ParseOptions;
 use crate::span::Span;
 use crate::term::Term;
 
+pub use cursor::{decode, replace_values, Cursor, Shape, Value};
 pub use error::EditError;
 pub use path::{Path, Step};
 pub use tokens::{Comment, Token, TokenKind, Tokens};

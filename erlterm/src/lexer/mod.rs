@@ -139,7 +139,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Jumps over the range `start..end` (no token inside).
-    fn jump(&mut self, end: usize) {
+    pub(crate) fn jump(&mut self, end: usize) {
         let seg = self.bytes.get(self.pos..end).unwrap_or_default();
         let cont = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u32;
         match memchr::memrchr(b'\n', seg) {

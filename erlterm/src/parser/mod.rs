@@ -1140,7 +1140,7 @@ pub(crate) fn nesting_estimate(toks: &[Token<'_>]) -> usize {
 
 /// Parses one term's tokens; deeply nested ones on a helper thread with a
 /// stack sized for `max_depth`, so no input can overflow the caller's stack.
-fn parse_term_tokens<B: Build + Send>(
+pub(crate) fn parse_term_tokens<B: Build + Send>(
     toks: &[Token<'_>],
     b: B,
     opts: &ParseOptions,
