@@ -267,6 +267,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             located: (0, 1, 1),
             sub_opts: opts.clone(),
             toks: Vec::new(),
+            scratch: String::new(),
             max_depth: opts.max_depth,
             max_integer_digits: opts.max_integer_digits,
             max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
@@ -463,6 +464,77 @@ fn quote_or_escape(s: &[u8], pos: usize, quote: u8) -> Option<(usize, bool)> {
     Some((end, s.get(at..end)?.is_ascii()))
 }
 
+/// The position of the first `quote` or `\\` at or after `pos`; `None` if
+/// there is neither, or if U+FFFE or U+FFFF (which OTP rejects, and the
+/// full parser reports) comes before it. One pass: the first 32 bytes a
+/// word at a time (quoted texts are mostly short), the rest with
+/// `memchr3`; both also stop at `0xEF`, the first byte of the two
+/// noncharacters, rare in text.
+#[inline]
+fn text_stop(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
+    let mut at = pos;
+    while at - pos < 32 {
+        let Some(word) = word_at(s, at) else {
+            break;
+        };
+        let stops = zero_bytes(word ^ splat(quote))
+            | zero_bytes(word ^ splat(b'\\'))
+            | zero_bytes(word ^ splat(0xEF));
+        if stops == 0 {
+            at += 8;
+            continue;
+        }
+        let i = at + (stops.trailing_zeros() / 8) as usize;
+        if s.get(i) != Some(&0xEF) {
+            return Some(i);
+        }
+        if crate::lexer::noncharacter_at(s, i) {
+            return None;
+        }
+        at = i + 1;
+    }
+    loop {
+        let i = at + memchr::memchr3(quote, b'\\', 0xEF, s.get(at..)?)?;
+        if s.get(i) != Some(&0xEF) {
+            return Some(i);
+        }
+        if crate::lexer::noncharacter_at(s, i) {
+            return None;
+        }
+        at = i + 1;
+    }
+}
+
+/// Where [`Fast::quoted`] appends the text it decodes.
+pub(crate) trait TextSink {
+    /// Appends `s`.
+    fn push_str(&mut self, s: &str);
+    /// Appends `c`.
+    fn push(&mut self, c: char);
+}
+
+impl TextSink for Text {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        Text::push_str(self, s);
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        Text::push(self, c);
+    }
+}
+
+impl TextSink for String {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
 /// High bit of each byte of `word` set where the byte is not an ASCII digit.
 #[inline]
 const fn non_digit_bytes(word: u64) -> u64 {
@@ -484,6 +556,126 @@ fn digit_end(s: &[u8], mut pos: usize) -> usize {
         pos += 1;
     }
     pos
+}
+
+/// The value of the eight decimal digits, one per byte (0 to 9, not
+/// ASCII), of a little-endian word whose lowest byte is the most
+/// significant digit: three multiplications instead of eight dependent
+/// multiply-adds.
+#[inline]
+const fn eight_digit_values(v: u64) -> u64 {
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 100 + (1_000_000 << 32);
+    const MUL2: u64 = 1 + (10_000 << 32);
+    // Pairs of digits: byte 2i holds the value of digits 2i and 2i + 1.
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    (v & MASK)
+        .wrapping_mul(MUL1)
+        .wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2))
+        >> 32
+}
+
+/// The value of the `n` (at most eight) ASCII digits at the start of the
+/// little-endian `word`; zero if `n` is zero.
+#[inline]
+const fn digits_in_word(word: u64, n: usize) -> u64 {
+    if n == 0 || n > 8 {
+        return 0;
+    }
+    // The digits' values moved to the top bytes, below them zeros, which
+    // read as leading zeros.
+    eight_digit_values((word ^ splat(b'0')) << (8 * (8 - n)))
+}
+
+/// `10^n` for `n` up to 19.
+#[inline]
+fn pow10(n: usize) -> Option<u64> {
+    10u64.checked_pow(u32::try_from(n).ok()?)
+}
+
+/// The value of the decimal digits, with `_` separators, of `s[start..end]`
+/// (only digits and separators), eight at a time where there is no
+/// separator; `None` beyond `u128`.
+#[inline]
+fn decimal_value(s: &[u8], start: usize, end: usize) -> Option<u128> {
+    let mut v = 0u128;
+    let mut at = start;
+    while at + 8 <= end {
+        let word = word_at(s, at)?;
+        if non_digit_bytes(word) != 0 {
+            break;
+        }
+        v = v
+            .checked_mul(100_000_000)?
+            .checked_add(u128::from(digits_in_word(word, 8)))?;
+        at += 8;
+    }
+    if at < end {
+        let tail = end - at;
+        match word_at(s, at) {
+            // The last digits (fewer than eight) in one word.
+            Some(word) if non_digit_bytes(word).trailing_zeros() / 8 >= tail as u32 => {
+                v = v
+                    .checked_mul(u128::from(pow10(tail)?))?
+                    .checked_add(u128::from(digits_in_word(word, tail)))?;
+            }
+            _ => {
+                for &b in s.get(at..end)? {
+                    if b != b'_' {
+                        v = v.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
+                    }
+                }
+            }
+        }
+    }
+    Some(v)
+}
+
+/// Exact powers of ten as doubles, up to `10^22` (the largest exact one).
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `mantissa * 10^scale`, correctly rounded, when one exact operation gives
+/// it: the mantissa an exact double (at most 2^53) and the power of ten
+/// one too (Clinger's fast path); `None` otherwise.
+#[inline]
+fn exact_float(mantissa: u64, scale: i64) -> Option<f64> {
+    if mantissa > 1 << 53 {
+        return None;
+    }
+    let m = mantissa as f64;
+    let power = *EXACT_POW10.get(usize::try_from(scale.unsigned_abs()).ok()?)?;
+    Some(if scale < 0 { m / power } else { m * power })
+}
+
+/// The value of `b` as a digit of any base up to 36 (`0-9`, `a-z`, `A-Z`),
+/// or 255.
+// Evaluated at compile time (see `RESERVED_TABLE`).
+#[allow(clippy::indexing_slicing)]
+const DIGIT_VALUE: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => c - b'a' + 10,
+            b'A'..=b'Z' => c - b'A' + 10,
+            _ => 255,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The value of `b` as a digit of bases up to 36, or 255.
+// A 256-entry table indexed by a `u8`.
+#[allow(clippy::indexing_slicing)]
+#[inline]
+fn digit_value(b: u8) -> u8 {
+    DIGIT_VALUE[usize::from(b)]
 }
 
 /// Elements (or map entries) a container keeps on the shared stack before
@@ -552,6 +744,8 @@ struct Fast<'a, O, const MARKS: bool> {
     sub_opts: ParseOptions,
     /// The tokens of the unusual construct being read.
     toks: Vec<Token<'a>>,
+    /// A buffer for decoding quoted texts, reused.
+    scratch: String,
     /// When `MARKS`: for each container being read, where its first, its
     /// previous and its current element start (a map's entries, not keys
     /// and values).
@@ -905,20 +1099,24 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     fn leaf(&mut self) -> Option<O> {
         match self.peek()? {
             b'\'' if O::BUILD => {
-                let mut name = Text::default();
+                let mut name = std::mem::take(&mut self.scratch);
+                name.clear();
                 self.quoted(b'\'', &mut name)?;
-                if name.chars().count() > 255 {
+                if name.len() > 255 && name.chars().count() > 255 {
                     return None;
                 }
                 let sp = self.leaf_span();
-                Some(O::atom(&name, sp))
+                let atom = O::atom(&name, sp);
+                self.scratch = name;
+                Some(atom)
             }
             b'\'' => {
                 let start = self.pos + 1;
                 self.skip_quoted(b'\'')?;
                 let body = self.src.get(start..self.pos - 1)?;
                 // Escapes only shorten the text, so this bound is safe.
-                (body.chars().count() <= 255).then(|| O::atom("", Span::default()))
+                (body.len() <= 255 || body.chars().count() <= 255)
+                    .then(|| O::atom("", Span::default()))
             }
             b'0'..=b'9' => self.number(false),
             b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
@@ -1038,10 +1236,11 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
 
     /// The end of a number of at most seven bytes, `123` or `1.25`, found
     /// in one word of input together with the byte after it (the common
-    /// case, without a second look at the input), and the length of its
-    /// integer part. `None` for anything else, left to the general path.
+    /// case, without a second look at the input), the length of its
+    /// integer part, and the word (which holds its digits). `None` for
+    /// anything else, left to the general path.
     #[inline]
-    fn short_number_end(&self) -> Option<(usize, usize)> {
+    fn short_number_end(&self) -> Option<(usize, usize, u64)> {
         let word = word_at(self.s, self.pos)?;
         let int_digits = (non_digit_bytes(word).trailing_zeros() / 8) as usize;
         if int_digits == 0 || int_digits >= 7 {
@@ -1067,7 +1266,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             b'_' | b'#' => return None,
             _ => int_digits,
         };
-        Some((self.pos + len, int_digits))
+        Some((self.pos + len, int_digits, word))
     }
 
     /// Digits with single `_` separators between digits.
@@ -1089,50 +1288,157 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         }
     }
 
+    /// A number (its first digit here; `negative` if a `-` came before).
+    /// The common short ones (`123`, `1.25`) are read from one word of
+    /// input; the others by [`Fast::long_number`].
+    #[inline]
     fn number(&mut self, negative: bool) -> Option<O> {
         let start = self.pos;
-        if let Some((end, int_digits)) = self.short_number_end() {
-            self.pos = end;
-            return if end - start > int_digits {
-                self.short_float_value(start, negative)
-            } else {
-                self.int_value(start, false, negative)
-            };
-        }
-        let (start, mut seps) = self.digits()?;
-        let is_float =
-            self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit());
-        if !is_float {
-            match self.peek() {
-                Some(b'#') if !seps => return self.based(start, negative),
-                Some(b'#' | b'_') => return self.scanned_number(start, negative),
-                _ => {}
+        let Some((end, int_digits, word)) = self.short_number_end() else {
+            return self.long_number(negative);
+        };
+        self.pos = end;
+        if end - start == int_digits {
+            if int_digits > self.max_integer_digits {
+                return None;
             }
-            let len = self.pos - start;
-            if len > 18 {
-                if !O::BUILD && len <= self.max_integer_digits {
-                    // Any run of digits is an integer.
-                    return Some(O::int(0, Span::default()));
-                }
-                return self.scanned_number(start, negative);
+            if !O::BUILD {
+                return Some(O::int(0, Span::default()));
             }
-            return self.int_value(start, seps, negative);
+            // At most six digits: no overflow.
+            let v = digits_in_word(word, int_digits) as i64;
+            return Some(O::int(if negative { -v } else { v }, self.leaf_span()));
         }
-        let int_digits = self.pos - start;
+        if !O::BUILD {
+            return Some(O::float(0.0, Span::default()));
+        }
+        // `d.d`, seven bytes at most. Its digits as an integer and the power
+        // of ten it is divided by are both exact doubles, so one division,
+        // correctly rounded, gives the correctly rounded value, as
+        // `str::parse` does (Clinger's fast path).
+        let frac_digits = end - start - int_digits - 1;
+        let int = digits_in_word(word, int_digits);
+        let frac = digits_in_word(word >> (8 * (int_digits + 1)), frac_digits);
+        let scale = pow10(frac_digits)?;
+        let v = (int * scale + frac) as f64 / scale as f64;
+        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
+    }
+
+    /// A number [`Fast::number`] does not read from one word: integers of
+    /// seven digits or more, with separators, based or beyond `i64`,
+    /// longer floats. Integers are accumulated from the digits once
+    /// scanned, eight at a time; only integers beyond `i128`, based ones
+    /// with separators in the base and malformed ones go to OTP's number
+    /// grammar ([`Fast::scanned_number`]).
+    fn long_number(&mut self, negative: bool) -> Option<O> {
+        let s = self.s;
+        let (start, seps) = self.digits()?;
+        let end = self.pos;
+        match s.get(end) {
+            Some(b'.') if s.get(end + 1).is_some_and(u8::is_ascii_digit) => {
+                return self.float_number(start, seps, negative);
+            }
+            Some(b'#') if !seps => return self.based(start, negative),
+            Some(b'#' | b'_') => return self.scanned_number(start, negative),
+            _ => {}
+        }
+        let text = s.get(start..end)?;
+        let digits = if seps {
+            text.iter().filter(|&&b| b != b'_').count()
+        } else {
+            text.len()
+        };
+        if digits > self.max_integer_digits {
+            return None;
+        }
+        if !O::BUILD {
+            // Any run of digits is an integer.
+            return Some(O::int(0, Span::default()));
+        }
+        let Some(v) = decimal_value(s, start, end) else {
+            return self.scanned_number(start, negative);
+        };
+        let sp = self.leaf_span();
+        if let Ok(v) = i64::try_from(v) {
+            return Some(O::int(if negative { -v } else { v }, sp));
+        }
+        let Ok(v) = i128::try_from(v) else {
+            return self.scanned_number(start, negative);
+        };
+        Some(O::integer(Integer::from(if negative { -v } else { v }), sp))
+    }
+
+    /// The float whose integer part (with separators if `seps`) runs from
+    /// `start` to the `.` here. The syntax is OTP's, checked here: digits,
+    /// `.`, digits, then maybe `e` or `E`, a sign and digits, with `_`
+    /// separators between digits (those are left to OTP's grammar, as is
+    /// a `_` after the number). The value: one exact multiplication or
+    /// division when the digits and the power of ten are both exact
+    /// doubles (Clinger's fast path), `str::parse` on the text otherwise;
+    /// validation converts only what might overflow.
+    fn float_number(&mut self, start: usize, mut seps: bool, negative: bool) -> Option<O> {
+        let int_end = self.pos;
         self.pos += 1;
-        seps |= self.digits()?.1;
-        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
-        if exponent {
+        let (frac_start, frac_seps) = self.digits()?;
+        let frac_end = self.pos;
+        seps |= frac_seps;
+        let mut exponent = 0i64;
+        if matches!(self.peek(), Some(b'e' | b'E')) {
             self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
+            let negative_exponent = match self.peek() {
+                Some(b'-') => {
+                    self.pos += 1;
+                    true
+                }
+                Some(b'+') => {
+                    self.pos += 1;
+                    false
+                }
+                _ => false,
+            };
+            let (exp_start, exp_seps) = self.digits()?;
+            seps |= exp_seps;
+            // Saturated: any larger exponent gives the same answers below.
+            exponent = self
+                .s
+                .get(exp_start..self.pos)?
+                .iter()
+                .filter(|&&b| b != b'_')
+                .fold(0i64, |e, d| (e * 10 + i64::from(d - b'0')).min(1 << 40));
+            if negative_exponent {
+                exponent = -exponent;
             }
-            seps |= self.digits()?.1;
         }
         if self.peek() == Some(b'_') || seps {
             return self.scanned_number(start, negative);
         }
-        self.float_value(start, int_digits, exponent, negative)
+        let int_digits = int_end - start;
+        if !O::BUILD && (int_digits as i64).saturating_add(exponent) < 300 {
+            // Below 10^(int_digits + exponent) <= 10^299: finite (an
+            // underflow gives zero, which is finite too).
+            return Some(O::float(0.0, Span::default()));
+        }
+        let frac_digits = frac_end - frac_start;
+        let fast = if int_digits + frac_digits <= 19 {
+            let int = decimal_value(self.s, start, int_end)?;
+            let frac = decimal_value(self.s, frac_start, frac_end)?;
+            let mantissa = u64::try_from(int * u128::from(pow10(frac_digits)?) + frac).ok()?;
+            let scale = exponent - frac_digits as i64;
+            exact_float(mantissa, scale)
+        } else {
+            None
+        };
+        let v = match fast {
+            Some(v) => v,
+            None => {
+                let v: f64 = self.src.get(start..self.pos)?.parse().ok()?;
+                if !v.is_finite() {
+                    return None;
+                }
+                v
+            }
+        };
+        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
     }
 
     /// `Base#Digits` whose base runs from `start` to the `#` here: read in
@@ -1164,26 +1470,24 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return None;
         }
         let digit = |b: u8| -> Option<u64> {
-            let d = match b {
-                b'0'..=b'9' => b - b'0',
-                b'a'..=b'z' => b - b'a' + 10,
-                b'A'..=b'Z' => b - b'A' + 10,
-                _ => return None,
-            };
-            (u64::from(d) < base).then_some(u64::from(d))
+            let d = u64::from(digit_value(b));
+            (d < base).then_some(d)
         };
         let mut i = self.pos + 1;
         let (mut v, mut n) = (0u64, 0usize);
         loop {
-            match self.s.get(i).copied() {
-                Some(b) if digit(b).is_some() => {
-                    let d = digit(b)?;
+            match self.s.get(i).copied().map(digit) {
+                Some(Some(d)) => {
                     v = v.checked_mul(base)?.checked_add(d)?;
                     n += 1;
                     i += 1;
                 }
                 // A separator only between two digits of the base.
-                Some(b'_') if n > 0 && self.s.get(i + 1).copied().and_then(digit).is_some() => {
+                Some(None)
+                    if n > 0
+                        && self.s.get(i) == Some(&b'_')
+                        && self.s.get(i + 1).copied().and_then(digit).is_some() =>
+                {
                     i += 1;
                 }
                 _ => break,
@@ -1218,92 +1522,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         })
     }
 
-    /// The integer whose digits (with `_` separators if `seps`) run from
-    /// `start` to the current position.
-    #[inline]
-    fn int_value(&mut self, start: usize, seps: bool, negative: bool) -> Option<O> {
-        let len = self.pos - start;
-        if len > self.max_integer_digits {
-            return None;
-        }
-        if !O::BUILD {
-            return Some(O::int(0, Span::default()));
-        }
-        let digits = self.s.get(start..self.pos)?;
-        let v: i64 = if len <= 18 {
-            // At most 18 digits: no overflow, no need for `str::parse`.
-            digits
-                .iter()
-                .filter(|&&d| d != b'_')
-                .fold(0, |v, d| v * 10 + i64::from(d - b'0'))
-        } else {
-            let _ = seps;
-            return self.scanned_number(start, negative);
-        };
-        let v = if negative { v.checked_neg()? } else { v };
-        Some(O::int(v, self.leaf_span()))
-    }
-
-    /// The float `d.d` of at most seven bytes written from `start` to the
-    /// current position. Its digits as an integer and the power of ten it
-    /// is divided by are both exact doubles, so one division, correctly
-    /// rounded, gives the correctly rounded value, as `str::parse` does
-    /// (Clinger's fast path), in a fraction of the time.
-    #[inline]
-    fn short_float_value(&mut self, start: usize, negative: bool) -> Option<O> {
-        if !O::BUILD {
-            return Some(O::float(0.0, Span::default()));
-        }
-        let text = self.s.get(start..self.pos)?;
-        let (mut digits, mut scale) = (0u32, 1u32);
-        for &b in text {
-            if b == b'.' {
-                scale = 1;
-            } else {
-                digits = digits * 10 + u32::from(b - b'0');
-                scale *= 10;
-            }
-        }
-        let v = f64::from(digits) / f64::from(scale);
-        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
-    }
-
-    /// The float written from `start` to the current position.
-    #[inline]
-    fn float_value(
-        &mut self,
-        start: usize,
-        int_digits: usize,
-        exponent: bool,
-        negative: bool,
-    ) -> Option<O> {
-        // Without an exponent, fewer than 300 integer digits is always finite
-        // (f64::MAX has 309): validation needs no conversion.
-        if !O::BUILD && !exponent && int_digits < 300 {
-            return Some(O::float(0.0, Span::default()));
-        }
-        let v: f64 = self.src.get(start..self.pos)?.parse().ok()?;
-        if !v.is_finite() {
-            return None;
-        }
-        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
-    }
-
     /// Where the run of quoted text from `pos` ends: at the next `quote`
     /// or `\`. `None` if there is neither, or if the run holds U+FFFE or
     /// U+FFFF (the full parser reports them).
     #[inline]
     fn text_run_end(&self, pos: usize, quote: u8) -> Option<usize> {
-        let (end, ascii) = quote_or_escape(self.s, pos, quote)?;
-        if !ascii && has_noncharacter(self.s.get(pos..end)?) {
-            return None;
-        }
-        Some(end)
+        text_stop(self.s, pos, quote)
     }
 
     /// A quoted atom or string body, with the common escapes, appended to
     /// `out`; `None` on escapes left to the full parser (octal, `\x`, `\^`).
-    fn quoted(&mut self, quote: u8, out: &mut Text) -> Option<()> {
+    fn quoted<T: TextSink>(&mut self, quote: u8, out: &mut T) -> Option<()> {
         self.pos += 1;
         let mut run = self.pos;
         loop {
@@ -1366,16 +1595,44 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
 
     /// One or more adjacent string literals.
     fn strings(&mut self) -> Option<O> {
-        let mut text = Text::default();
-        loop {
-            if O::BUILD {
-                self.quoted(b'"', &mut text)?;
-            } else {
+        if !O::BUILD {
+            loop {
                 self.skip_string()?;
+                let end = self.pos;
+                self.skip_ws()?;
+                if self.peek() != Some(b'"') {
+                    let sp = self.span_to(self.leaf_start, end);
+                    return Some(O::string(Text::default(), sp));
+                }
             }
+        }
+        // The common literal without escapes, alone: its text is copied
+        // from the input once, to its exact size.
+        let body = self.pos + 1;
+        let stop = text_stop(self.s, body, b'"')?;
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        if self.s.get(stop) == Some(&b'"') {
+            self.pos = stop + 1;
             let end = self.pos;
             self.skip_ws()?;
             if self.peek() != Some(b'"') {
+                self.scratch = buf;
+                let text = Text::new(self.src.get(body..stop)?);
+                let sp = self.span_to(self.leaf_start, end);
+                return Some(O::string(text, sp));
+            }
+            buf.push_str(self.src.get(body..stop)?);
+        }
+        // Escapes or adjacent literals: decoded into a reused buffer, then
+        // copied once.
+        loop {
+            self.quoted(b'"', &mut buf)?;
+            let end = self.pos;
+            self.skip_ws()?;
+            if self.peek() != Some(b'"') {
+                let text = Text::new(&buf);
+                self.scratch = buf;
                 let sp = self.span_to(self.leaf_start, end);
                 return Some(O::string(text, sp));
             }
@@ -1660,8 +1917,76 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
 
     /// The escape sequence whose body (after the `\\`) starts at `pos`,
     /// read as OTP's scanner reads it: its code point and where it ends.
-    #[inline(never)]
+    /// The ASCII ones (octal, `\xHH`, `\x{H...}`, `\^c`, the letters and
+    /// any other character) are read here; the rest, and anything
+    /// malformed or cut by the end of input, by the lexer's reader.
+    #[inline]
     fn escape_at(&self, pos: usize) -> Option<(u32, usize)> {
+        let s = self.s;
+        let hex = |i: usize| -> Option<u32> {
+            let d = digit_value(*s.get(i)?);
+            (d < 16).then_some(u32::from(d))
+        };
+        let read = match *s.get(pos)? {
+            c @ b'0'..=b'7' => {
+                let mut v = u32::from(c - b'0');
+                let mut end = pos + 1;
+                while end < pos + 3 {
+                    match s.get(end) {
+                        Some(&d @ b'0'..=b'7') => v = v * 8 + u32::from(d - b'0'),
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                // A shorter run ending the text: left to the lexer.
+                (end == pos + 3 || end < s.len()).then_some((v, end))
+            }
+            b'x' if s.get(pos + 1) == Some(&b'{') => {
+                let mut v = 0u32;
+                let mut end = pos + 2;
+                while let Some(d) = hex(end) {
+                    // Eight digits fit; longer runs are left to the lexer.
+                    if end - pos - 2 == 8 {
+                        return self.lexer_escape_at(pos);
+                    }
+                    v = v * 16 + d;
+                    end += 1;
+                }
+                let valid = v < 0xD800
+                    || (0xE000..0xFFFE).contains(&v)
+                    || (0x1_0000..=0x10_FFFF).contains(&v);
+                (end > pos + 2 && s.get(end) == Some(&b'}') && valid).then_some((v, end + 1))
+            }
+            b'x' => match (hex(pos + 1), hex(pos + 2)) {
+                (Some(a), Some(b)) => Some((a * 16 + b, pos + 3)),
+                _ => None,
+            },
+            b'^' => match s.get(pos + 1) {
+                Some(&c) if c.is_ascii() => Some((u32::from(c) & 31, pos + 2)),
+                _ => None,
+            },
+            b'b' => Some((8, pos + 1)),
+            b'd' => Some((127, pos + 1)),
+            b'e' => Some((27, pos + 1)),
+            b'f' => Some((12, pos + 1)),
+            b'n' => Some((10, pos + 1)),
+            b'r' => Some((13, pos + 1)),
+            b's' => Some((32, pos + 1)),
+            b't' => Some((9, pos + 1)),
+            b'v' => Some((11, pos + 1)),
+            c if c.is_ascii() => Some((u32::from(c), pos + 1)),
+            _ => None,
+        };
+        match read {
+            Some(r) => Some(r),
+            None => self.lexer_escape_at(pos),
+        }
+    }
+
+    /// [`Fast::escape_at`] by the lexer's reader.
+    #[cold]
+    #[inline(never)]
+    fn lexer_escape_at(&self, pos: usize) -> Option<(u32, usize)> {
         let mut lexer = Lexer::at(self.src, pos, 1, 1, self.max_integer_digits);
         let v = lexer.escape().ok()??;
         Some((v, lexer.pos()))
@@ -1956,6 +2281,11 @@ mod tests {
         let mut rng = seed;
         (0..20_000)
             .map(|_| {
+                // The length from a fresh draw (a length of zero used to
+                // leave the state, and so every later length, unchanged).
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
                 let len = (rng % max_len) as usize;
                 (0..len)
                     .map(|_| {
@@ -2103,6 +2433,40 @@ mod tests {
     }
 
     #[test]
+    fn text_stop_agrees_with_a_byte_loop() {
+        // Mostly plain text, sometimes a quote, a backslash, a non-ASCII
+        // byte, or the bytes of U+FFFE, U+FFFF and their neighbours.
+        let inputs = random_inputs(0x9E37_79B9_7F4A_7C15, 90, |r| match r % 20 {
+            0 => b'"',
+            1 => b'\\',
+            2 => 0x80 | (r >> 8) as u8,
+            3..=4 => 0xEF,
+            5..=6 => 0xBF,
+            7 => [0xBE, 0xBD, 0xBF][(r >> 8) as usize % 3],
+            _ => b"ab/-.0 9_"[(r >> 8) as usize % 9],
+        });
+        let mut stops = 0;
+        for bytes in inputs {
+            for start in 0..=bytes.len() {
+                let want = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\')
+                    .map(|n| start + n)
+                    .filter(|&end| {
+                        !(start..end).any(|i| crate::lexer::noncharacter_at(&bytes[..end], i))
+                    });
+                stops += usize::from(want.is_some());
+                assert_eq!(
+                    text_stop(&bytes, start, b'"'),
+                    want,
+                    "{bytes:?} from {start}"
+                );
+            }
+        }
+        assert!(stops > 100_000, "{stops}");
+    }
+
+    #[test]
     fn reserved_words_go_to_the_full_parser() {
         for w in RESERVED {
             assert!(fast(&format!("{w}.")).is_none(), "{w}");
@@ -2200,6 +2564,157 @@ mod tests {
     /// Random binaries of integer and string segments with sizes and type
     /// lists: whatever the reader builds itself, or leaves to the full
     /// grammar, agrees with the full parser; validation too.
+    /// Random decimal integers (1 to 45 digits, with and without `_`
+    /// separators, signs, leading zeros) and floats (long and short
+    /// digits, exponents from tiny to overflowing, separators anywhere):
+    /// terms bit for bit, spans and validation as the full parser's, and
+    /// every well-formed one read without giving up.
+    #[test]
+    fn random_decimal_numbers_agree_with_the_full_parser() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let digits = |n: u64, next: &mut dyn FnMut() -> u64| -> String {
+            let mut s = String::new();
+            for i in 0..n {
+                if i > 0 && next() % 9 == 0 {
+                    s.push('_');
+                }
+                s.push(char::from(b'0' + (next() % 10) as u8));
+            }
+            s
+        };
+        let mut srcs: Vec<String> = [
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "170141183460469231731687303715884105727",
+            "170141183460469231731687303715884105728",
+            "-170141183460469231731687303715884105728",
+            "340282366920938463463374607431768211455",
+            "340282366920938463463374607431768211456",
+            "1.7976931348623157e308",
+            "1.7976931348623159e308",
+            "9007199254740993.0",
+            "9007199254740992.0e1",
+            "1.0e22",
+            "1.0e23",
+            "1.0e-22",
+            "1.0e-23",
+            "123456789.123456789e-5",
+            "0.0",
+            "-0.0",
+            "0.0e-400",
+            "1.0e400",
+            "1.0e-400",
+            "1.5e+3",
+            "1.5E-0",
+            "1.0e299",
+            "10.0e298",
+            "1.0e1_0",
+            "1.0e_1",
+            "1.0e",
+            "1.0e+",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..6000 {
+            let sign = match next() % 4 {
+                0 => "-",
+                1 => "- ",
+                _ => "",
+            };
+            let int = digits(1 + next() % 45, &mut next);
+            let text = match next() % 3 {
+                0 => int,
+                _ => {
+                    let int = digits(1 + next() % 22, &mut next);
+                    let frac = digits(1 + next() % 22, &mut next);
+                    let exp = match next() % 4 {
+                        0 => String::new(),
+                        n => {
+                            let e = ["e", "E"][(next() % 2) as usize];
+                            let s = ["", "+", "-"][(next() % 3) as usize];
+                            format!("{e}{s}{}", digits(n, &mut next))
+                        }
+                    };
+                    format!("{int}.{frac}{exp}")
+                }
+            };
+            srcs.push(format!("{sign}{text}"));
+        }
+        let mut accepted = 0;
+        for n in srcs {
+            for src in [format!("[{n}]."), format!("{{x, {n}}}.\n"), format!("{n}.")] {
+                let full = crate::parse_full(&src).ok();
+                let got = fast(&src);
+                assert_eq!(format!("{got:?}"), format!("{full:?}"), "{src}");
+                let valid = parse::<()>(&src, &ParseOptions::default()).is_some();
+                assert_eq!(valid, full.is_some(), "{src}");
+                let nodes = parse::<Node>(&src, &ParseOptions::default());
+                assert_eq!(
+                    format!("{nodes:?}"),
+                    format!("{:?}", full_nodes(&src)),
+                    "{src}"
+                );
+                accepted += usize::from(got.is_some());
+            }
+        }
+        assert!(accepted > 10_000, "only {accepted} accepted");
+    }
+
+    /// The escapes read in place give the lexer's code point and end on
+    /// random escape bodies (octal runs, `\x` forms, `\^`, letters,
+    /// non-ASCII, cut by the end of input).
+    #[test]
+    fn escapes_read_in_place_agree_with_the_lexer() {
+        let alphabet: Vec<char> = "01234567789xX{}^abcdefnrstvAF \\\"'\né€𝄞".chars().collect();
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut checked = 0;
+        for _ in 0..40_000 {
+            let len = 1 + (rng % 12) as usize;
+            let body: String = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    alphabet[(rng % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for src in [body.clone(), format!("{body}\"")] {
+                let p = Fast::<Term, false>::new(&src, &ParseOptions::default());
+                let want = p.lexer_escape_at(0);
+                assert_eq!(p.escape_at(0), want, "{src:?}");
+                checked += usize::from(want.is_some());
+            }
+        }
+        for src in [
+            "x{10FFFF}",
+            "x{110000}",
+            "x{D800}",
+            "x{FFFE}",
+            "x{0000000041}",
+            "x{}",
+            "x{FFFFFFFFF}",
+            "101",
+            "7",
+            "^",
+            "x4",
+        ] {
+            let p = Fast::<Term, false>::new(src, &ParseOptions::default());
+            assert_eq!(p.escape_at(0), p.lexer_escape_at(0), "{src:?}");
+        }
+        assert!(checked > 40_000, "only {checked} escapes read");
+    }
+
     #[test]
     fn random_binary_segments_agree_with_the_full_parser() {
         let mut rng = 0x9e37_79b9_7f4a_7c15u64;
