@@ -775,6 +775,21 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             (from, line, column) = (0, 1, 1);
         }
         let seg = self.s.get(from..at).unwrap_or_default();
+        if seg.len() <= 32 {
+            // Between two leaves: a separator, a newline and an indent, or
+            // a short leaf. A pass over its bytes costs less than the
+            // searches below.
+            for &b in seg {
+                if b == b'\n' {
+                    line += 1;
+                    column = 1;
+                } else {
+                    column += u32::from(b & 0xC0 != 0x80);
+                }
+            }
+            self.located = (at, line, column);
+            return (line, column);
+        }
         match memchr::memrchr(b'\n', seg) {
             None => column += chars_in(seg),
             Some(i) => {
@@ -1445,6 +1460,9 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// place when the base is 2 to 36 and the value fits `i64`, otherwise
     /// by OTP's number grammar (which also reports the errors).
     fn based(&mut self, start: usize, negative: bool) -> Option<O> {
+        if !O::BUILD {
+            return self.skip_based(start);
+        }
         let Some((v, end)) = self.based_value(start) else {
             return self.scanned_number(start, negative);
         };
@@ -1475,10 +1493,24 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         };
         let mut i = self.pos + 1;
         let (mut v, mut n) = (0u64, 0usize);
+        // Powers of two by shifts: a multiplication per digit made a chain
+        // of dependent multiplications, and base-2 literals are long.
+        let shift = if base.is_power_of_two() {
+            base.trailing_zeros()
+        } else {
+            0
+        };
         loop {
             match self.s.get(i).copied().map(digit) {
                 Some(Some(d)) => {
-                    v = v.checked_mul(base)?.checked_add(d)?;
+                    v = if shift != 0 {
+                        if v >> (64 - shift) != 0 {
+                            return None;
+                        }
+                        (v << shift) | d
+                    } else {
+                        v.checked_mul(base)?.checked_add(d)?
+                    };
                     n += 1;
                     i += 1;
                 }
@@ -1498,6 +1530,38 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return None;
         }
         Some((v, i))
+    }
+
+    /// [`Fast::based`] when validating: the digits are checked, not added
+    /// up (any value is an integer).
+    fn skip_based(&mut self, start: usize) -> Option<O> {
+        let base_digits = self.s.get(start..self.pos)?;
+        let base = match *base_digits {
+            [d] => d - b'0',
+            [d, e] => (d - b'0') * 10 + (e - b'0'),
+            _ => 0,
+        };
+        if !(2..=36).contains(&base) {
+            return self.scanned_number(start, false);
+        }
+        let is_digit = |i: usize| self.s.get(i).is_some_and(|&b| digit_value(b) < base);
+        let mut i = self.pos + 1;
+        let mut n = 0usize;
+        loop {
+            if is_digit(i) {
+                n += 1;
+                i += 1;
+            } else if n > 0 && self.s.get(i) == Some(&b'_') && is_digit(i + 1) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if n == 0 || n > self.max_integer_digits {
+            return self.scanned_number(start, false);
+        }
+        self.pos = i;
+        Some(O::int(0, Span::default()))
     }
 
     /// The number written from `start` read by OTP's number grammar: based
