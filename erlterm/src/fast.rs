@@ -1703,7 +1703,9 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         }
     }
 
-    /// `<<>>`, and binaries of untyped string and small-integer segments.
+    /// `<<>>`, and binaries and bitstrings of string segments (maybe
+    /// `/utf8`) and integer segments of up to 64 bits (sizes of whole bytes
+    /// little-endian too, `utf8` code points), at any bit position.
     #[inline(never)]
     fn binary(&mut self) -> Option<O> {
         self.pos += 2;
@@ -1716,12 +1718,14 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return Some(O::binary(text, self.leaf_span()));
         }
         let mut bytes = Vec::new();
-        // Counted separately so that validation needs no buffer.
-        let mut len = 0usize;
+        // The length in bits, counted separately so that validation needs
+        // no buffer (there an upper bound: a string's text length).
+        let mut bits = 0u64;
         loop {
             match self.peek()? {
                 b'"' => {
                     let seg_start = bytes.len();
+                    let aligned = bits % 8 == 0;
                     let mut text = Text::default();
                     loop {
                         if O::BUILD {
@@ -1729,13 +1733,12 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                             self.quoted(b'"', &mut part)?;
                             bytes.extend(part.chars().map(|c| (u32::from(c) & 0xFF) as u8));
                             text.push_str(&part);
-                            len = bytes.len();
                         } else {
                             let start = self.pos;
                             self.skip_quoted(b'"')?;
                             // Escapes only shorten the text, and its UTF-8
                             // is no longer than it: an upper bound is enough.
-                            len = len.saturating_add(self.pos - start);
+                            bits = bits.saturating_add(8 * (self.pos - start) as u64);
                         }
                         let end = self.pos;
                         self.skip_ws()?;
@@ -1752,7 +1755,18 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                         if O::BUILD {
                             bytes.truncate(seg_start);
                             bytes.extend_from_slice(text.as_bytes());
-                            len = bytes.len();
+                        }
+                    }
+                    if O::BUILD {
+                        let added = bytes.len() - seg_start;
+                        if !aligned {
+                            // After a partial byte: the bytes shifted in.
+                            let seg = bytes.split_off(seg_start);
+                            for &b in &seg {
+                                push_bits(&mut bytes, &mut bits, u64::from(b), 8);
+                            }
+                        } else {
+                            bits += 8 * added as u64;
                         }
                     }
                     self.skip_ws()?;
@@ -1780,41 +1794,52 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                         (SegmentType::Integer, false)
                     };
                     match (kind, size) {
-                        // `V:N` with N < 8 ends a canonically printed
-                        // bitstring.
-                        (SegmentType::Integer, Some(n @ 1..=7)) if !little => {
-                            return self.partial_byte_end(bytes, v as u64, n as u8);
-                        }
-                        (SegmentType::Integer, None) => {
-                            if O::BUILD {
-                                bytes.push(v as u8);
-                            }
-                            len = len.saturating_add(1);
-                        }
+                        // Whole bytes at a byte boundary.
                         (
                             SegmentType::Integer,
-                            Some(bits @ (8 | 16 | 24 | 32 | 40 | 48 | 56 | 64)),
-                        ) => {
-                            let n = (bits / 8) as usize;
+                            None | Some(8 | 16 | 24 | 32 | 40 | 48 | 56 | 64),
+                        ) if bits % 8 == 0 => {
+                            let n = size.unwrap_or(8) / 8;
                             if O::BUILD {
-                                // The low `bits` bits, two's complement.
+                                // The low `8 n` bits, two's complement.
                                 let le = (v as u64).to_le_bytes();
-                                let low = le.get(..n)?;
+                                let low = le.get(..n as usize)?;
                                 if little {
                                     bytes.extend_from_slice(low);
                                 } else {
                                     bytes.extend(low.iter().rev());
                                 }
                             }
-                            len = len.saturating_add(n);
+                            bits = bits.saturating_add(8 * u64::from(n));
+                        }
+                        // Any size up to 64 bits, big-endian; little-endian
+                        // in whole bytes. The low bits, two's complement.
+                        (SegmentType::Integer, None | Some(1..=64)) => {
+                            let n = size.unwrap_or(8);
+                            if little && n % 8 != 0 {
+                                return None;
+                            }
+                            if !O::BUILD {
+                                bits = bits.saturating_add(u64::from(n));
+                            } else if little {
+                                let le = (v as u64).to_le_bytes();
+                                for &b in le.get(..(n / 8) as usize)? {
+                                    push_bits(&mut bytes, &mut bits, u64::from(b), 8);
+                                }
+                            } else {
+                                push_bits(&mut bytes, &mut bits, v as u64, n);
+                            }
                         }
                         (SegmentType::Utf8, None) if !little => {
                             let c = char::from_u32(u32::try_from(v).ok()?)?;
                             if O::BUILD {
                                 let mut buf = [0u8; 4];
-                                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                                for &b in c.encode_utf8(&mut buf).as_bytes() {
+                                    push_bits(&mut bytes, &mut bits, u64::from(b), 8);
+                                }
+                            } else {
+                                bits = bits.saturating_add(8 * c.len_utf8() as u64);
                             }
-                            len = len.saturating_add(c.len_utf8());
                         }
                         _ => return None,
                     }
@@ -1822,7 +1847,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 }
                 _ => return None,
             }
-            if len > self.max_binary_bytes {
+            if bits.div_ceil(8) > self.max_binary_bytes as u64 {
                 return None;
             }
             match self.peek()? {
@@ -1832,7 +1857,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 }
                 b'>' if self.peek_at(1) == Some(b'>') => {
                     self.pos += 2;
-                    return Some(O::binary(&bytes, self.leaf_span()));
+                    if bits % 8 == 0 {
+                        return Some(O::binary(&bytes, self.leaf_span()));
+                    }
+                    return O::bits(bytes, bits, self.leaf_span());
                 }
                 _ => return None,
             }
@@ -1900,23 +1928,6 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return None;
         }
         Some((kind, endian.unwrap_or(false)))
-    }
-
-    /// The last segment `V:N` (N from 1 to 7, after the size) of a
-    /// bitstring whose whole bytes are `bytes`, and the closing `>>`.
-    #[cold]
-    #[inline(never)]
-    fn partial_byte_end(&mut self, mut bytes: Vec<u8>, v: u64, n: u8) -> Option<O> {
-        self.skip_ws()?;
-        if !(self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>')) {
-            return None;
-        }
-        self.pos += 2;
-        // The low N bits of V, in the high bits of the last byte.
-        let last = ((v & ((1 << n) - 1)) << (8 - n)) as u8;
-        bytes.push(last);
-        let bit_len = (bytes.len() as u64 - 1) * 8 + u64::from(n);
-        O::bits(bytes, bit_len, self.leaf_span())
     }
 
     /// The common `<<"text">>` (one ASCII string without escapes) read in
@@ -2123,6 +2134,27 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         };
         self.pos = end;
         Some(value)
+    }
+}
+
+/// Appends the low `n` (at most 64) bits of `v`, most significant first,
+/// to the bitstring of `*bits` bits whose bytes are `bytes` (the last one
+/// partial, its unused low bits zero, when `*bits` is not a multiple of 8).
+fn push_bits(bytes: &mut Vec<u8>, bits: &mut u64, v: u64, n: u32) {
+    let mut n = n.min(64);
+    while n > 0 {
+        let used = (*bits % 8) as u32;
+        if used == 0 {
+            bytes.push(0);
+        }
+        let free = 8 - used;
+        let take = free.min(n);
+        let chunk = ((v >> (n - take)) & ((1u64 << take) - 1)) as u8;
+        if let Some(last) = bytes.last_mut() {
+            *last |= chunk << (free - take);
+        }
+        n -= take;
+        *bits += u64::from(take);
     }
 }
 
@@ -2811,9 +2843,10 @@ mod tests {
             "utf16", "unit:8",
         ];
         let sizes = [
-            "", ":1", ":4", ":7", ":8", ":12", ":16", ":24", ":32", ":64", ":72", ":0",
+            "", ":1", ":3", ":4", ":7", ":8", ":12", ":13", ":16", ":24", ":32", ":33", ":63",
+            ":64", ":65", ":72", ":0",
         ];
-        for _ in 0..4000 {
+        for _ in 0..20_000 {
             let segs: Vec<String> = (0..1 + next(4))
                 .map(|_| {
                     let mut seg = values[next(values.len() as u64) as usize].to_string();
