@@ -847,13 +847,24 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// to be inlined itself.
     #[inline(never)]
     fn skip_comment(&mut self) -> Option<()> {
-        let rest = self.s.get(self.pos..)?;
-        let n = memchr_newline(rest).unwrap_or(rest.len());
-        if has_noncharacter(rest.get(..n)?) {
-            return None;
+        // One search for the newline and the first byte of U+FFFE and
+        // U+FFFF (rare), which OTP rejects in comments too.
+        let mut at = self.pos;
+        loop {
+            let rest = self.s.get(at..)?;
+            let Some(i) = memchr::memchr2(b'\n', 0xEF, rest) else {
+                self.pos = self.s.len();
+                return Some(());
+            };
+            if rest.get(i) == Some(&b'\n') {
+                self.pos = at + i + 1;
+                return Some(());
+            }
+            if crate::lexer::noncharacter_at(rest, i) {
+                return None;
+            }
+            at += i + 1;
         }
-        self.pos = (self.pos + n + 1).min(self.s.len());
-        Some(())
     }
 
     /// The end-of-term dot: `.` then whitespace, `%` or end of input.
@@ -2170,18 +2181,6 @@ fn chars_in(bytes: &[u8]) -> u32 {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
 }
 
-/// Whether `text` holds U+FFFE or U+FFFF, which OTP rejects even in
-/// quotes and comments (the full parser reports them).
-#[inline]
-fn has_noncharacter(text: &[u8]) -> bool {
-    // Both are `EF BF BE` / `EF BF BF`: look only where an `EF` is.
-    memchr::memchr_iter(0xEF, text).any(|i| crate::lexer::noncharacter_at(text, i))
-}
-
-fn memchr_newline(s: &[u8]) -> Option<usize> {
-    memchr::memchr(b'\n', s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2523,6 +2522,42 @@ mod tests {
                     quote_or_escape(&bytes, start, b'"'),
                     want,
                     "{bytes:?} from {start}"
+                );
+            }
+        }
+    }
+
+    /// Comments end at their newline; U+FFFE and U+FFFF in one (not
+    /// other characters whose UTF-8 starts with `0xEF`) are left to the
+    /// full parser, which rejects them.
+    #[test]
+    fn comments_with_noncharacters_go_to_the_full_parser() {
+        for body in [
+            "",
+            "x",
+            "\u{F000}",
+            "\u{FFFD}\u{FFFD}",
+            "ab\u{EFFF}",
+            "\u{FFFE}",
+            "a\u{FFFF}b",
+        ] {
+            for src in [
+                format!("[1, % {body}\n 2]."),
+                format!("[1,\n %{body}\n%{body}\n2]. % {body}"),
+                format!("a. %{body}"),
+            ] {
+                let full = crate::parse_full(&src).ok();
+                assert_eq!(fast(&src), full, "{src:?}");
+                let nodes = parse::<Node>(&src, &ParseOptions::default());
+                assert_eq!(
+                    format!("{nodes:?}"),
+                    format!("{:?}", full_nodes(&src)),
+                    "{src:?}"
+                );
+                assert_eq!(
+                    full.is_some(),
+                    !body.contains(['\u{FFFE}', '\u{FFFF}']),
+                    "{src:?}"
                 );
             }
         }
