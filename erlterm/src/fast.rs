@@ -2349,3 +2349,102 @@ mod tests {
         assert!(accepted > 100, "the fast path took only {accepted} inputs");
     }
 }
+
+/// The byte-level readers of this module, one construct at a time, for the
+/// serde reader (`serde::bytes`), which does its own containers: each reads
+/// the construct at a byte position and gives where it ends, or `None`
+/// where this module would give up (the caller then takes the full path).
+#[cfg(feature = "serde")]
+pub(crate) struct Scanner<'a> {
+    /// Builds terms.
+    build: Fast<'a, Term, false>,
+    /// Only checks.
+    check: Fast<'a, (), false>,
+    max_depth: usize,
+}
+
+#[cfg(feature = "serde")]
+#[allow(clippy::items_after_test_module)]
+impl<'a> Scanner<'a> {
+    /// Readers of `src` with the default limits; `None` if `src` is beyond
+    /// the input size limit.
+    pub(crate) fn new(src: &'a str) -> Option<Self> {
+        let opts = ParseOptions::default();
+        if src.len() > opts.max_input_bytes {
+            return None;
+        }
+        Some(Scanner {
+            build: Fast::new(src, &opts),
+            check: Fast::new(src, &opts),
+            max_depth: opts.max_depth,
+        })
+    }
+
+    /// The nesting bound of the full parser.
+    pub(crate) fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// Past the whitespace and comments at `pos`.
+    #[inline]
+    pub(crate) fn skip_ws(&mut self, pos: usize) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.skip_ws()?;
+        Some(self.check.pos)
+    }
+
+    /// Past the end-of-term dot at `pos`.
+    #[inline]
+    pub(crate) fn end_dot(&mut self, pos: usize) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.end_dot()?;
+        Some(self.check.pos)
+    }
+
+    /// The end of the bare atom (`[a-z]` first) at `pos`.
+    #[inline]
+    pub(crate) fn bare_atom(&mut self, pos: usize) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.bare_atom()?;
+        Some(self.check.pos)
+    }
+
+    /// Past the closing quote of the quoted atom or string at `pos` (its
+    /// opening `quote`) if its body has no escape.
+    #[inline]
+    pub(crate) fn plain_quoted(&self, pos: usize, quote: u8) -> Option<usize> {
+        let end = self.check.text_run_end(pos + 1, quote)?;
+        (self.check.s.get(end) == Some(&quote)).then_some(end + 1)
+    }
+
+    /// The body of the quoted atom or string at `pos` (its opening `quote`)
+    /// appended to `out`; where it ends.
+    pub(crate) fn quoted(&mut self, pos: usize, quote: u8, out: &mut Text) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.quoted(quote, out)?;
+        Some(self.check.pos)
+    }
+
+    /// The term at `pos`, inside `levels` containers.
+    pub(crate) fn term(&mut self, pos: usize, levels: usize) -> Option<(Term, usize)> {
+        let p = &mut self.build;
+        p.max_depth = self.max_depth.checked_sub(levels)?;
+        p.pos = pos;
+        p.opens.clear();
+        p.bases.clear();
+        p.stack.clear();
+        p.spills.clear();
+        let t = p.term()?;
+        Some((t, p.pos))
+    }
+
+    /// Checks the term at `pos`, inside `levels` containers; where it ends.
+    pub(crate) fn check(&mut self, pos: usize, levels: usize) -> Option<usize> {
+        let p = &mut self.check;
+        p.max_depth = self.max_depth.checked_sub(levels)?;
+        p.pos = pos;
+        p.opens.clear();
+        p.term()?;
+        Some(p.pos)
+    }
+}
