@@ -2425,6 +2425,41 @@ impl<'a> Scanner<'a> {
         Some(self.check.pos)
     }
 
+    /// The body of the quoted atom or string at `pos` (its opening
+    /// `quote`) appended to `out`, with the escapes of [`Fast::quoted`],
+    /// through its scanners (`text_run_end`, `escape_at`); where it ends.
+    pub(crate) fn quoted_into(&self, pos: usize, quote: u8, out: &mut String) -> Option<usize> {
+        let p = &self.check;
+        let mut at = pos + 1;
+        loop {
+            let end = p.text_run_end(at, quote)?;
+            out.push_str(p.src.get(at..end)?);
+            if p.s.get(end) == Some(&quote) {
+                return Some(end + 1);
+            }
+            let c = match p.s.get(end + 1).copied()? {
+                b'0'..=b'7' | b'x' | b'^' | 0x80.. => {
+                    let (v, next) = p.escape_at(end + 1)?;
+                    out.push(char::from_u32(v)?);
+                    at = next;
+                    continue;
+                }
+                b'n' => '\n',
+                b't' => '\t',
+                b'r' => '\r',
+                b's' => ' ',
+                b'b' => '\u{8}',
+                b'd' => '\u{7F}',
+                b'e' => '\u{1B}',
+                b'f' => '\u{C}',
+                b'v' => '\u{B}',
+                c => char::from(c),
+            };
+            out.push(c);
+            at = end + 2;
+        }
+    }
+
     /// The term at `pos`, inside `levels` containers.
     pub(crate) fn term(&mut self, pos: usize, levels: usize) -> Option<(Term, usize)> {
         let p = &mut self.build;
@@ -2435,6 +2470,18 @@ impl<'a> Scanner<'a> {
         p.stack.clear();
         p.spills.clear();
         let t = p.term()?;
+        Some((t, p.pos))
+    }
+
+    /// The number, character or quoted atom at `pos` (not a bare atom,
+    /// not a container); `None` also where the full grammar is needed
+    /// (then [`Scanner::term`] reads it).
+    #[inline]
+    pub(crate) fn leaf(&mut self, pos: usize) -> Option<(Term, usize)> {
+        let p = &mut self.build;
+        p.pos = pos;
+        p.leaf_start = pos;
+        let t = p.leaf()?;
         Some((t, p.pos))
     }
 

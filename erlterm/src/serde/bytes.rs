@@ -111,12 +111,10 @@ struct Reader<'a> {
     /// Containers open around the position (the full parser's nesting).
     levels: usize,
     max_levels: usize,
-}
-
-/// A string literal's text.
-enum Str<'a> {
-    Borrowed(&'a str),
-    Owned(Text),
+    /// The text of the last string literal read with escapes.
+    scratch: String,
+    /// Key lists of [`Seen`], kept for the next proplist.
+    seen_pool: Vec<Vec<Cow<'a, str>>>,
 }
 
 impl<'a> Reader<'a> {
@@ -130,6 +128,8 @@ impl<'a> Reader<'a> {
             scan,
             levels: 0,
             max_levels,
+            scratch: String::new(),
+            seen_pool: Vec::new(),
         })
     }
 
@@ -238,27 +238,50 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The string literal here (and those adjacent to it).
+    /// The string literal here (and those adjacent to it): its text, or
+    /// `None` when it is in `scratch` (escapes, adjacent literals).
     #[inline]
-    fn string(&mut self) -> Result<Str<'a>> {
+    fn string(&mut self) -> Result<Option<&'a str>> {
         let start = self.pos;
         if let Some(end) = self.scan.plain_quoted(start, b'"') {
             let after = self.scan.skip_ws(end).or_bail()?;
             if self.s.get(after) != Some(&b'"') {
                 self.pos = after;
-                return Ok(Str::Borrowed(self.src.get(start + 1..end - 1).or_bail()?));
+                return Ok(Some(self.src.get(start + 1..end - 1).or_bail()?));
             }
         }
-        let mut text = Text::default();
+        self.scratch.clear();
         let mut pos = start;
         loop {
-            pos = self.scan.quoted(pos, b'"', &mut text).or_bail()?;
+            pos = self
+                .scan
+                .quoted_into(pos, b'"', &mut self.scratch)
+                .or_bail()?;
             pos = self.scan.skip_ws(pos).or_bail()?;
             if self.s.get(pos) != Some(&b'"') {
                 self.pos = pos;
-                return Ok(Str::Owned(text));
+                return Ok(None);
             }
         }
+    }
+
+    /// The string literal here, to a visitor.
+    #[inline]
+    fn visit_string<V: Visitor<'a>>(&mut self, visitor: V) -> Result<V::Value> {
+        match self.string()? {
+            Some(s) => visitor.visit_borrowed_str(s),
+            None => visitor.visit_str(self.scratch.as_str()),
+        }
+    }
+
+    /// The number, character or other leaf here, built.
+    #[inline]
+    fn leaf(&mut self) -> Result<Term> {
+        if let Some((t, end)) = self.scan.leaf(self.pos) {
+            self.pos = end;
+            return Ok(t);
+        }
+        self.term()
     }
 
     /// The term here, built.
@@ -322,14 +345,6 @@ fn visit_cow<'a, V: Visitor<'a>>(visitor: V, s: Cow<'a, str>) -> Result<V::Value
     }
 }
 
-#[inline]
-fn visit_text<'a, V: Visitor<'a>>(visitor: V, s: Str<'a>) -> Result<V::Value> {
-    match s {
-        Str::Borrowed(s) => visitor.visit_borrowed_str(s),
-        Str::Owned(s) => visitor.visit_str(&s),
-    }
-}
-
 /// The depth of a child of a value at `depth`.
 #[inline]
 fn child_depth(depth: usize) -> Result<usize> {
@@ -382,9 +397,11 @@ impl<'a> ValDe<'_, 'a> {
     /// The value, built.
     fn take_term(&mut self) -> Result<Term> {
         if self.top {
-            self.r.all_terms()
-        } else {
-            self.r.term()
+            return self.r.all_terms();
+        }
+        match self.r.peek() {
+            Some(b'0'..=b'9' | b'-' | b'$') => self.r.leaf(),
+            _ => self.r.term(),
         }
     }
 
@@ -437,15 +454,23 @@ impl<'a> ValDe<'_, 'a> {
         } else {
             Walk::open(self.r, 1, b']')?
         };
+        let few = self.r.seen_pool.pop().unwrap_or_default();
         let mut acc = PropAcc {
             r: self.r,
             depth: self.depth,
             walk,
-            seen: Seen::default(),
+            seen: Seen {
+                few,
+                many: HashSet::new(),
+                terms: BTreeSet::new(),
+            },
             pending: Pending::None,
         };
         let v = visitor.visit_map(&mut acc)?;
         acc.skip_rest()?;
+        let mut few = std::mem::take(&mut acc.seen.few);
+        few.clear();
+        acc.r.seen_pool.push(few);
         Ok(v)
     }
 
@@ -459,7 +484,10 @@ impl<'a> ValDe<'_, 'a> {
         if r.open(2, b'}')? {
             loop {
                 let key_at = r.pos;
-                keys.push(r.term()?);
+                keys.push(match r.atom()? {
+                    Some(a) => MapKey::Atom(a),
+                    None => MapKey::Term(r.term()?),
+                });
                 r.ws()?;
                 if r.peek() != Some(b'=') || r.peek_at(1) != Some(b'>') {
                     return Err(bail());
@@ -475,18 +503,36 @@ impl<'a> ValDe<'_, 'a> {
             }
         }
         let (end, outside) = (r.pos, r.levels);
-        let keep = last_of_each_key(&keys);
-        let list: Vec<(usize, usize)> = entries
-            .into_iter()
-            .zip(keep)
-            .filter(|(_, k)| *k)
-            .map(|(e, _)| e)
-            .collect();
+        let distinct = keys.len() <= 16
+            && keys.iter().enumerate().all(|(i, k)| match k {
+                MapKey::Atom(a) => keys
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .all(|other| matches!(other, MapKey::Atom(b) if a != b)),
+                MapKey::Term(_) => false,
+            });
+        if !distinct {
+            let terms: Vec<Term> = keys
+                .into_iter()
+                .map(|k| match k {
+                    MapKey::Atom(a) => Term::atom(&a),
+                    MapKey::Term(t) => t,
+                })
+                .collect();
+            let keep = last_of_each_key(&terms);
+            entries = entries
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(e, _)| e)
+                .collect();
+        }
         r.levels = inside;
         let mut acc = MapAcc {
             r: &mut *r,
             depth: self.depth,
-            entries: list.into_iter(),
+            entries: entries.into_iter(),
             value_at: None,
         };
         let v = visitor.visit_map(&mut acc)?;
@@ -494,6 +540,12 @@ impl<'a> ValDe<'_, 'a> {
         r.levels = outside;
         Ok(v)
     }
+}
+
+/// A key of a written map.
+enum MapKey<'a> {
+    Atom(Cow<'a, str>),
+    Term(Term),
 }
 
 /// For written maps: keeps only the last entry of each key (as the tree
@@ -529,10 +581,7 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
                         };
                     }
                 }
-                Some(b'"') => {
-                    let s = self.r.string()?;
-                    return visit_text(visitor, s);
-                }
+                Some(b'"') => return self.r.visit_string(visitor),
                 Some(b'{') => return self.tuple(None, visitor),
                 Some(b'#') if self.r.peek_at(1) == Some(b'{') => return self.map(visitor),
                 _ => {}
@@ -595,10 +644,7 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         if !self.top {
             match self.r.peek() {
-                Some(b'"') => {
-                    let s = self.r.string()?;
-                    return visit_text(visitor, s);
-                }
+                Some(b'"') => return self.r.visit_string(visitor),
                 Some(b'a'..=b'z' | b'\'') => {
                     if let Some(a) = self.r.atom()? {
                         return visit_cow(visitor, a);
@@ -908,7 +954,6 @@ impl<'a> de::SeqAccess<'a> for Seq<'_, 'a> {
 }
 
 /// Keys of a proplist seen so far: proplists take the first occurrence.
-#[derive(Default)]
 struct Seen<'a> {
     /// Atom keys, while few.
     few: Vec<Cow<'a, str>>,
