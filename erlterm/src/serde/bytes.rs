@@ -42,6 +42,10 @@ use crate::term::{Term, Text};
 
 type Result<T> = std::result::Result<T, Error>;
 
+/// The longest text binary read here (the full parser's bound on a
+/// binary, 2^27 bits, in bytes).
+const MAX_TEXT_BINARY: usize = 1 << 24;
+
 /// This reader gives up: the caller takes the exact path. (Its message is
 /// never shown.)
 #[cold]
@@ -274,6 +278,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The text of the binary here if it is written `<<"text">>` (ASCII)
+    /// or `<<"text"/utf8>>`: a binary of UTF-8 text (`None`: the position
+    /// is unchanged; it may still be a binary, read as a term).
+    fn text_binary(&mut self) -> Option<&'a str> {
+        let open = self.scan.skip_ws(self.pos + 2)?;
+        if self.s.get(open) != Some(&b'"') {
+            return None;
+        }
+        let end = self.scan.plain_quoted(open, b'"')?;
+        let body = self.src.get(open + 1..end - 1)?;
+        let mut at = self.scan.skip_ws(end)?;
+        let utf8 = self.s.get(at..at + 5) == Some(b"/utf8")
+            && !self
+                .s
+                .get(at + 5)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'@' || b >= 0x80);
+        if utf8 {
+            at = self.scan.skip_ws(at + 5)?;
+        } else if !body.is_ascii() {
+            return None;
+        }
+        if self.s.get(at..at + 2) != Some(b">>") || body.len() > MAX_TEXT_BINARY {
+            return None;
+        }
+        self.pos = at + 2;
+        Some(body)
+    }
+
     /// The number, character or other leaf here, built.
     #[inline]
     fn leaf(&mut self) -> Result<Term> {
@@ -484,9 +516,17 @@ impl<'a> ValDe<'_, 'a> {
         if r.open(2, b'}')? {
             loop {
                 let key_at = r.pos;
-                keys.push(match r.atom()? {
-                    Some(a) => MapKey::Atom(a),
-                    None => MapKey::Term(r.term()?),
+                let text = if r.peek() == Some(b'<') && r.peek_at(1) == Some(b'<') {
+                    r.text_binary()
+                } else {
+                    None
+                };
+                keys.push(match text {
+                    Some(t) => MapKey::Binary(t),
+                    None => match r.atom()? {
+                        Some(a) => MapKey::Atom(a),
+                        None => MapKey::Term(r.term()?),
+                    },
                 });
                 r.ws()?;
                 if r.peek() != Some(b'=') || r.peek_at(1) != Some(b'>') {
@@ -504,19 +544,28 @@ impl<'a> ValDe<'_, 'a> {
         }
         let (end, outside) = (r.pos, r.levels);
         let distinct = keys.len() <= 16
-            && keys.iter().enumerate().all(|(i, k)| match k {
-                MapKey::Atom(a) => keys
-                    .get(i + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .all(|other| matches!(other, MapKey::Atom(b) if a != b)),
-                MapKey::Term(_) => false,
+            && keys.iter().enumerate().all(|(i, k)| {
+                let later = keys.get(i + 1..).unwrap_or_default();
+                match k {
+                    MapKey::Atom(a) => later.iter().all(|other| match other {
+                        MapKey::Atom(b) => a != b,
+                        MapKey::Binary(_) => true,
+                        MapKey::Term(_) => false,
+                    }),
+                    MapKey::Binary(a) => later.iter().all(|other| match other {
+                        MapKey::Binary(b) => a != b,
+                        MapKey::Atom(_) => true,
+                        MapKey::Term(_) => false,
+                    }),
+                    MapKey::Term(_) => false,
+                }
             });
         if !distinct {
             let terms: Vec<Term> = keys
                 .into_iter()
                 .map(|k| match k {
                     MapKey::Atom(a) => Term::atom(&a),
+                    MapKey::Binary(t) => Term::binary(t.as_bytes()),
                     MapKey::Term(t) => t,
                 })
                 .collect();
@@ -545,6 +594,8 @@ impl<'a> ValDe<'_, 'a> {
 /// A key of a written map.
 enum MapKey<'a> {
     Atom(Cow<'a, str>),
+    /// A binary of text.
+    Binary(&'a str),
     Term(Term),
 }
 
@@ -650,6 +701,11 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
                         return visit_cow(visitor, a);
                     }
                 }
+                Some(b'<') if self.r.peek_at(1) == Some(b'<') => {
+                    if let Some(text) = self.r.text_binary() {
+                        return visitor.visit_borrowed_str(text);
+                    }
+                }
                 _ => {}
             }
         }
@@ -671,14 +727,13 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
     }
 
     fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        if !self.top && matches!(self.r.peek(), Some(b'a'..=b'z' | b'\'')) {
-            let at = self.r.pos;
+        if !self.top {
             if let Some(a) = self.r.atom()? {
                 if a == "undefined" {
                     return visitor.visit_none();
                 }
+                return visitor.visit_some(AtomDe(a));
             }
-            self.r.pos = at;
         }
         visitor.visit_some(self)
     }
@@ -789,15 +844,10 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
         visitor: V,
     ) -> Result<V::Value> {
         if !self.top {
-            let at = self.r.pos;
             match self.r.peek() {
                 Some(b'a'..=b'z' | b'\'') => {
-                    if self.r.atom()?.is_some() {
-                        self.r.pos = at;
-                        return visitor.visit_enum(AtomEnum {
-                            r: self.r,
-                            depth: self.depth,
-                        });
+                    if let Some(a) = self.r.atom()? {
+                        return visitor.visit_enum(AtomDe(a));
                     }
                 }
                 Some(b'{') => {
@@ -1082,11 +1132,11 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
                     return Err(bail());
                 }
                 let key_at = self.r.pos;
-                let fresh = match self.r.atom()? {
-                    Some(a) => self.seen.atom(a),
+                let (fresh, atom) = match self.r.atom()? {
+                    Some(a) => (self.seen.atom(a.clone()), Some(a)),
                     None => {
                         let t = self.r.term()?;
-                        self.seen.term(t)
+                        (self.seen.term(t), None)
                     }
                 };
                 if !fresh {
@@ -1096,13 +1146,18 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
                     self.close_pair()?;
                     continue;
                 }
-                self.r.pos = key_at;
                 let depth = child_depth(self.depth)?;
-                let k = seed.deserialize(ValDe {
-                    r: &mut *self.r,
-                    depth,
-                    top: false,
-                })?;
+                let k = match atom {
+                    Some(a) => seed.deserialize(AtomDe(a))?,
+                    None => {
+                        self.r.pos = key_at;
+                        seed.deserialize(ValDe {
+                            r: &mut *self.r,
+                            depth,
+                            top: false,
+                        })?
+                    }
+                };
                 self.after_key()?;
                 self.pending = Pending::Value;
                 return Ok(Some(k));
@@ -1179,27 +1234,167 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
 
 // ----- enums ---------------------------------------------------------------------
 
-/// An enum written as an atom: a unit variant.
-struct AtomEnum<'r, 'a> {
-    r: &'r mut Reader<'a>,
-    depth: usize,
+/// An atom already read, read as the tree reads an atom node (which is
+/// what [`ValDe`] does with it); also an enum written as an atom (a unit
+/// variant). Whatever the tree refuses of an atom, this refuses too.
+struct AtomDe<'a>(Cow<'a, str>);
+
+impl<'a> de::Deserializer<'a> for AtomDe<'a> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        match &*self.0 {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            _ => visit_cow(visitor, self.0),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        match &*self.0 {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            _ => Err(bail()),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        visit_cow(visitor, self.0)
+    }
+
+    fn deserialize_string<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        visit_cow(visitor, self.0)
+    }
+
+    fn deserialize_identifier<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        visit_cow(visitor, self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        if self.0 == "undefined" {
+            return visitor.visit_none();
+        }
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        if name == MAGIC_TERM {
+            return super::visit_stashed(visitor, Term::atom(&self.0));
+        }
+        if name == MAGIC_ATOM {
+            return visit_cow(visitor, self.0);
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_enum(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_unit()
+    }
+
+    // Numbers, characters, binaries, `{}`, lists, tuples, maps and
+    // structs: the tree refuses an atom for each.
+    fn deserialize_i8<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_i16<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_i32<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_i64<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_i128<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_u8<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_u16<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_u32<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_u64<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_u128<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_f32<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_f64<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_char<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_bytes<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_byte_buf<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_unit<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_unit_struct<V: Visitor<'a>>(self, _: &'static str, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_seq<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: usize,
+        _: V,
+    ) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_map<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+        Err(bail())
+    }
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value> {
+        Err(bail())
+    }
 }
 
-impl<'r, 'a> de::EnumAccess<'a> for AtomEnum<'r, 'a> {
+impl<'a> de::EnumAccess<'a> for AtomDe<'a> {
     type Error = Error;
     type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self)> {
-        let v = seed.deserialize(ValDe {
-            r: &mut *self.r,
-            depth: self.depth,
-            top: false,
-        })?;
+        let v = seed.deserialize(AtomDe(self.0.clone()))?;
         Ok((v, self))
     }
 }
 
-impl<'a> de::VariantAccess<'a> for AtomEnum<'_, 'a> {
+impl<'a> de::VariantAccess<'a> for AtomDe<'a> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<()> {
