@@ -851,6 +851,7 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
                     }
                 }
                 Some(b'{') => {
+                    let outside = self.r.levels;
                     if !self.r.open(1, b'}')? {
                         return Err(bail());
                     }
@@ -859,10 +860,15 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
                         return Err(bail());
                     }
                     self.r.pos = tag_at;
-                    return visitor.visit_enum(TupleEnum {
-                        r: self.r,
+                    let v = visitor.visit_enum(TupleEnum {
+                        r: &mut *self.r,
                         depth: self.depth,
-                    });
+                    })?;
+                    // A visitor that left the tuple unread: give up.
+                    if self.r.levels != outside {
+                        return Err(bail());
+                    }
+                    return Ok(v);
                 }
                 _ => {}
             }
