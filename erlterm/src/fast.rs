@@ -2996,3 +2996,149 @@ mod tests {
         assert!(accepted > 100, "the fast path took only {accepted} inputs");
     }
 }
+
+/// The byte-level readers of this module, one construct at a time, for the
+/// serde reader (`serde::bytes`), which does its own containers: each reads
+/// the construct at a byte position and gives where it ends, or `None`
+/// where this module would give up (the caller then takes the full path).
+#[cfg(feature = "serde")]
+pub(crate) struct Scanner<'a> {
+    /// Builds terms.
+    build: Fast<'a, Term, false>,
+    /// Only checks.
+    check: Fast<'a, (), false>,
+    max_depth: usize,
+}
+
+#[cfg(feature = "serde")]
+#[allow(clippy::items_after_test_module)]
+impl<'a> Scanner<'a> {
+    /// Readers of `src` with the default limits; `None` if `src` is beyond
+    /// the input size limit.
+    pub(crate) fn new(src: &'a str) -> Option<Self> {
+        let opts = ParseOptions::default();
+        if src.len() > opts.max_input_bytes {
+            return None;
+        }
+        Some(Scanner {
+            build: Fast::new(src, &opts),
+            check: Fast::new(src, &opts),
+            max_depth: opts.max_depth,
+        })
+    }
+
+    /// The nesting bound of the full parser.
+    pub(crate) fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// Past the whitespace and comments at `pos`.
+    #[inline]
+    pub(crate) fn skip_ws(&mut self, pos: usize) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.skip_ws()?;
+        Some(self.check.pos)
+    }
+
+    /// Past the end-of-term dot at `pos`.
+    #[inline]
+    pub(crate) fn end_dot(&mut self, pos: usize) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.end_dot()?;
+        Some(self.check.pos)
+    }
+
+    /// The end of the bare atom (`[a-z]` first) at `pos`.
+    #[inline]
+    pub(crate) fn bare_atom(&mut self, pos: usize) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.bare_atom()?;
+        Some(self.check.pos)
+    }
+
+    /// Past the closing quote of the quoted atom or string at `pos` (its
+    /// opening `quote`) if its body has no escape.
+    #[inline]
+    pub(crate) fn plain_quoted(&self, pos: usize, quote: u8) -> Option<usize> {
+        let end = self.check.text_run_end(pos + 1, quote)?;
+        (self.check.s.get(end) == Some(&quote)).then_some(end + 1)
+    }
+
+    /// The body of the quoted atom or string at `pos` (its opening `quote`)
+    /// appended to `out`; where it ends.
+    pub(crate) fn quoted(&mut self, pos: usize, quote: u8, out: &mut Text) -> Option<usize> {
+        self.check.pos = pos;
+        self.check.quoted(quote, out)?;
+        Some(self.check.pos)
+    }
+
+    /// The body of the quoted atom or string at `pos` (its opening
+    /// `quote`) appended to `out`, with the escapes of [`Fast::quoted`],
+    /// through its scanners (`text_run_end`, `escape_at`); where it ends.
+    pub(crate) fn quoted_into(&self, pos: usize, quote: u8, out: &mut String) -> Option<usize> {
+        let p = &self.check;
+        let mut at = pos + 1;
+        loop {
+            let end = p.text_run_end(at, quote)?;
+            out.push_str(p.src.get(at..end)?);
+            if p.s.get(end) == Some(&quote) {
+                return Some(end + 1);
+            }
+            let c = match p.s.get(end + 1).copied()? {
+                b'0'..=b'7' | b'x' | b'^' | 0x80.. => {
+                    let (v, next) = p.escape_at(end + 1)?;
+                    out.push(char::from_u32(v)?);
+                    at = next;
+                    continue;
+                }
+                b'n' => '\n',
+                b't' => '\t',
+                b'r' => '\r',
+                b's' => ' ',
+                b'b' => '\u{8}',
+                b'd' => '\u{7F}',
+                b'e' => '\u{1B}',
+                b'f' => '\u{C}',
+                b'v' => '\u{B}',
+                c => char::from(c),
+            };
+            out.push(c);
+            at = end + 2;
+        }
+    }
+
+    /// The term at `pos`, inside `levels` containers.
+    pub(crate) fn term(&mut self, pos: usize, levels: usize) -> Option<(Term, usize)> {
+        let p = &mut self.build;
+        p.max_depth = self.max_depth.checked_sub(levels)?;
+        p.pos = pos;
+        p.opens.clear();
+        p.bases.clear();
+        p.stack.clear();
+        p.spills.clear();
+        let t = p.term()?;
+        Some((t, p.pos))
+    }
+
+    /// The number, character or quoted atom at `pos` (not a bare atom,
+    /// not a container); `None` also where the full grammar is needed
+    /// (then [`Scanner::term`] reads it).
+    #[inline]
+    pub(crate) fn leaf(&mut self, pos: usize) -> Option<(Term, usize)> {
+        let p = &mut self.build;
+        p.pos = pos;
+        p.leaf_start = pos;
+        let t = p.leaf()?;
+        Some((t, p.pos))
+    }
+
+    /// Checks the term at `pos`, inside `levels` containers; where it ends.
+    pub(crate) fn check(&mut self, pos: usize, levels: usize) -> Option<usize> {
+        let p = &mut self.check;
+        p.max_depth = self.max_depth.checked_sub(levels)?;
+        p.pos = pos;
+        p.opens.clear();
+        p.term()?;
+        Some(p.pos)
+    }
+}

@@ -152,6 +152,7 @@
 //! Nesting is bounded both ways (default [`DEFAULT_MAX_DEPTH`] serde
 //! levels), so no value or input overflows the stack.
 
+mod bytes;
 mod de;
 mod error;
 mod impls;
@@ -330,6 +331,20 @@ impl SerOptions {
 /// assert_eq!(erlterm::from_str::<Pool>(&format!("{text}.")).unwrap(), pool);
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    // One pass over the bytes; where it gives up (any error, a construct
+    // it does not read), the exact path from the start.
+    match bytes::from_text(text) {
+        Some(v) => Ok(v),
+        None => from_str_exact(text),
+    }
+}
+
+/// [`from_str`] without its single-pass reader: the text checked whole,
+/// then read token by token, and through the tree where that reader does
+/// not go. Same values and errors as [`from_str`]; kept for differential
+/// tests.
+#[doc(hidden)]
+pub fn from_str_exact<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     match from_dotted_str(text) {
         // One term without its final dot: read it with one.
         Err(e) if matches!(e.kind(), ErrorKind::Parse(p) if p.is_missing_final_dot()) => {
@@ -390,6 +405,30 @@ fn from_single<T: DeserializeOwned>(nodes: &[Node]) -> Result<T, Error> {
 /// assert_eq!(all, [1, 2, 3]);
 /// ```
 pub fn from_str_all<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    match bytes::from_text_all(text) {
+        Some(v) => Ok(v),
+        None => from_str_all_exact(text),
+    }
+}
+
+/// The single-pass reader of [`from_str`] alone: `None` where it gives
+/// up (and [`from_str`] takes the exact path). For differential tests.
+#[doc(hidden)]
+pub fn from_str_single_pass<T: DeserializeOwned>(text: &str) -> Option<T> {
+    bytes::from_text(text)
+}
+
+/// The single-pass reader of [`from_str_all`] alone (see
+/// [`from_str_single_pass`]).
+#[doc(hidden)]
+pub fn from_str_all_single_pass<T: DeserializeOwned>(text: &str) -> Option<T> {
+    bytes::from_text_all(text)
+}
+
+/// [`from_str_all`] without its single-pass reader (see
+/// [`from_str_exact`]); kept for differential tests.
+#[doc(hidden)]
+pub fn from_str_all_exact<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     if crate::validate(text).is_ok() {
         match read::from_text_all(text) {
             Err(e) if read::is_internal(&e) => {}

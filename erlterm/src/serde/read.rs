@@ -1677,14 +1677,15 @@ impl<'a> de::Deserializer<'a> for NodeDe {
 // wants the text's lifetime (`'de`): these wrappers hand every value over
 // as owned or short-lived, which every visitor of `'de` accepts.
 
-/// A visitor of `'de` used as a visitor of any `'n`.
-struct Erase<'de, V> {
+/// A visitor of `'de` used as a visitor of any `'n` (also by
+/// [`super::bytes`], for the values it reads as a [`Term`]).
+pub(super) struct Erase<'de, V> {
     v: V,
     _de: PhantomData<fn() -> &'de ()>,
 }
 
 impl<V> Erase<'_, V> {
-    fn new(v: V) -> Self {
+    pub(super) fn new(v: V) -> Self {
         Erase {
             v,
             _de: PhantomData,
