@@ -3072,12 +3072,19 @@ impl<'a> Scanner<'a> {
         Some(self.check.pos)
     }
 
-    /// The body of the quoted atom or string at `pos` (its opening
-    /// `quote`) appended to `out`, with the escapes of [`Fast::quoted`],
-    /// through its scanners (`text_run_end`, `escape_at`); where it ends.
-    pub(crate) fn quoted_into(&self, pos: usize, quote: u8, out: &mut String) -> Option<usize> {
+    /// Where the run of quoted text from `pos` ends (at the next `quote`
+    /// or `\\`), as [`Fast::quoted`] finds it.
+    #[inline]
+    pub(crate) fn run_end(&self, pos: usize, quote: u8) -> Option<usize> {
+        self.check.text_run_end(pos, quote)
+    }
+
+    /// The rest of a quoted atom or string body from `at` (inside it)
+    /// appended to `out`, with the escapes of [`Fast::quoted`], through
+    /// its scanners (`text_run_end`, `escape_at`); where it ends (past the
+    /// closing `quote`).
+    pub(crate) fn quoted_into(&self, mut at: usize, quote: u8, out: &mut String) -> Option<usize> {
         let p = &self.check;
-        let mut at = pos + 1;
         loop {
             let end = p.text_run_end(at, quote)?;
             out.push_str(p.src.get(at..end)?);

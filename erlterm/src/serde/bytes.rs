@@ -247,26 +247,37 @@ impl<'a> Reader<'a> {
     #[inline]
     fn string(&mut self) -> Result<Option<&'a str>> {
         let start = self.pos;
-        if let Some(end) = self.scan.plain_quoted(start, b'"') {
-            let after = self.scan.skip_ws(end).or_bail()?;
+        let run = self.scan.run_end(start + 1, b'"').or_bail()?;
+        let body = self.src.get(start + 1..run).or_bail()?;
+        let mut pos = if self.s.get(run) == Some(&b'"') {
+            let after = self.scan.skip_ws(run + 1).or_bail()?;
             if self.s.get(after) != Some(&b'"') {
                 self.pos = after;
-                return Ok(Some(self.src.get(start + 1..end - 1).or_bail()?));
+                return Ok(Some(body));
             }
-        }
-        self.scratch.clear();
-        let mut pos = start;
-        loop {
-            pos = self
+            self.scratch.clear();
+            self.scratch.push_str(body);
+            after
+        } else {
+            // An escape: the text so far, then the rest decoded.
+            self.scratch.clear();
+            self.scratch.push_str(body);
+            let end = self
                 .scan
-                .quoted_into(pos, b'"', &mut self.scratch)
+                .quoted_into(run, b'"', &mut self.scratch)
                 .or_bail()?;
-            pos = self.scan.skip_ws(pos).or_bail()?;
-            if self.s.get(pos) != Some(&b'"') {
-                self.pos = pos;
-                return Ok(None);
-            }
+            self.scan.skip_ws(end).or_bail()?
+        };
+        // Adjacent literals.
+        while self.s.get(pos) == Some(&b'"') {
+            let end = self
+                .scan
+                .quoted_into(pos + 1, b'"', &mut self.scratch)
+                .or_bail()?;
+            pos = self.scan.skip_ws(end).or_bail()?;
         }
+        self.pos = pos;
+        Ok(None)
     }
 
     /// The string literal here, to a visitor.
