@@ -25,8 +25,8 @@
 #   check .appup (dense instruction list: the typed model
 #     keeps each instruction's full form and written term) ~34x  bound 40
 #   appup match (read without spans)              ~9x-18x  bound 22
-#   vsn show, vsn set --dry-run                                 bound 80
-#     (being made lean separately; the bound will be tightened)
+#   vsn show (versions found without a tree of the file)  ~2.3x  bound 5
+#   vsn set --dry-run (plus the edited text and its diff)  ~7.3x  bound 12
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -113,8 +113,8 @@ row "check (.rel)" "$WORK/x.rel" 40 0 -- "$BIN" check "$WORK/x.rel"
 row "check (.appup)" "$WORK/x.appup" 40 0 -- "$BIN" check "$WORK/x.appup"
 row "appup match" "$WORK/x.appup" 22 0 -- "$BIN" appup match "$WORK/x.appup" 1.0.0
 row "appup match (atoms)" "$WORK/atoms.appup" 22 0 -- "$BIN" appup match "$WORK/atoms.appup" 1.0.0
-row "vsn show" "$WORK/proj" 80 0 -- "$BIN" vsn show "$WORK/proj"
-row "vsn set --dry-run" "$WORK/proj" 80 0 -- "$BIN" vsn set 2.0.0 --dry-run "$WORK/proj"
+row "vsn show" "$WORK/proj" 5 0 -- "$BIN" vsn show "$WORK/proj"
+row "vsn set --dry-run" "$WORK/proj" 12 0 -- "$BIN" vsn set 2.0.0 --dry-run "$WORK/proj"
 
 if [ "$failed" != 0 ]; then
   echo "memory-bounds: a bound is exceeded (or a command failed)" >&2
