@@ -1,5 +1,6 @@
 //! erlterm serde: deserializing into a nested config type from text, from
-//! bytes and from a term never panics; what deserializes re-serializes.
+//! bytes and from a term never panics; what deserializes re-serializes;
+//! what the single-pass reader reads, the exact path reads alike.
 #![no_main]
 use std::collections::BTreeMap;
 
@@ -52,6 +53,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
+    same_as_exact::<Config>(src);
+    same_as_exact::<Vec<Tree>>(src);
+    same_as_exact::<erlterm::Term>(src);
     if let Ok(c) = erlterm::from_str::<Config>(src) {
         if let Ok(text) = erlterm::to_string(&c) {
             let _ = erlterm::from_str::<Config>(&format!("{text}."));
@@ -66,6 +70,23 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// A value the single-pass reader accepts is the exact path's value (it
+/// gives up, never answers differently).
+fn same_as_exact<T: serde::de::DeserializeOwned + std::fmt::Debug>(src: &str) {
+    if let Some(fast) = erlterm::serde::from_str_single_pass::<T>(src) {
+        match erlterm::serde::from_str_exact::<T>(src) {
+            Ok(exact) => assert_eq!(format!("{fast:?}"), format!("{exact:?}"), "{src:?}"),
+            Err(e) => panic!("single pass read {fast:?}, exact path: {e} ({src:?})"),
+        }
+    }
+    if let Some(fast) = erlterm::serde::from_str_all_single_pass::<Vec<T>>(src) {
+        match erlterm::serde::from_str_all_exact::<Vec<T>>(src) {
+            Ok(exact) => assert_eq!(format!("{fast:?}"), format!("{exact:?}"), "{src:?}"),
+            Err(e) => panic!("single pass read {fast:?}, exact path: {e} ({src:?})"),
+        }
+    }
+}
 
 mod serde_value {
     /// Anything, ignored: walks every shape through `deserialize_any`.
