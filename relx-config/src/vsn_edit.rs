@@ -68,14 +68,17 @@ pub enum VsnError {
     /// Several files failed (each error on its own line).
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Several(Vec<VsnError>),
-    /// A file does not parse.
-    #[error("{path}:{line}: {message}", path = .path.display())]
+    /// A file does not parse: `PATH:LINE:COLUMN: message`, or
+    /// `PATH: message` when the error has no position (line 0).
+    #[error("{}", parse_text(.path, *.line, *.column, .message))]
     Parse {
         /// The file.
         path: PathBuf,
-        /// The line of the error.
+        /// The line of the error (0: none).
         line: u32,
-        /// The parser's message.
+        /// The column of the error.
+        column: u32,
+        /// The parser's message, without the position.
         message: String,
     },
     /// The requested version is not a version.
@@ -87,7 +90,7 @@ pub enum VsnError {
         hint: String,
     },
     /// A version to bump is not made of numbers.
-    #[error("{path}:{line}: {what} {name} has version {value:?}, which has no numbers to bump", path = .path.display())]
+    #[error("{path}:{line}: {what} {name} has version {value:?}, which has no numbers to bump", path = erlterm::diagnostic::escape_path(.path))]
     NotBumpable {
         /// The file.
         path: PathBuf,
@@ -101,7 +104,7 @@ pub enum VsnError {
         value: String,
     },
     /// Git could not give a version.
-    #[error("{path}: {message}", path = .path.display())]
+    #[error("{path}: {message}", path = erlterm::diagnostic::escape_path(.path))]
     Git {
         /// The folder git was asked in.
         path: PathBuf,
@@ -110,14 +113,14 @@ pub enum VsnError {
     },
     /// A file changed between the scan and the plan (another process
     /// wrote it): scan again.
-    #[error("{}: changed since it was scanned", .path.display())]
+    #[error("{}: changed since it was scanned", erlterm::diagnostic::escape_path(.path))]
     Changed {
         /// The file.
         path: PathBuf,
     },
     /// The edit was refused: the edited file would not read back with the
     /// new versions (a bug, or a file changed under the scan).
-    #[error("{path}:{line}: {message}", path = .path.display())]
+    #[error("{path}:{line}: {message}", path = erlterm::diagnostic::escape_path(.path))]
     Edit {
         /// The file.
         path: PathBuf,
@@ -126,6 +129,17 @@ pub enum VsnError {
         /// The editor's message.
         message: String,
     },
+}
+
+/// The text of [`VsnError::Parse`]: the position shown once.
+fn parse_text(path: &Path, line: u32, column: u32, message: &str) -> String {
+    let shown = erlterm::diagnostic::escape_path(path);
+    let message = erlterm::diagnostic::escape_control(message);
+    if line == 0 {
+        format!("{shown}: {message}")
+    } else {
+        format!("{shown}:{line}:{column}: {message}")
+    }
 }
 
 /// Which kind of file holds versions.
@@ -269,7 +283,12 @@ pub struct Note {
 
 impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        write!(
+            f,
+            "{}: {}",
+            erlterm::diagnostic::escape_path(&self.path),
+            erlterm::diagnostic::escape_control(&self.message)
+        )
     }
 }
 
@@ -361,11 +380,12 @@ impl std::fmt::Display for Skipped {
         };
         write!(
             f,
-            "{}:{}: {} {} has version {raw}, left alone",
-            self.path.display(),
+            "{}:{}: {} {} has version {}, left alone",
+            erlterm::diagnostic::escape_path(&self.path),
             self.line,
             self.kind.as_str(),
-            self.name
+            erlterm::diagnostic::escape_control(&self.name),
+            erlterm::diagnostic::escape_control(&raw)
         )
     }
 }
@@ -699,8 +719,9 @@ fn load(path: &Path, kind: FileKind) -> Result<VsnFile, VsnError> {
     })?;
     let sites = find_sites(&bytes, kind, path).map_err(|e| VsnError::Parse {
         path: path.to_path_buf(),
-        line: e.line(),
-        message: e.to_string(),
+        line: e.span.line,
+        column: e.span.column,
+        message: e.kind.to_string(),
     })?;
     Ok(VsnFile {
         path: path.to_path_buf(),
