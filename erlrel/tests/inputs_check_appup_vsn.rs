@@ -410,3 +410,80 @@ fn missing_option_paths_stop_the_command() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Numbers beyond 64 bits are refused with a clear message (exit 1 for a
+/// file's version, 2 for a VERSION argument), never a panic; `.script`
+/// files and names that are not UTF-8 are left alone with a note.
+#[test]
+fn vsn_huge_numbers_scripts_and_odd_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("vsn7");
+    let src = dir.join("src");
+    std::fs::create_dir(&src).unwrap();
+    let app = src.join("a.app.src");
+    for (vsn, part) in [
+        ("1.2.99999999999999999999", "patch"),
+        ("1.18446744073709551615.3", "minor"),
+        ("25.99999999999999999999.3.1", "minor"),
+    ] {
+        std::fs::write(&app, format!("{{application, a, [{{vsn, \"{vsn}\"}}]}}.\n")).unwrap();
+        let run = erlrel(&["vsn", "bump", part, "--dry-run", s(&dir)]);
+        assert_eq!(run.code, 1, "{vsn}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("has a number too large to bump"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    let run = erlrel(&["vsn", "set", "1.2.99999999999999999999", s(&dir)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("its numbers must be below"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(&app, "{application, a, [{vsn, \"1.0.0\"}]}.\n").unwrap();
+    let script = src.join("a.app.src.script");
+    std::fs::write(&script, "CONFIG.\n").unwrap();
+    std::fs::write(dir.join("rebar.config.script"), "CONFIG.\n").unwrap();
+    let run = erlrel(&["vsn", "bump", "patch", "--dry-run", s(&dir)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "note: {}: a .script file, which erlrel does not edit",
+            s(&script)
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("rebar.config.script: a .script file"),
+        "{}",
+        run.stderr
+    );
+    let run = erlrel(&["vsn", "show", s(&script)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("does not edit"), "{}", run.stderr);
+
+    // A folder and a file whose names are not UTF-8 (and hold an escape).
+    let odd = dir.join(std::ffi::OsStr::from_bytes(b"x\xff\x1b"));
+    std::fs::create_dir(&odd).unwrap();
+    std::fs::write(
+        odd.join(std::ffi::OsStr::from_bytes(b"b\xff.app.src")),
+        "{application, b, [{vsn, \"1.0.0\"}]}.\n",
+    )
+    .unwrap();
+    let run = erlrel(&["vsn", "bump", "patch", s(&dir)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("x\u{fffd}\\e/b\u{fffd}.app.src: the file name is not UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

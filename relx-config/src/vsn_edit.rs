@@ -90,7 +90,7 @@ pub enum VsnError {
         hint: String,
     },
     /// A version to bump is not made of numbers.
-    #[error("{path}:{line}: {what} {name} has version {value:?}, which has no numbers to bump", path = erlterm::diagnostic::escape_path(.path))]
+    #[error("{path}:{line}: {what} {name} has version {value:?}, which {why}", path = erlterm::diagnostic::escape_path(.path), why = not_bumpable_why(.value))]
     NotBumpable {
         /// The file.
         path: PathBuf,
@@ -129,6 +129,24 @@ pub enum VsnError {
         /// The editor's message.
         message: String,
     },
+}
+
+/// Whether `value` has a number too large to bump: one that does not fit
+/// in 64 bits, or does but has no successor there.
+fn has_huge_number(value: &str) -> bool {
+    value
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .any(|run| run.parse::<u64>().map_or(true, |n| n == u64::MAX))
+}
+
+/// Why [`VsnError::NotBumpable`] refuses a version.
+fn not_bumpable_why(value: &str) -> &'static str {
+    if has_huge_number(value) {
+        "has a number too large to bump (at most 18446744073709551614)"
+    } else {
+        "has no numbers to bump"
+    }
 }
 
 /// The text of [`VsnError::Parse`]: the position shown once.
@@ -430,6 +448,9 @@ pub fn validate(value: &str) -> Result<(), VsnError> {
                 _ if DYNAMIC_STRINGS.contains(&value) => {
                     "; to set the version git gives: --git".to_string()
                 }
+                _ if has_huge_number(value) => {
+                    "; its numbers must be below 18446744073709551615".to_string()
+                }
                 _ => String::new(),
             };
             Err(VsnError::NotAVersion {
@@ -609,6 +630,25 @@ fn appup_files(resource: &Path, name: &str) -> Vec<PathBuf> {
     out
 }
 
+/// Why a file that holds versions (or may) is left alone: a `.script`
+/// (rebar3 evaluates it and uses what it returns), or a name that is not
+/// UTF-8 (whose application name cannot be known).
+fn unread_reason(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?;
+    let Some(name) = name.to_str() else {
+        let lossy = name.to_string_lossy();
+        return FileKind::of(Path::new(lossy.as_ref()))
+            .map(|_| "the file name is not UTF-8; left alone");
+    };
+    let script = name
+        .strip_suffix(".script")
+        .is_some_and(|base| FileKind::of(Path::new(base)).is_some());
+    script.then_some(
+        "a .script file, which erlrel does not edit (rebar3 evaluates it); \
+         change its version by hand",
+    )
+}
+
 /// The files found by a walk.
 #[derive(Default)]
 struct Walk {
@@ -636,6 +676,19 @@ impl Walk {
             Err(e) => return Err(io(e)),
         };
         if meta.is_file() {
+            if let Some(why) = unread_reason(path) {
+                if explicit {
+                    return Err(io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        why,
+                    )));
+                }
+                self.notes.push(Note {
+                    path: path.to_path_buf(),
+                    message: why.into(),
+                });
+                return Ok(());
+            }
             match FileKind::of(path) {
                 Some(FileKind::Appup) if !explicit => {}
                 Some(kind) => {
