@@ -1124,10 +1124,16 @@ impl VsnFile {
         let new =
             erlterm::document::replace_values(&old, &splices).map_err(|e| fail(e.to_string()))?;
         let found = find_sites(&new, self.kind, &self.path).map_err(|e| fail(e.to_string()))?;
+        // The new value of each edited site, by its address: one look-up
+        // per site (a search of the edits for each would be quadratic).
+        let new_values: HashMap<*const Site, &String> = edits
+            .iter()
+            .map(|(e, v)| (std::ptr::from_ref::<Site>(e), v))
+            .collect();
         let reads_back = found.len() == self.sites.len()
             && found.iter().zip(&self.sites).all(|(now, was)| {
                 let same_place = (now.kind, &now.name, now.line) == (was.kind, &was.name, was.line);
-                let value = match edits.iter().find(|(e, _)| std::ptr::eq(*e, was)) {
+                let value = match new_values.get(&std::ptr::from_ref(was)).map(|v| ((), *v)) {
                     Some((_, v)) => match &now.value {
                         VsnValue::Literal(l) => l == v,
                         VsnValue::Dynamic(_) => DYNAMIC_STRINGS.contains(&v.as_str()),
