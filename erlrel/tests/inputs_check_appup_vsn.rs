@@ -170,6 +170,11 @@ fn fifo_link_loop_and_folder_are_named() {
             &a,
             "too many levels of symbolic links",
         ),
+        (
+            vec!["upgrade", "check", "--to", s(&folder), "--from", "1.0"],
+            &folder,
+            "is a directory but not a release",
+        ),
     ];
     for (args, path, what) in cases {
         let run = erlrel(&args);
