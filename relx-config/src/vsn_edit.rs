@@ -1133,8 +1133,8 @@ impl VsnFile {
         let reads_back = found.len() == self.sites.len()
             && found.iter().zip(&self.sites).all(|(now, was)| {
                 let same_place = (now.kind, &now.name, now.line) == (was.kind, &was.name, was.line);
-                let value = match new_values.get(&std::ptr::from_ref(was)).map(|v| ((), *v)) {
-                    Some((_, v)) => match &now.value {
+                let value = match new_values.get(&std::ptr::from_ref(was)) {
+                    Some(&v) => match &now.value {
                         VsnValue::Literal(l) => l == v,
                         VsnValue::Dynamic(_) => DYNAMIC_STRINGS.contains(&v.as_str()),
                     },
