@@ -207,9 +207,9 @@ impl ReleaseInput {
                     lib_roots: lib,
                 })
             }
-            // A folder with neither a .rel file nor releases/ is no
-            // release input at all, as a FIFO is not: could not run.
-            [] if !tree.is_dir(&join(text, "releases")) => Err(unreadable(
+            // A folder with neither a .rel file nor releases/: read, and
+            // holds no release (rejected, as `erlrel relup` has it).
+            [] if !tree.is_dir(&join(text, "releases")) => Err(input_err(
                 "is a directory but not a release: no releases/ folder and no .rel file".into(),
             )),
             [] | [_] => from_root(tree, text, vsn).map_err(input_err),
