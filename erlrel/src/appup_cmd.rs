@@ -36,6 +36,10 @@ pub struct MatchArgs {
     /// For `{VSN, ...}` and `{{vsn}}` files: the value of VSN.
     #[arg(long, value_name = "VSN")]
     app_vsn: Option<String>,
+    /// Refuse files larger than this many bytes (default 2147483648, 2 GiB),
+    /// before reading them.
+    #[arg(long, value_name = "N", default_value_t = erlterm::DEFAULT_MAX_FILE_BYTES)]
+    max_bytes: u64,
 }
 
 /// Runs an appup subcommand.
@@ -53,19 +57,41 @@ pub fn run(cmd: &Command) -> ExitCode {
 ///
 /// Read straight into a [`Term`], without a span tree: memory is the text
 /// and the term.
-fn read_appup_term(path: &Path, app_vsn: Option<&str>) -> Result<Term, String> {
-    let (text, opts) = read_appup_text(path, app_vsn)?;
-    let (term, _) = appup::read::first_value_with(&text, &opts)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+fn read_appup_term(path: &Path, app_vsn: Option<&str>, bytes: Vec<u8>) -> Result<Term, String> {
+    let (text, opts) = appup_text(path, app_vsn, bytes)?;
+    let (term, _) = appup::read::first_value_with(&text, &opts).map_err(|e| located(path, &e))?;
     Ok(term)
+}
+
+/// `PATH: LINE:COLUMN: message`, or `PATH: message` for an error with no
+/// position (line 0), the path escaped.
+fn located(path: &Path, e: &appup::AppupError) -> String {
+    let shown = erlterm::diagnostic::escape_path(path);
+    match e {
+        appup::AppupError::Parse(p)
+            if p.span.line == 0 || matches!(p.kind, erlterm::ErrorKind::Io { .. }) =>
+        {
+            format!("{shown}: {}", p.kind)
+        }
+        e => format!("{shown}: {e}"),
+    }
 }
 
 /// The text of an appup (rendered when `app_vsn` is given) and the
 /// options it is read with.
 fn read_appup_text(path: &Path, app_vsn: Option<&str>) -> Result<(String, ParseOptions), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| format!("{}: invalid UTF-8", path.display()))?;
+    let bytes = erlterm::read_file(path).map_err(|e| e.to_string())?;
+    appup_text(path, app_vsn, bytes)
+}
+
+/// [`read_appup_text`] for bytes already read.
+fn appup_text(
+    path: &Path,
+    app_vsn: Option<&str>,
+    bytes: Vec<u8>,
+) -> Result<(String, ParseOptions), String> {
+    let shown = erlterm::diagnostic::escape_path(path);
+    let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: invalid UTF-8"))?;
     Ok(match app_vsn {
         Some(v) => (
             appup::template::render(&text, v).map_err(|e| e.to_string())?,
@@ -77,8 +103,7 @@ fn read_appup_text(path: &Path, app_vsn: Option<&str>) -> Result<(String, ParseO
 
 fn read_appup_node(path: &Path, app_vsn: Option<&str>) -> Result<Node, String> {
     let (text, opts) = read_appup_text(path, app_vsn)?;
-    let (node, _) = appup::read::first_term_with(&text, &opts)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let (node, _) = appup::read::first_term_with(&text, &opts).map_err(|e| located(path, &e))?;
     Ok(node)
 }
 
@@ -100,25 +125,18 @@ fn is_relup_term(term: &Term) -> bool {
 }
 
 fn run_match(args: &MatchArgs) -> ExitCode {
-    let shown = crate::check::escape_control(&args.file.display().to_string()).into_owned();
-    // Could not run: missing, unreadable or not a regular file (exit 2).
-    match std::fs::metadata(&args.file) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => {
-            eprintln!("error: {shown}: not a regular file");
-            return ExitCode::from(2);
-        }
+    let shown = erlterm::diagnostic::escape_path(&args.file);
+    // Could not run: missing, unreadable, not a regular file or too large,
+    // refused before reading (exit 2).
+    let bytes = match erlterm::read_file_with_limit(&args.file, args.max_bytes) {
+        Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {shown}: {e}");
+            eprintln!("error: {}", crate::check::escape_control(&e.to_string()));
             return ExitCode::from(2);
         }
-    }
-    if let Err(e) = std::fs::File::open(&args.file) {
-        eprintln!("error: {shown}: {e}");
-        return ExitCode::from(2);
-    }
+    };
     // Read but rejected (exit 1).
-    let term = match read_appup_term(&args.file, args.app_vsn.as_deref()) {
+    let term = match read_appup_term(&args.file, args.app_vsn.as_deref(), bytes) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {}", crate::check::escape_control(&e));
@@ -147,7 +165,7 @@ fn run_match(args: &MatchArgs) -> ExitCode {
             let which = if args.down { "DownTo" } else { "UpFrom" };
             eprintln!(
                 "no {which} entry of {shown} matches version {}",
-                relup::error::show(&Term::string(&args.vsn))
+                quoted(&args.vsn)
             );
             ExitCode::FAILURE
         }
@@ -159,6 +177,13 @@ fn run_match(args: &MatchArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A version as messages show it: in double quotes, control characters
+/// escaped (never as a list of integers).
+pub(crate) fn quoted(vsn: &str) -> String {
+    let inner = vsn.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{}\"", erlterm::diagnostic::escape_control(&inner))
 }
 
 /// A proper list printed in canonical form, as [`Term::list`] of the same

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use relup::appup_gen::{changed_apps, plan_writes, AppupGenError, AppupLayout, GeneratedAppup};
-use relup::input::library_from_dirs;
 use relup::upgrade::{check_appups, Report};
 use relup::ReleaseFiles;
 
@@ -87,7 +86,12 @@ pub struct CheckArgs {
 
 /// The appups to write ([`relup::appup_gen::changed_apps`]).
 fn generate(args: &GenerateArgs) -> Result<Vec<GeneratedAppup>, String> {
-    let libs = library_from_dirs(&args.libs);
+    // A --lib or --project folder that cannot be read stops the command
+    // (exit 2), as in `upgrade check` and `erlrel relup`.
+    let libs = relup::input::checked_library_from_dirs(&args.libs).map_err(|e| e.to_string())?;
+    if args.layout.is_some() && args.out.is_none() {
+        check_project(&args.project)?;
+    }
     let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
         .map_err(|e| e.to_string())?;
     if let Some(name) = args.apps.iter().find(|n| new.app(n).is_none()) {
@@ -99,6 +103,20 @@ fn generate(args: &GenerateArgs) -> Result<Vec<GeneratedAppup>, String> {
         .map(|from| crate::upgrade::open_old(from, &args.to, &libs))
         .collect::<Result<Vec<_>, _>>()?;
     changed_apps(&olds, &new, &args.apps).map_err(|e| e.to_string())
+}
+
+/// The `--project` folder of `--layout` must be a folder that can be read.
+fn check_project(project: &std::path::Path) -> Result<(), String> {
+    let meta = std::fs::metadata(project)
+        .map_err(|e| format!("--project {}", erlterm::file_error(project, &e)))?;
+    if meta.is_dir() {
+        return Ok(());
+    }
+    let kind = erlterm::file_kind(&meta.file_type()).unwrap_or("a regular file");
+    Err(format!(
+        "--project {}: is {kind}, not a folder",
+        erlterm::diagnostic::escape_path(project)
+    ))
 }
 
 /// Where the appups go: `-o DIR`, `--layout rebar3`, or stdout (`None`).
@@ -182,7 +200,7 @@ fn write_appups(
 
 /// The appup findings of `erlrel appup check`.
 fn check(args: &CheckArgs) -> Result<Report, String> {
-    let libs = library_from_dirs(&args.libs);
+    let libs = relup::input::checked_library_from_dirs(&args.libs).map_err(|e| e.to_string())?;
     let new = ReleaseFiles::open(&args.to, &libs).map_err(|e| e.to_string())?;
     let old = crate::upgrade::open_old(&args.from, &args.to, &libs)?;
     check_appups(&old, &new).map_err(|e| e.to_string())

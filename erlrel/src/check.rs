@@ -36,6 +36,10 @@ pub struct Args {
     /// (repeatable).
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     env: Vec<(String, String)>,
+    /// Refuse files larger than this many bytes (default 2147483648, 2 GiB),
+    /// before reading them.
+    #[arg(long, value_name = "N", default_value_t = erlterm::DEFAULT_MAX_FILE_BYTES)]
+    max_bytes: u64,
 }
 
 fn parse_env(s: &str) -> Result<(String, String), String> {
@@ -133,6 +137,8 @@ impl Finding {
 pub struct Context {
     /// The environment, with `--env` values over it.
     pub env: HashMap<String, String>,
+    /// The largest file read (`--max-bytes`).
+    pub max_bytes: u64,
 }
 
 /// Decides the kind of a file from its name, as rebar3 and relx name
@@ -323,7 +329,8 @@ fn escape_line(s: &str) -> String {
 /// [`SNIPPET_CONTEXT`] characters of its line on each side of the span:
 /// the output is bounded whatever the size of the file or line.
 pub fn render_finding(source: &str, origin: &str, f: &Finding) -> String {
-    let origin = escape_control(origin);
+    // A path is one line: its newlines are escaped too.
+    let origin = erlterm::diagnostic::escape_control(origin);
     let message = escape_control(&f.message);
     let mut out = format!("{}[{}]: {message}\n", severity_name(f.severity), f.code);
     if let Some(span) = f.span {
@@ -439,6 +446,8 @@ pub struct Report {
     pub errors: usize,
     /// Paths that could not be checked.
     pub unusable: usize,
+    /// Why, as `--format json` prints them: (message, path).
+    unusable_json: Vec<(String, String)>,
 }
 
 impl Report {
@@ -448,6 +457,7 @@ impl Report {
             json: Vec::new(),
             errors: 0,
             unusable: 0,
+            unusable_json: Vec::new(),
         }
     }
 
@@ -466,8 +476,27 @@ impl Report {
 
     /// A path that could not be checked (exit code 2).
     pub fn unusable(&mut self, origin: &str, why: &str) {
+        let message = format!(
+            "{}: {}",
+            erlterm::diagnostic::escape_control(origin),
+            escape_control(why)
+        );
+        self.unusable_message(origin, message);
+    }
+
+    /// A path that could not be checked, with a message that names the
+    /// path already (as erlterm's I/O errors do).
+    pub fn unusable_error(&mut self, origin: &str, e: &erlterm::Error) {
+        let message = escape_control(&e.to_string()).into_owned();
+        self.unusable_message(origin, message);
+    }
+
+    fn unusable_message(&mut self, origin: &str, message: String) {
         self.unusable += 1;
-        eprintln!("error: {}: {}", escape_control(origin), escape_control(why));
+        eprintln!("error: {message}");
+        if self.format == Format::Json {
+            self.unusable_json.push((message, origin.to_owned()));
+        }
     }
 }
 
@@ -477,13 +506,16 @@ pub fn run(args: &Args) -> ExitCode {
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
         .collect();
     env.extend(args.env.iter().cloned());
-    let ctx = Context { env };
+    let ctx = Context {
+        env,
+        max_bytes: args.max_bytes,
+    };
     let mut report = Report::new(args.format);
     for path in &args.files {
         check_path(path, args.kind, &ctx, &mut report);
     }
     if args.format == Format::Json {
-        println!("[{}]", report.json.join(","));
+        print_json(&report);
     }
     if report.unusable > 0 {
         ExitCode::from(2)
@@ -492,6 +524,32 @@ pub fn run(args: &Args) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The `--format json` output: the array of findings, or, when a path
+/// could not be checked (exit 2), the error object of `upgrade check`
+/// (`{"ok": false, "error": {"kind", "message", "path"}}`) with every such
+/// error in `errors` and the findings of the other paths in `findings`.
+fn print_json(report: &Report) {
+    let findings = format!("[{}]", report.json.join(","));
+    let Some((message, path)) = report.unusable_json.first() else {
+        println!("{findings}");
+        return;
+    };
+    let error = |message: &str, path: &str| serde_json::json!({"kind": "could-not-run", "message": message, "path": path});
+    let findings: serde_json::Value =
+        serde_json::from_str(&findings).unwrap_or(serde_json::Value::Null);
+    let doc = serde_json::json!({
+        "ok": false,
+        "error": error(message, path),
+        "errors": report
+            .unusable_json
+            .iter()
+            .map(|(m, p)| error(m, p))
+            .collect::<Vec<_>>(),
+        "findings": findings,
+    });
+    println!("{doc}");
 }
 
 fn is_tarball(name: &str) -> bool {
@@ -507,17 +565,19 @@ fn check_path(path: &Path, kind: Option<Kind>, ctx: &Context, report: &mut Repor
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return report.unusable(&origin, "no such file or folder")
         }
-        Err(e) => return report.unusable(&origin, &e.to_string()),
+        // A link loop, a permission... named as erlterm names them.
+        Err(e) => return report.unusable_error(&origin, &erlterm::file_error(path, &e)),
     };
     if meta.is_dir() {
         return check_release::check_folder(path, ctx, report);
     }
-    if !meta.is_file() {
-        return report.unusable(&origin, "not a regular file or folder");
+    if let Some(e) = erlterm::file_kind_error(path, &meta.file_type(), "a regular file or folder") {
+        return report.unusable_error(&origin, &e);
     }
-    let bytes = match std::fs::read(path) {
+    // The size is checked before a byte is read.
+    let bytes = match erlterm::read_file_with_limit(path, ctx.max_bytes) {
         Ok(b) => b,
-        Err(e) => return report.unusable(&origin, &e.to_string()),
+        Err(e) => return report.unusable_error(&origin, &e),
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if kind.is_none() && is_tarball(name) {

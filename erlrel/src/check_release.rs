@@ -121,7 +121,7 @@ fn check_tree(tree: &Tree, root: &str, shown: &str, ctx: &Context, report: &mut 
     if !tree.is_dir(&releases) && !has_lib {
         return report.unusable(
             shown,
-            "not a release (no releases/ or lib/ folder); name the files to check",
+            "is a directory but not a release (no releases/ or lib/ folder); name the files to check",
         );
     }
     let mut checked = 0usize;

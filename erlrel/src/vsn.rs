@@ -15,6 +15,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use erlterm::diagnostic::{escape_control, escape_path};
 use erlterm::document::{Document, Tokens};
 use relx_config::vsn_edit::{Change, Part, Scan, VsnError, VsnPlan, VsnValue};
 use relx_config::vsn_project::{self, ProjectError};
@@ -134,7 +135,9 @@ pub fn run(cmd: &Command) -> ExitCode {
         Command::Roundtrip(a) => Ok(roundtrip(a)),
     };
     result.unwrap_or_else(|(msg, code)| {
-        eprintln!("error: {msg}");
+        // Several errors come one a line: each line escaped on its own.
+        let lines: Vec<_> = msg.split('\n').map(escape_control).collect();
+        eprintln!("error: {}", lines.join("\n"));
         ExitCode::from(code)
     })
 }
@@ -161,11 +164,11 @@ fn show(args: &ShowArgs) -> Result<ExitCode, Failure> {
     for (f, s) in scan.sites() {
         out.push_str(&format!(
             "{}:{}\t{}\t{}\t{}\n",
-            f.path.display(),
+            escape_path(&f.path),
             s.line,
             s.kind.as_str(),
-            s.name,
-            s.value
+            escape_control(&s.name),
+            escape_control(&s.value.to_string())
         ));
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
@@ -272,12 +275,13 @@ fn print_outcome(plan: &VsnPlan, report: &filetx::Report, change: &Change) {
                     VsnValue::Dynamic(raw) => raw.clone(),
                 };
                 out.push_str(&format!(
-                    "{}:{}: set to {} ({} {}, was {was})\n",
-                    f.path.display(),
+                    "{}:{}: set to {} ({} {}, was {})\n",
+                    escape_path(&f.path),
                     e.line,
-                    e.to,
+                    escape_control(&e.to),
                     e.kind.as_str(),
-                    e.name
+                    escape_control(&e.name),
+                    escape_control(&was)
                 ));
             }
         }
@@ -308,7 +312,7 @@ fn roundtrip(args: &RoundtripArgs) -> ExitCode {
             Err(e) => format!("FAIL {e}"),
         };
         failed |= status.starts_with("FAIL");
-        out.push_str(&format!("{status}\t{}\n", path.display()));
+        out.push_str(&format!("{status}\t{}\n", escape_path(path)));
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     if failed {

@@ -68,14 +68,17 @@ pub enum VsnError {
     /// Several files failed (each error on its own line).
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Several(Vec<VsnError>),
-    /// A file does not parse.
-    #[error("{path}:{line}: {message}", path = .path.display())]
+    /// A file does not parse: `PATH:LINE:COLUMN: message`, or
+    /// `PATH: message` when the error has no position (line 0).
+    #[error("{}", parse_text(.path, *.line, *.column, .message))]
     Parse {
         /// The file.
         path: PathBuf,
-        /// The line of the error.
+        /// The line of the error (0: none).
         line: u32,
-        /// The parser's message.
+        /// The column of the error.
+        column: u32,
+        /// The parser's message, without the position.
         message: String,
     },
     /// The requested version is not a version.
@@ -87,7 +90,7 @@ pub enum VsnError {
         hint: String,
     },
     /// A version to bump is not made of numbers.
-    #[error("{path}:{line}: {what} {name} has version {value:?}, which has no numbers to bump", path = .path.display())]
+    #[error("{path}:{line}: {what} {name} has version {value:?}, which {why}", path = erlterm::diagnostic::escape_path(.path), why = not_bumpable_why(.value))]
     NotBumpable {
         /// The file.
         path: PathBuf,
@@ -101,7 +104,7 @@ pub enum VsnError {
         value: String,
     },
     /// Git could not give a version.
-    #[error("{path}: {message}", path = .path.display())]
+    #[error("{path}: {message}", path = erlterm::diagnostic::escape_path(.path))]
     Git {
         /// The folder git was asked in.
         path: PathBuf,
@@ -110,14 +113,14 @@ pub enum VsnError {
     },
     /// A file changed between the scan and the plan (another process
     /// wrote it): scan again.
-    #[error("{}: changed since it was scanned", .path.display())]
+    #[error("{}: changed since it was scanned", erlterm::diagnostic::escape_path(.path))]
     Changed {
         /// The file.
         path: PathBuf,
     },
     /// The edit was refused: the edited file would not read back with the
     /// new versions (a bug, or a file changed under the scan).
-    #[error("{path}:{line}: {message}", path = .path.display())]
+    #[error("{path}:{line}: {message}", path = erlterm::diagnostic::escape_path(.path))]
     Edit {
         /// The file.
         path: PathBuf,
@@ -126,6 +129,35 @@ pub enum VsnError {
         /// The editor's message.
         message: String,
     },
+}
+
+/// Whether `value` has a number too large to bump: one that does not fit
+/// in 64 bits, or does but has no successor there.
+fn has_huge_number(value: &str) -> bool {
+    value
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .any(|run| run.parse::<u64>().map_or(true, |n| n == u64::MAX))
+}
+
+/// Why [`VsnError::NotBumpable`] refuses a version.
+fn not_bumpable_why(value: &str) -> &'static str {
+    if has_huge_number(value) {
+        "has a number too large to bump (at most 18446744073709551614)"
+    } else {
+        "has no numbers to bump"
+    }
+}
+
+/// The text of [`VsnError::Parse`]: the position shown once.
+fn parse_text(path: &Path, line: u32, column: u32, message: &str) -> String {
+    let shown = erlterm::diagnostic::escape_path(path);
+    let message = erlterm::diagnostic::escape_control(message);
+    if line == 0 {
+        format!("{shown}: {message}")
+    } else {
+        format!("{shown}:{line}:{column}: {message}")
+    }
 }
 
 /// Which kind of file holds versions.
@@ -269,7 +301,12 @@ pub struct Note {
 
 impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        write!(
+            f,
+            "{}: {}",
+            erlterm::diagnostic::escape_path(&self.path),
+            erlterm::diagnostic::escape_control(&self.message)
+        )
     }
 }
 
@@ -361,11 +398,12 @@ impl std::fmt::Display for Skipped {
         };
         write!(
             f,
-            "{}:{}: {} {} has version {raw}, left alone",
-            self.path.display(),
+            "{}:{}: {} {} has version {}, left alone",
+            erlterm::diagnostic::escape_path(&self.path),
             self.line,
             self.kind.as_str(),
-            self.name
+            erlterm::diagnostic::escape_control(&self.name),
+            erlterm::diagnostic::escape_control(&raw)
         )
     }
 }
@@ -409,6 +447,9 @@ pub fn validate(value: &str) -> Result<(), VsnError> {
                 }
                 _ if DYNAMIC_STRINGS.contains(&value) => {
                     "; to set the version git gives: --git".to_string()
+                }
+                _ if has_huge_number(value) => {
+                    "; its numbers must be below 18446744073709551615".to_string()
                 }
                 _ => String::new(),
             };
@@ -589,6 +630,25 @@ fn appup_files(resource: &Path, name: &str) -> Vec<PathBuf> {
     out
 }
 
+/// Why a file that holds versions (or may) is left alone: a `.script`
+/// (rebar3 evaluates it and uses what it returns), or a name that is not
+/// UTF-8 (whose application name cannot be known).
+fn unread_reason(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?;
+    let Some(name) = name.to_str() else {
+        let lossy = name.to_string_lossy();
+        return FileKind::of(Path::new(lossy.as_ref()))
+            .map(|_| "the file name is not UTF-8; left alone");
+    };
+    let script = name
+        .strip_suffix(".script")
+        .is_some_and(|base| FileKind::of(Path::new(base)).is_some());
+    script.then_some(
+        "a .script file, which erlrel does not edit (rebar3 evaluates it); \
+         change its version by hand",
+    )
+}
+
 /// The files found by a walk.
 #[derive(Default)]
 struct Walk {
@@ -616,6 +676,19 @@ impl Walk {
             Err(e) => return Err(io(e)),
         };
         if meta.is_file() {
+            if let Some(why) = unread_reason(path) {
+                if explicit {
+                    return Err(io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        why,
+                    )));
+                }
+                self.notes.push(Note {
+                    path: path.to_path_buf(),
+                    message: why.into(),
+                });
+                return Ok(());
+            }
             match FileKind::of(path) {
                 Some(FileKind::Appup) if !explicit => {}
                 Some(kind) => {
@@ -699,8 +772,9 @@ fn load(path: &Path, kind: FileKind) -> Result<VsnFile, VsnError> {
     })?;
     let sites = find_sites(&bytes, kind, path).map_err(|e| VsnError::Parse {
         path: path.to_path_buf(),
-        line: e.line(),
-        message: e.to_string(),
+        line: e.span.line,
+        column: e.span.column,
+        message: e.kind.to_string(),
     })?;
     Ok(VsnFile {
         path: path.to_path_buf(),
@@ -1050,11 +1124,17 @@ impl VsnFile {
         let new =
             erlterm::document::replace_values(&old, &splices).map_err(|e| fail(e.to_string()))?;
         let found = find_sites(&new, self.kind, &self.path).map_err(|e| fail(e.to_string()))?;
+        // The new value of each edited site, by its address: one look-up
+        // per site (a search of the edits for each would be quadratic).
+        let new_values: HashMap<*const Site, &String> = edits
+            .iter()
+            .map(|(e, v)| (std::ptr::from_ref::<Site>(e), v))
+            .collect();
         let reads_back = found.len() == self.sites.len()
             && found.iter().zip(&self.sites).all(|(now, was)| {
                 let same_place = (now.kind, &now.name, now.line) == (was.kind, &was.name, was.line);
-                let value = match edits.iter().find(|(e, _)| std::ptr::eq(*e, was)) {
-                    Some((_, v)) => match &now.value {
+                let value = match new_values.get(&std::ptr::from_ref(was)) {
+                    Some(&v) => match &now.value {
                         VsnValue::Literal(l) => l == v,
                         VsnValue::Dynamic(_) => DYNAMIC_STRINGS.contains(&v.as_str()),
                     },

@@ -632,12 +632,21 @@ pub fn replace_values(bytes: &[u8], edits: &[(Span, Term)]) -> Result<Vec<u8>, E
         span: Some(*s),
     };
     // Byte offsets in `bytes` of decoded offsets (the same for UTF-8; one
-    // byte per character for latin-1).
-    let byte_at = |pos: usize| -> Option<usize> {
-        let head = text.get(..pos)?;
+    // byte per character for latin-1). The offsets asked for only grow:
+    // the characters are counted from the previous one, once in all.
+    let (mut counted_to, mut chars) = (0usize, 0usize);
+    let mut byte_at = |pos: usize| -> Option<usize> {
+        text.get(..pos)?;
         Some(match enc {
             Encoding::Utf8 => pos,
-            Encoding::Latin1 => head.chars().count(),
+            Encoding::Latin1 => {
+                if pos < counted_to {
+                    (counted_to, chars) = (0, 0);
+                }
+                chars += text.get(counted_to..pos)?.chars().count();
+                counted_to = pos;
+                chars
+            }
         })
     };
     // Each replacement: where it goes in `bytes`, its bytes, and where it
@@ -683,8 +692,12 @@ pub fn replace_values(bytes: &[u8], edits: &[(Span, Term)]) -> Result<Vec<u8>, E
             found: format!("{after} terms instead of {before}"),
         });
     }
+    // The edits are in text order: their lines and columns are counted
+    // from the previous one, once in all.
+    let mut at = TextPosition::default();
     for (start, end, term) in placed {
-        let found = read_at(&new_text, start, end, &opts)?;
+        at.advance(&new_text, start);
+        let found = read_at(&new_text, start, end, at.line, at.column, &opts)?;
         if found != *term {
             return Err(EditError::Mismatch {
                 path: format!("{start}..{end}"),
@@ -696,12 +709,57 @@ pub fn replace_values(bytes: &[u8], edits: &[(Span, Term)]) -> Result<Vec<u8>, E
     Ok(out)
 }
 
-/// The value written at `start..end` of a checked text, read alone.
-fn read_at(text: &str, start: usize, end: usize, opts: &ParseOptions) -> Result<Term, EditError> {
-    let before = text.as_bytes().get(..start).unwrap_or_default();
-    let line = 1 + memchr::memchr_iter(b'\n', before).count() as u32;
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let column = 1 + text.get(line_start..start).map_or(0, |s| s.chars().count()) as u32;
+/// A line and column (1-based, in characters) of a text, moved forward
+/// over the text between the previous offset and the next.
+struct TextPosition {
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+impl Default for TextPosition {
+    fn default() -> TextPosition {
+        TextPosition {
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+}
+
+impl TextPosition {
+    /// Moves to byte `to` of `text` (back to the start first if `to` is
+    /// behind).
+    fn advance(&mut self, text: &str, to: usize) {
+        if to < self.offset {
+            *self = TextPosition::default();
+        }
+        let seg = text.get(self.offset..to).unwrap_or_default();
+        let count = |s: &str| u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
+        match memchr::memrchr(b'\n', seg.as_bytes()) {
+            Some(last) => {
+                let newlines = memchr::memchr_iter(b'\n', seg.as_bytes()).count();
+                self.line = self
+                    .line
+                    .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+                self.column = 1 + count(seg.get(last + 1..).unwrap_or_default());
+            }
+            None => self.column = self.column.saturating_add(count(seg)),
+        }
+        self.offset = to;
+    }
+}
+
+/// The value written at `start..end` of a checked text, read alone;
+/// `start` is at `line` and `column`.
+fn read_at(
+    text: &str,
+    start: usize,
+    end: usize,
+    line: u32,
+    column: u32,
+    opts: &ParseOptions,
+) -> Result<Term, EditError> {
     let mut lexer = Lexer::at(text, start, line, column, opts.max_integer_digits);
     let mut toks = Vec::new();
     while lexer.pos() < end {

@@ -160,11 +160,20 @@ impl<'t, 'a, 'o, B: Build> Parser<'t, 'a, 'o, B> {
     /// A syntax error before the current token.
     fn unexpected(&self) -> Box<Error> {
         let tok = self.tok(self.pos);
+        let mut span = tok.span;
+        if tok.tok == Tok::End && self.pos > 0 {
+            // OTP reports an error at the end of the text at the last
+            // token's position: the span starts there too, so the column
+            // and the caret of a diagnostic agree.
+            let last = self.tok(self.pos - 1).span;
+            span.start = last.start;
+            span.end = last.start;
+        }
         Box::new(Error {
             kind: ErrorKind::Syntax {
                 before: crate::error::token_text(&tok.tok),
             },
-            span: tok.span,
+            span,
             expected: None,
             help: None,
         })

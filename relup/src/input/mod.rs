@@ -207,6 +207,11 @@ impl ReleaseInput {
                     lib_roots: lib,
                 })
             }
+            // A folder with neither a .rel file nor releases/: read, and
+            // holds no release (rejected, as `erlrel relup` has it).
+            [] if !tree.is_dir(&join(text, "releases")) => Err(input_err(
+                "is a directory but not a release: no releases/ folder and no .rel file".into(),
+            )),
             [] | [_] => from_root(tree, text, vsn).map_err(input_err),
             many => Err(input_err(format!(
                 "several .rel files: {}",
