@@ -84,25 +84,70 @@ pub struct CheckArgs {
     libs: Vec<PathBuf>,
 }
 
+/// Why `appup generate` or `appup check` stopped, and its exit status: 1
+/// when a release was read and is rejected, 2 when something could not be
+/// read or written (the scheme of `upgrade check` and `erlrel relup`).
+#[derive(Debug)]
+struct Failure {
+    message: String,
+    rejected: bool,
+}
+
+impl Failure {
+    /// Something that could not be read or written (exit 2).
+    fn could_not_run(message: String) -> Failure {
+        Failure {
+            message,
+            rejected: false,
+        }
+    }
+
+    /// Prints the message and gives the exit status.
+    fn report(self) -> ExitCode {
+        eprintln!("error: {}", crate::upgrade::escape(&self.message));
+        crate::upgrade::failure_status(self.rejected)
+    }
+}
+
+impl From<relup::Error> for Failure {
+    fn from(e: relup::Error) -> Failure {
+        Failure {
+            rejected: e.is_rejected_input(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<AppupGenError> for Failure {
+    fn from(e: AppupGenError) -> Failure {
+        Failure {
+            rejected: e.is_rejected_input(),
+            message: match e {
+                AppupGenError::CannotMerge(_) => format!("{e}; pass --force to replace it"),
+                e => e.to_string(),
+            },
+        }
+    }
+}
+
 /// The appups to write ([`relup::appup_gen::changed_apps`]).
-fn generate(args: &GenerateArgs) -> Result<Vec<GeneratedAppup>, String> {
+fn generate(args: &GenerateArgs) -> Result<Vec<GeneratedAppup>, Failure> {
     // A --lib or --project folder that cannot be read stops the command
     // (exit 2), as in `upgrade check` and `erlrel relup`.
-    let libs = relup::input::checked_library_from_dirs(&args.libs).map_err(|e| e.to_string())?;
+    let libs = relup::input::checked_library_from_dirs(&args.libs)?;
     if args.layout.is_some() && args.out.is_none() {
-        check_project(&args.project)?;
+        check_project(&args.project).map_err(Failure::could_not_run)?;
     }
-    let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)
-        .map_err(|e| e.to_string())?;
+    let new = ReleaseFiles::open_version(&args.to, args.vsn.as_deref(), &libs)?;
     if let Some(name) = args.apps.iter().find(|n| new.app(n).is_none()) {
-        return Err(AppupGenError::NotInRelease(name.clone()).to_string());
+        return Err(AppupGenError::NotInRelease(name.clone()).into());
     }
     let olds = args
         .from
         .iter()
         .map(|from| crate::upgrade::open_old(from, &args.to, &libs))
         .collect::<Result<Vec<_>, _>>()?;
-    changed_apps(&olds, &new, &args.apps).map_err(|e| e.to_string())
+    Ok(changed_apps(&olds, &new, &args.apps)?)
 }
 
 /// The `--project` folder of `--layout` must be a folder that can be read.
@@ -135,10 +180,7 @@ fn layout(args: &GenerateArgs) -> Option<AppupLayout> {
 pub fn run_generate(args: &GenerateArgs) -> ExitCode {
     let appups = match generate(args) {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return e.report(),
     };
     if appups.is_empty() {
         eprintln!("no application changed version");
@@ -157,10 +199,7 @@ pub fn run_generate(args: &GenerateArgs) -> ExitCode {
     };
     match write_appups(args, &appups, &layout) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => e.report(),
     }
 }
 
@@ -170,16 +209,13 @@ fn write_appups(
     args: &GenerateArgs,
     appups: &[GeneratedAppup],
     layout: &AppupLayout,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let opts = crate::write::WriteOptions {
         force: args.force,
         dry_run: args.dry_run,
         show_diff: true,
     };
-    let plan = plan_writes(appups, layout, args.force).map_err(|e| match e {
-        AppupGenError::CannotMerge(_) => format!("{e}; pass --force to replace it"),
-        e => e.to_string(),
-    })?;
+    let plan = plan_writes(appups, layout, args.force)?;
     for (app, path) in &plan.complete {
         eprintln!(
             "{}: {}'s appup has every entry already",
@@ -196,19 +232,20 @@ fn write_appups(
     // new -o DIR) are made with them: listed by a dry run, removed again
     // if the write fails.
     crate::write::write_files_making_folders(plan.creates, edits, opts)
+        .map_err(Failure::could_not_run)
 }
 
 /// The appup findings of `erlrel appup check`.
-fn check(args: &CheckArgs) -> Result<Report, String> {
-    let libs = relup::input::checked_library_from_dirs(&args.libs).map_err(|e| e.to_string())?;
-    let new = ReleaseFiles::open(&args.to, &libs).map_err(|e| e.to_string())?;
+fn check(args: &CheckArgs) -> Result<Report, Failure> {
+    let libs = relup::input::checked_library_from_dirs(&args.libs)?;
+    let new = ReleaseFiles::open(&args.to, &libs)?;
     let old = crate::upgrade::open_old(&args.from, &args.to, &libs)?;
-    check_appups(&old, &new).map_err(|e| e.to_string())
+    Ok(check_appups(&old, &new)?)
 }
 
 /// Runs `erlrel appup check`: exit 0 when every application whose version
 /// or code changed has a complete appup (warnings allowed), 1 with the
-/// findings otherwise, 2 when a release cannot be read.
+/// findings or a release that is rejected, 2 when one cannot be read.
 pub fn run_check(args: &CheckArgs) -> ExitCode {
     match check(args) {
         Ok(report) => {
@@ -222,10 +259,7 @@ pub fn run_check(args: &CheckArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => e.report(),
     }
 }
 

@@ -50,7 +50,7 @@ impl Releases {
         let olds = self
             .from
             .iter()
-            .map(|f| open_old_typed(f, &self.to, &libs))
+            .map(|f| open_old(f, &self.to, &libs))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((new, olds))
     }
@@ -260,14 +260,9 @@ fn run_pack(args: &PackArgs) -> ExitCode {
 }
 
 /// An old release: a path, or a version of the `--to` root
-/// ([`relup::appup_gen::open_old`]).
-pub fn open_old(from: &str, to: &Path, libs: &relup::Library) -> Result<ReleaseFiles, String> {
-    open_old_typed(from, to, libs).map_err(|e| escape(&e.to_string()))
-}
-
-/// [`open_old`] with a typed error: a release that names neither a path
+/// ([`relup::appup_gen::open_old`]); a release that names neither a path
 /// nor a version of `to` could not be read ([`relup::Error::Unreadable`]).
-pub fn open_old_typed(
+pub fn open_old(
     from: &str,
     to: &Path,
     libs: &relup::Library,

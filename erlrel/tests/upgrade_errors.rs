@@ -110,8 +110,8 @@ fn shop_tar(dir: &Path) -> Vec<u8> {
     o.stdout
 }
 
-/// Exit codes of the four commands with `bad` as the new release.
-fn codes_for(bad: &Path, dir: &Path) -> [Option<i32>; 4] {
+/// Exit codes of the six commands with `bad` as the new release.
+fn codes_for(bad: &Path, dir: &Path) -> [Option<i32>; 6] {
     let old = shop().join("releases/1.1.0/shop.rel");
     let lib = shop().join("lib");
     let out = dir.join("never.tar.gz");
@@ -127,6 +127,8 @@ fn codes_for(bad: &Path, dir: &Path) -> [Option<i32>; 4] {
         with(&["upgrade", "pack"], &["-o", s(&out)]),
         with(&["relup"], &[]),
         erlrel(&["audit", s(bad)]),
+        with(&["appup", "check"], &[]),
+        with(&["appup", "generate"], &[]),
     ]
     .map(|o| o.status.code())
 }
@@ -175,8 +177,8 @@ fn a_rejected_tarball_exits_1_in_every_command() {
         std::fs::write(&bad, bytes).unwrap();
         assert_eq!(
             codes_for(&bad, &dir),
-            [Some(1); 4],
-            "{name}: upgrade check, upgrade pack, relup, audit"
+            [Some(1); 6],
+            "{name}: upgrade check, upgrade pack, relup, audit, appup check, appup generate"
         );
         assert!(!dir.join("never.tar.gz").exists());
     }
@@ -211,6 +213,8 @@ fn rel_and_app_versions_disagreeing_exit_1_with_versions_as_strings() {
                 s(&out),
             ]),
             erlrel(&["relup", "--to", to, "--from", "1.1.0"]),
+            erlrel(&["appup", "check", "--from", "1.1.0", "--to", to]),
+            erlrel(&["appup", "generate", "--from", "1.1.0", "--to", to]),
         ] {
             let e = stderr(&o);
             assert_eq!(o.status.code(), Some(1), "{e}");

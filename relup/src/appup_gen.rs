@@ -66,13 +66,14 @@ pub enum AppupGenError {
 
 impl AppupGenError {
     /// Whether the releases were read and are rejected (exit 1), as
-    /// opposed to an input that could not be read or a bad argument (exit
-    /// 2): [`Error::is_rejected_input`] for a release error.
+    /// opposed to an input that could not be read, a bad argument or a
+    /// file that would be replaced without `force` (exit 2):
+    /// [`Error::is_rejected_input`] for a release error.
     pub fn is_rejected_input(&self) -> bool {
         match self {
             AppupGenError::Release(e) => e.is_rejected_input(),
-            AppupGenError::CannotMerge(_) => true,
-            AppupGenError::NotInRelease(_)
+            AppupGenError::CannotMerge(_)
+            | AppupGenError::NotInRelease(_)
             | AppupGenError::NoSuchRelease(_)
             | AppupGenError::NotInProject { .. } => false,
         }
