@@ -24,6 +24,9 @@
 #   check .rel (dense application list)                   ~34x  bound 40
 #   check .appup (dense instruction list: the typed model
 #     keeps each instruction's full form and written term) ~34x  bound 40
+#   check .appup (dense version entries: distinct regex
+#     patterns and exact versions, each pattern compiled
+#     and dropped once run; the lints' version strings)   ~33x  bound 40
 #   appup match (read without spans)              ~9x-18x  bound 22
 #   vsn show (versions found without a tree of the file)  ~2.3x  bound 5
 #   vsn set --dry-run (plus the edited text and its diff)  ~7.3x  bound 12
@@ -73,6 +76,11 @@ cp "$WORK/sys.config" "$WORK/sys.config.src"
 { printf '{erl_opts,['; rep 'a,' "$N2"; printf 'a]}.\n'; } >"$WORK/rebar.config"
 { printf '{"1.0.1",[{"1.0.0",['; rep '{load_module,a},' "$N16"; printf '{load_module,a}]}],[{"1.0.0",[]}]}.\n'; } >"$WORK/x.appup"
 { printf '{"1.0.1",[{"1.0.0",['; rep 'a,' "$N2"; printf 'a]}],[]}.\n'; } >"$WORK/atoms.appup"
+# Many version entries: a distinct regex and an exact version per step
+# (about 50 bytes), the lints' worst realistic case (issue: quadratic).
+{ printf '{"2.0.0",['
+  seq 1 $(( BYTES / 50 )) | awk '{printf "{<<\"1\\\\.%d(\\\\.[0-9]+)*\">>,[]},{\"1.0.%d\",[]},", $1, $1}'
+  printf '{"1.0",[]}],[{<<".*">>,[]}]}.\n'; } >"$WORK/versions.appup"
 { printf '{release,{"x","1"},{erts,"13.0"},[{kernel,"8.0"},{stdlib,"4.0"},'
   rep '{a,"1.0"},' "$N10"; printf '{a,"1.0"}]}.\n'; } >"$WORK/x.rel"
 cp "$WORK/src/x.app.src" "$WORK/proj/src/x.app.src"
@@ -111,6 +119,7 @@ row "check (sys.config.src)" "$WORK/sys.config.src" 34 0 -- "$BIN" check "$WORK/
 row "check (rebar.config)" "$WORK/rebar.config" 30 0 -- "$BIN" check "$WORK/rebar.config"
 row "check (.rel)" "$WORK/x.rel" 40 0 -- "$BIN" check "$WORK/x.rel"
 row "check (.appup)" "$WORK/x.appup" 40 0 -- "$BIN" check "$WORK/x.appup"
+row "check (.appup versions)" "$WORK/versions.appup" 40 0 -- "$BIN" check "$WORK/versions.appup"
 row "appup match" "$WORK/x.appup" 22 0 -- "$BIN" appup match "$WORK/x.appup" 1.0.0
 row "appup match (atoms)" "$WORK/atoms.appup" 22 0 -- "$BIN" appup match "$WORK/atoms.appup" 1.0.0
 row "vsn show" "$WORK/proj" 5 0 -- "$BIN" vsn show "$WORK/proj"

@@ -9,6 +9,8 @@ use erlterm::Term;
 
 pub mod instruction;
 pub mod lint;
+#[cfg(test)]
+mod lint_naive;
 mod model;
 pub mod pattern;
 pub mod read;

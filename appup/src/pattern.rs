@@ -85,6 +85,10 @@ pub struct VsnRegex {
     /// `\b`/`\B`: emitted as ASCII boundaries, exact only for versions
     /// without Latin-1 letters.
     word_boundary: bool,
+    /// Literals one of which starts every match (`None`: not known, any
+    /// string may match). Lets the lints skip version strings that cannot
+    /// match without running the pattern on them.
+    prefixes: Option<Vec<Vec<u8>>>,
 }
 
 impl VsnRegex {
@@ -121,7 +125,39 @@ impl VsnRegex {
             regex,
             newline_sensitive: t.newline_sensitive,
             word_boundary: t.word_boundary,
+            prefixes: match_prefixes(&t.out),
         })
+    }
+
+    /// Literals one of which starts every match of the pattern, if they
+    /// are known: a version that starts with none of them is never
+    /// selected. An empty literal means any version may be.
+    pub(crate) fn prefixes(&self) -> Option<&[Vec<u8>]> {
+        self.prefixes.as_deref()
+    }
+
+    /// Whether some version strings make [`VsnRegex::whole_match`] fail:
+    /// those with a newline, and those with a non-ASCII Latin-1 letter.
+    pub(crate) fn version_sensitive(&self) -> (bool, bool) {
+        (self.newline_sensitive, self.word_boundary)
+    }
+
+    /// The error [`VsnRegex::whole_match`] gives for `vsn` (whatever the
+    /// pattern would match), if any.
+    pub(crate) fn unsupported_for(&self, vsn: &str) -> Option<PatternError> {
+        if self.newline_sensitive && vsn.contains('\n') {
+            return Some(PatternError::UnsupportedForVersion {
+                vsn: vsn.into(),
+                construct: "`$`, `\\Z` or a multiline anchor with a newline in the version".into(),
+            });
+        }
+        if self.word_boundary && vsn.chars().any(|c| !c.is_ascii() && latin1_word(c)) {
+            return Some(PatternError::UnsupportedForVersion {
+                vsn: vsn.into(),
+                construct: "`\\b`/`\\B` next to a non-ASCII Latin-1 letter".into(),
+            });
+        }
+        None
     }
 
     /// Like [`VsnRegex::compile`], but remembers the result by the pattern
@@ -164,23 +200,26 @@ impl VsnRegex {
 
     /// OTP's rule: the first match must be the whole version.
     pub fn whole_match(&self, vsn: &str) -> Result<bool, PatternError> {
-        if self.newline_sensitive && vsn.contains('\n') {
-            return Err(PatternError::UnsupportedForVersion {
-                vsn: vsn.into(),
-                construct: "`$`, `\\Z` or a multiline anchor with a newline in the version".into(),
-            });
-        }
-        if self.word_boundary && vsn.chars().any(|c| !c.is_ascii() && latin1_word(c)) {
-            return Err(PatternError::UnsupportedForVersion {
-                vsn: vsn.into(),
-                construct: "`\\b`/`\\B` next to a non-ASCII Latin-1 letter".into(),
-            });
+        if let Some(err) = self.unsupported_for(vsn) {
+            return Err(err);
         }
         Ok(self
             .regex
             .find(vsn)
             .is_some_and(|m| m.start() == 0 && m.end() == vsn.len()))
     }
+}
+
+/// Prefix literals of the translated pattern (`regex_syntax`'s extractor):
+/// when the set is finite, every match starts with one of them.
+fn match_prefixes(translated: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(translated).ok()?;
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix);
+    let seq = extractor.extract(&hir);
+    let lits = seq.literals()?;
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// The offset, in the translated pattern, of the first unbounded greedy

@@ -328,21 +328,46 @@ fn escape_line(s: &str) -> String {
 /// Renders a finding rustc-style, showing at most
 /// [`SNIPPET_CONTEXT`] characters of its line on each side of the span:
 /// the output is bounded whatever the size of the file or line.
+#[cfg(test)]
 pub fn render_finding(source: &str, origin: &str, f: &Finding) -> String {
+    render_finding_with(source, &LineIndex::new(source), origin, f)
+}
+
+/// The offsets of the newlines of a text, so that many findings on one
+/// long line do not each scan the line (quadratic on one-line files).
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the newlines of `source`.
+    pub fn new(source: &str) -> LineIndex {
+        LineIndex {
+            newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
+        }
+    }
+
+    /// The start and end (exclusive, without the newline) of the line
+    /// holding byte `at`.
+    fn line_bounds(&self, at: usize, len: usize) -> (usize, usize) {
+        let k = self.newlines.partition_point(|&n| n < at);
+        let start = match k.checked_sub(1) {
+            Some(prev) => self.newlines.get(prev).map_or(0, |p| p + 1),
+            None => 0,
+        };
+        (start, self.newlines.get(k).copied().unwrap_or(len))
+    }
+}
+
+/// [`render_finding`] with the newlines of `source` already indexed.
+pub fn render_finding_with(source: &str, lines: &LineIndex, origin: &str, f: &Finding) -> String {
     // A path is one line: its newlines are escaped too.
     let origin = erlterm::diagnostic::escape_control(origin);
     let message = escape_control(&f.message);
     let mut out = format!("{}[{}]: {message}\n", severity_name(f.severity), f.code);
     if let Some(span) = f.span {
         let start = floor_boundary(source, (span.start as usize).min(source.len()));
-        let line_start = source
-            .get(..start)
-            .and_then(|b| b.rfind('\n'))
-            .map_or(0, |p| p + 1);
-        let line_end = source
-            .get(start..)
-            .and_then(|r| r.find('\n'))
-            .map_or(source.len(), |p| start + p);
+        let (line_start, line_end) = lines.line_bounds(start, source.len());
         let end = floor_boundary(source, (span.end as usize).clamp(start, line_end));
         let line = span.line.max(1);
         let gutter = line.to_string().len();
@@ -463,12 +488,18 @@ impl Report {
 
     /// Reports the findings of one file whose spans index `text`.
     pub fn findings(&mut self, origin: &str, text: &str, findings: &[Finding]) {
+        let lines = match self.format {
+            Format::Human if !findings.is_empty() => LineIndex::new(text),
+            _ => LineIndex {
+                newlines: Vec::new(),
+            },
+        };
         for f in findings {
             if f.severity == Severity::Error {
                 self.errors += 1;
             }
             match self.format {
-                Format::Human => eprint!("{}", render_finding(text, origin, f)),
+                Format::Human => eprint!("{}", render_finding_with(text, &lines, origin, f)),
                 Format::Json => self.json.push(json_finding(origin, f)),
             }
         }

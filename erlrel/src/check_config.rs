@@ -73,19 +73,21 @@ fn vm_args(text: &str, severity: Severity) -> Vec<Finding> {
         .collect()
 }
 
-/// A placeholder for unset variables that fits wherever a variable can
-/// stand in a term file: a whole term (an atom), inside a string or a
-/// quoted atom, or part of an atom (`${NODE}@host`).
-const PLACEHOLDER: &str = "x";
-
 /// A `.src` template: rendered with `env` as the start script would.
 ///
-/// Variables without a value and without a `:-default` are listed (a
-/// note: the start script renders them empty). When the text rendered
-/// that way does not parse but parses with every unset variable replaced
-/// by a placeholder, the problem is the unset variables (a warning);
-/// when it does not parse either way, it is a real syntax error (an
-/// error).
+/// Variables without a value and without a `:-default` are named in a
+/// warning (the start script renders them empty). A `sys.config.src` is
+/// then checked twice:
+///
+/// * rendered with a neutral placeholder for each unset variable
+///   ([`Template::render_placeholders`]): what is wrong there is the
+///   file's own error (an error) if it is found at the same place with
+///   the other placeholders ([`Template::render_other_placeholders`]);
+///   otherwise the placeholder may be the cause (a warning naming the
+///   variables near it);
+/// * rendered as the start script renders it (unset = empty): what is
+///   wrong only there is caused by the empty values (a warning naming the
+///   variables), reported unless it is the same problem as above.
 fn src(kind: Kind, text: &str, env: &HashMap<String, String>) -> Vec<Finding> {
     let template = Template::parse(text);
     let unset = template.unset_variables(env);
@@ -96,10 +98,10 @@ fn src(kind: Kind, text: &str, env: &HashMap<String, String>) -> Vec<Finding> {
     let mut out = Vec::new();
     if !unset.is_empty() {
         out.push(Finding {
-            severity: Severity::Note,
+            severity: Severity::Warning,
             code: "substitute::unset".into(),
             message: format!(
-                "variables without a value, rendered empty: {}",
+                "variables without a value, rendered empty by the start script: {}",
                 unset.join(", ")
             ),
             span: None,
@@ -120,37 +122,79 @@ fn src(kind: Kind, text: &str, env: &HashMap<String, String>) -> Vec<Finding> {
         );
         return out;
     }
-    let problems = one(
-        SysConfig::validate(&rendered).map(|()| Vec::new()),
-        "sys_config",
-    );
-    if problems.is_empty() {
+    let problems = |r: &str| one(SysConfig::validate(r).map(|()| Vec::new()), "sys_config");
+    let as_script = problems(&rendered);
+    if unset.is_empty() {
+        out.extend(as_script.into_iter().map(|mut f| {
+            f.span = map_span(text, &rendered, f.span);
+            f
+        }));
         return out;
     }
-    let with_placeholders = if unset.is_empty() {
-        None
-    } else {
-        let mut filled = env.clone();
-        for name in &unset {
-            filled.insert((*name).to_string(), PLACEHOLDER.to_string());
-        }
-        template.render(&filled).ok()
-    };
-    let unset_cause = with_placeholders
-        .as_deref()
-        .is_some_and(|r| SysConfig::validate(r).is_ok());
-    out.extend(problems.into_iter().map(|mut f| {
-        f.span = map_span(text, &rendered, f.span);
-        if unset_cause {
+    // Names the unset variables that may cause a problem at `span`.
+    let blame = |mut f: Finding, r: &str, how: &str| -> Finding {
+        let line = f.span.map_or(0, |s| s.line as usize);
+        let near = template.unset_variables_near(env, line);
+        f.span = map_span(text, r, f.span);
+        if !near.is_empty() {
             f.severity = Severity::Warning;
+            f.message = format!("{} ({how} {})", f.message, near.join(", "));
             f.help = Some(format!(
-                "the file is valid once {} {} set",
-                unset.join(", "),
-                if unset.len() == 1 { "is" } else { "are" }
+                "set {} (or pass --env {}=VALUE) to check this part of the file",
+                near.join(", "),
+                near.first().copied().unwrap_or("VAR")
             ));
         }
         f
-    }));
+    };
+    let filled = template.render_placeholders(env).ok();
+    let other = template
+        .render_other_placeholders(env)
+        .ok()
+        .map(|r| problems(&r))
+        .unwrap_or_default();
+    let key = |f: &Finding| (f.message.clone(), f.span.map(|s| s.start));
+    let own: Vec<Finding> = filled
+        .as_deref()
+        .map(|r| {
+            problems(r)
+                .into_iter()
+                .map(|f| {
+                    if other.iter().any(|o| key(o) == key(&f)) {
+                        Finding {
+                            span: map_span(text, r, f.span),
+                            ..f
+                        }
+                    } else {
+                        blame(f, r, "perhaps only because of the placeholder for")
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for f in as_script {
+        let mut f = blame(f, &rendered, "rendered empty:");
+        if f.severity == Severity::Error {
+            // Not near an unset variable: the file's own problem, already
+            // reported from the placeholder rendering if it is found there.
+            if own.iter().any(|o| o.severity == Severity::Error) {
+                continue;
+            }
+            f.severity = Severity::Warning;
+            f.help = Some(format!(
+                "the start script renders {} empty",
+                unset.join(", ")
+            ));
+        }
+        if own
+            .iter()
+            .any(|o| o.span == f.span && o.severity == Severity::Error)
+        {
+            continue;
+        }
+        out.push(f);
+    }
+    out.extend(own);
     out
 }
 

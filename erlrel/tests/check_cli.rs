@@ -227,6 +227,50 @@ fn sys_config_src_renders_with_the_environment() {
 }
 
 #[test]
+fn unset_variables_do_not_hide_real_syntax_errors() {
+    let d = tmp("unset");
+    // Valid once the variables are set: exit 0, a warning naming them.
+    let p = write(
+        &d,
+        "a/sys.config.src",
+        b"[{kernel, [{port, ${UV_PORT}},\n           {node, '${UV_NODE}@host'},\n           {min, ${UV_MIN}}]}].\n",
+    );
+    let o = erlrel(&["check", &p], &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("warning[substitute::unset]: variables without a value, rendered empty by the start script: UV_PORT, UV_NODE, UV_MIN"),
+        "{}",
+        o.stderr
+    );
+    // The empty rendering's own syntax error: a warning naming the variable.
+    assert!(o.stderr.contains("warning[sys_config]"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("rendered empty: UV_PORT)"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("error["), "{}", o.stderr);
+    // An unset variable on line 1 and a real syntax error on line 4: the
+    // real error is reported, at line 4, as an error.
+    let p = write(
+        &d,
+        "b/sys.config.src",
+        b"[{kernel, [{port, ${UV_PORT}}]},\n {web, [{name, \"w\"}]},\n {db, [{pool, 4}]},\n {x, [{a, 1} {b, 2}]}].\n",
+    );
+    let o = erlrel(&["check", &p], &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("UV_PORT"), "{}", o.stderr);
+    let error = o.stderr.split("error[").nth(1).unwrap_or_default();
+    assert!(error.contains("sys.config.src:4:"), "{}", o.stderr);
+    assert_eq!(o.stderr.matches("error[").count(), 1, "{}", o.stderr);
+    // With the variable set, the same single error.
+    let o = erlrel(&["check", &p, "--env", "UV_PORT=80"], &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("sys.config.src:4:"), "{}", o.stderr);
+}
+
+#[test]
 fn diagnostics_are_bounded_on_one_long_line() {
     let d = tmp("long");
     let mut text = b"[".to_vec();

@@ -120,6 +120,164 @@ impl Template {
     pub fn render(&self, env: &HashMap<String, String>) -> Result<String> {
         render(&self.source, |name| env.get(name).cloned())
     }
+
+    /// Renders like [`Template::render`], except that a reference the start
+    /// script would render empty (no value, no `:-default`) becomes a
+    /// neutral placeholder chosen by where it stands, so that a syntax
+    /// check of the result finds the file's own errors, not the holes:
+    ///
+    /// * inside a string, quoted atom or comment: `x`;
+    /// * bare, next to a letter, `_` or `@` (`${NODE}@host`, `n_${ID}`)
+    ///   and not next to a digit: `x` (part of the atom);
+    /// * bare otherwise (`{port, ${PORT}}`, `1.${MINOR}`, `-${N}`): `0`.
+    ///
+    /// ```
+    /// use relx_config::substitute::Template;
+    /// let t = Template::parse("{${A}, \"${A}\", ${A}@h, 1.${A}, ${A:-d}}");
+    /// let out = t.render_placeholders(&Default::default()).unwrap();
+    /// assert_eq!(out, "{0, \"x\", x@h, 1.0, d}\n");
+    /// ```
+    pub fn render_placeholders(&self, env: &HashMap<String, String>) -> Result<String> {
+        self.render_holes(env, false)
+    }
+
+    /// [`Template::render_placeholders`] with the bare placeholders
+    /// swapped (`x` where it writes `0`, `0` where it writes `x`; the
+    /// same length): a problem found at the same place in both
+    /// renderings does not come from the placeholders.
+    ///
+    /// ```
+    /// use relx_config::substitute::Template;
+    /// let t = Template::parse("{${A}, \"${A}\", ${A}@h}");
+    /// let out = t.render_other_placeholders(&Default::default()).unwrap();
+    /// assert_eq!(out, "{x, \"x\", 0@h}\n");
+    /// ```
+    pub fn render_other_placeholders(&self, env: &HashMap<String, String>) -> Result<String> {
+        self.render_holes(env, true)
+    }
+
+    fn render_holes(&self, env: &HashMap<String, String>, swap: bool) -> Result<String> {
+        if self.source.contains(HOLE) {
+            // Cannot tell the holes from the text: one placeholder for all.
+            return render_impl(&self.source, |name| env.get(name).cloned(), "x");
+        }
+        let rendered = render_impl(&self.source, |name| env.get(name).cloned(), HOLE_STR)?;
+        Ok(fill_holes(&rendered, swap))
+    }
+
+    /// The variables of [`Template::unset_variables`] referenced on 1-based
+    /// line `line` of the template or on the line before it (a syntax
+    /// error caused by an empty value is found at the next token, which
+    /// may be on the next line).
+    ///
+    /// ```
+    /// use relx_config::substitute::Template;
+    /// let t = Template::parse("[{a, ${A}\n}, {b, ${B}}].\n");
+    /// assert_eq!(t.unset_variables_near(&Default::default(), 2), vec!["A", "B"]);
+    /// assert_eq!(t.unset_variables_near(&Default::default(), 1), vec!["A"]);
+    /// ```
+    pub fn unset_variables_near(&self, env: &HashMap<String, String>, line: usize) -> Vec<&str> {
+        let first = line.saturating_sub(2);
+        let near: String = self
+            .source
+            .split('\n')
+            .skip(first)
+            .take(line - first)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let near = Template::parse(&near);
+        let names = near.unset_variables(env);
+        self.unset_variables(env)
+            .into_iter()
+            .filter(|n| names.contains(n))
+            .collect()
+    }
+}
+
+/// Marks, in a rendering, where an unset variable was.
+const HOLE: char = '\u{1a}';
+const HOLE_STR: &str = "\u{1a}";
+
+/// Replaces each [`HOLE`] by the placeholder its context takes (see
+/// [`Template::render_placeholders`]), tracking Erlang's strings, quoted
+/// atoms, character literals and comments.
+fn fill_holes(rendered: &str, swap: bool) -> String {
+    #[derive(PartialEq)]
+    enum At {
+        Bare,
+        Quoted(char),
+        Comment,
+    }
+    let chars: Vec<char> = rendered.chars().collect();
+    let mut out = String::with_capacity(rendered.len());
+    let mut at = At::Bare;
+    let mut i = 0;
+    let is_atom_char =
+        |c: Option<&char>| c.is_some_and(|c| c.is_alphabetic() || *c == '_' || *c == '@');
+    let is_num_char =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '#'));
+    while let Some(&c) = chars.get(i) {
+        i += 1;
+        if c == HOLE {
+            let placeholder = if at != At::Bare {
+                'x'
+            } else {
+                // The neighbours, skipping adjacent holes.
+                let prev = out.chars().last();
+                let next = chars.get(i..).and_then(|r| r.iter().find(|&&n| n != HOLE));
+                let numeric = is_num_char(prev.as_ref())
+                    || matches!(prev, Some('-' | '+'))
+                    || is_num_char(next);
+                let atom = !numeric && (is_atom_char(prev.as_ref()) || is_atom_char(next));
+                if atom != swap {
+                    'x'
+                } else {
+                    '0'
+                }
+            };
+            out.push(placeholder);
+            continue;
+        }
+        out.push(c);
+        match at {
+            At::Bare => match c {
+                '"' | '\'' => at = At::Quoted(c),
+                '%' => at = At::Comment,
+                // A character literal: `$"` is not a string.
+                '$' => {
+                    if let Some(&n) = chars.get(i) {
+                        if n != HOLE {
+                            out.push(n);
+                            i += 1;
+                            if n == '\\' {
+                                if let Some(&m) = chars.get(i).filter(|&&m| m != HOLE) {
+                                    out.push(m);
+                                    i += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            At::Quoted(q) => {
+                if c == '\\' {
+                    if let Some(&n) = chars.get(i).filter(|&&n| n != HOLE) {
+                        out.push(n);
+                        i += 1;
+                    }
+                } else if c == q {
+                    at = At::Bare;
+                }
+            }
+            At::Comment => {
+                if c == '\n' {
+                    at = At::Bare;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Splits one text into [`Segment`]s (first `${`, up to the first `}`).
@@ -176,13 +334,23 @@ fn split_var(var: &str) -> (&str, Option<&str>) {
 /// assert_eq!(out, "-sname shop\n-setcookie s3cret\n");
 /// ```
 pub fn render(source: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String> {
+    render_impl(source, lookup, "")
+}
+
+/// [`render`], with `unset` standing for a reference without a value and
+/// without a default (the start script writes nothing).
+fn render_impl(
+    source: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+    unset: &str,
+) -> Result<String> {
     let mut out = String::with_capacity(source.len());
     if source.is_empty() {
         return Ok(out);
     }
     let body = source.strip_suffix('\n').unwrap_or(source);
     for (index, line) in body.split('\n').enumerate() {
-        out.push_str(&render_line(line, index + 1, &lookup)?);
+        out.push_str(&render_line(line, index + 1, &lookup, unset)?);
         out.push('\n');
     }
     Ok(out)
@@ -192,6 +360,7 @@ fn render_line(
     line: &str,
     number: usize,
     lookup: &impl Fn(&str) -> Option<String>,
+    unset: &str,
 ) -> Result<String> {
     let mut line = line.to_string();
     let mut rounds = 0;
@@ -216,6 +385,7 @@ fn render_line(
         let value = lookup(name).unwrap_or_default();
         let replacement = match default {
             Some(d) if value.is_empty() => d.to_string(),
+            None if value.is_empty() => unset.to_string(),
             _ => value,
         };
         let pattern = format!("${{{var}}}");
@@ -228,6 +398,44 @@ fn render_line(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_follow_the_context() {
+        let env = HashMap::from([("SET".to_string(), "v".to_string())]);
+        let cases = [
+            // Bare whole terms, numbers, signs: 0; atoms: x.
+            ("{p, ${U}}", "{p, 0}"),
+            ("{p, -${U}}", "{p, -0}"),
+            ("{v, ${U}.${U}}", "{v, 0.0}"),
+            ("{n, ${U}@h, n_${U}}", "{n, x@h, n_x}"),
+            // Quoted: x, also after an escaped quote.
+            ("{s, \"a\\\"${U}\", 'q${U}'}", "{s, \"a\\\"x\", 'qx'}"),
+            // `$"` is a character, not a string; a comment is text.
+            ("{c, $\", ${U}} % ${U}", "{c, $\", 0} % x"),
+            // Set values and defaults as the start script renders them.
+            ("{a, ${SET}, ${D:-d}, ${U}}", "{a, v, d, 0}"),
+        ];
+        for (src, want) in cases {
+            let got = Template::parse(src).render_placeholders(&env).unwrap();
+            assert_eq!(got, format!("{want}\n"), "{src}");
+            // Same length in the other rendering, other bare choice.
+            let other = Template::parse(src)
+                .render_other_placeholders(&env)
+                .unwrap();
+            assert_eq!(other.len(), got.len(), "{src}");
+        }
+        assert_eq!(
+            Template::parse("{p, ${U}}")
+                .render_other_placeholders(&env)
+                .unwrap(),
+            "{p, x}\n"
+        );
+        // The start script's own rendering is unchanged.
+        assert_eq!(
+            Template::parse("{p, ${U}}").render(&env).unwrap(),
+            "{p, }\n"
+        );
+    }
 
     /// The environment of the table in spec §5.2.
     fn env() -> HashMap<String, String> {
