@@ -470,7 +470,7 @@ fn quote_or_escape(s: &[u8], pos: usize, quote: u8) -> Option<(usize, bool)> {
 /// word at a time (quoted texts are mostly short), the rest with
 /// `memchr3`; both also stop at `0xEF`, the first byte of the two
 /// noncharacters, rare in text.
-#[inline]
+#[inline(always)]
 fn text_stop(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
     let mut at = pos;
     while at - pos < 32 {
