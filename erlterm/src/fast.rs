@@ -470,7 +470,7 @@ fn quote_or_escape(s: &[u8], pos: usize, quote: u8) -> Option<(usize, bool)> {
 /// word at a time (quoted texts are mostly short), the rest with
 /// `memchr3`; both also stop at `0xEF`, the first byte of the two
 /// noncharacters, rare in text.
-#[inline]
+#[inline(always)]
 fn text_stop(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
     let mut at = pos;
     while at - pos < 32 {
@@ -587,46 +587,81 @@ const fn digits_in_word(word: u64, n: usize) -> u64 {
     eight_digit_values((word ^ splat(b'0')) << (8 * (8 - n)))
 }
 
-/// `10^n` for `n` up to 19.
+/// `10^n` for `n` up to 19, from a table (`checked_pow` is a loop).
 #[inline]
 fn pow10(n: usize) -> Option<u64> {
-    10u64.checked_pow(u32::try_from(n).ok()?)
+    POW10.get(n).copied()
 }
 
+/// `10^n` for `n` up to 19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        // `i` is below 20, checked just above.
+        #[allow(clippy::indexing_slicing)]
+        {
+            t[i] = t[i - 1] * 10;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// The value of the decimal digits, with `_` separators, of `s[start..end]`
-/// (only digits and separators), eight at a time where there is no
-/// separator; `None` beyond `u128`.
+/// (only digits and separators), up to eight digits at a time (a run
+/// between separators in one word), in a `u64` while the value has at most
+/// 19 digits; `None` beyond `u128`.
 #[inline]
 fn decimal_value(s: &[u8], start: usize, end: usize) -> Option<u128> {
-    let mut v = 0u128;
+    let mut small = 0u64;
+    let mut digits = 0usize;
     let mut at = start;
-    while at + 8 <= end {
-        let word = word_at(s, at)?;
-        if non_digit_bytes(word) != 0 {
+    while at < end {
+        let Some(word) = word_at(s, at) else {
             break;
+        };
+        let run = ((non_digit_bytes(word).trailing_zeros() / 8) as usize).min(end - at);
+        if run == 0 {
+            // A separator.
+            at += 1;
+            continue;
         }
-        v = v
-            .checked_mul(100_000_000)?
-            .checked_add(u128::from(digits_in_word(word, 8)))?;
-        at += 8;
+        if digits + run > 19 {
+            return wide_decimal_value(s, at, end, u128::from(small));
+        }
+        small = small * pow10(run)? + digits_in_word(word, run);
+        digits += run;
+        at += run;
     }
-    if at < end {
-        let tail = end - at;
-        match word_at(s, at) {
-            // The last digits (fewer than eight) in one word.
-            Some(word) if non_digit_bytes(word).trailing_zeros() / 8 >= tail as u32 => {
-                v = v
-                    .checked_mul(u128::from(pow10(tail)?))?
-                    .checked_add(u128::from(digits_in_word(word, tail)))?;
-            }
-            _ => {
+    wide_decimal_value(s, at, end, u128::from(small))
+}
+
+/// [`decimal_value`] from `at` on, the digits before it worth `v`: in a
+/// `u128`, byte by byte at the end of the input.
+#[inline(never)]
+fn wide_decimal_value(s: &[u8], mut at: usize, end: usize, mut v: u128) -> Option<u128> {
+    while at < end {
+        let run = match word_at(s, at) {
+            Some(word) => ((non_digit_bytes(word).trailing_zeros() / 8) as usize).min(end - at),
+            None => {
                 for &b in s.get(at..end)? {
                     if b != b'_' {
                         v = v.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
                     }
                 }
+                return Some(v);
             }
+        };
+        if run == 0 {
+            at += 1;
+            continue;
         }
+        let word = word_at(s, at)?;
+        v = v
+            .checked_mul(u128::from(pow10(run)?))?
+            .checked_add(u128::from(digits_in_word(word, run)))?;
+        at += run;
     }
     Some(v)
 }
@@ -775,18 +810,12 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             (from, line, column) = (0, 1, 1);
         }
         let seg = self.s.get(from..at).unwrap_or_default();
-        if seg.len() <= 32 {
+        if seg.len() <= 256 {
             // Between two leaves: a separator, a newline and an indent, or
-            // a short leaf. A pass over its bytes costs less than the
-            // searches below.
-            for &b in seg {
-                if b == b'\n' {
-                    line += 1;
-                    column = 1;
-                } else {
-                    column += u32::from(b & 0xC0 != 0x80);
-                }
-            }
+            // a leaf. Eight bytes at a time without branching on their
+            // contents: a byte loop mispredicted at every newline, and the
+            // searches below cost more to set up than short gaps take.
+            (line, column) = advance(self.s, from, at, line, column);
             self.located = (at, line, column);
             return (line, column);
         }
@@ -2177,6 +2206,69 @@ enum SegmentType {
 }
 
 /// The characters in `bytes` (UTF-8): every byte but continuation bytes.
+/// High bit of each byte of `word` set exactly where the byte is `b`.
+#[inline]
+const fn bytes_equal(word: u64, b: u8) -> u64 {
+    let x = word ^ splat(b);
+    !((x & splat(0x7F)).wrapping_add(splat(0x7F)) | x) & splat(0x80)
+}
+
+/// How many bytes of `mask` have their high bit set (the only bit set):
+/// one multiplication, where `count_ones` without the `popcnt` instruction
+/// takes a dozen operations.
+#[inline]
+const fn marks(mask: u64) -> u32 {
+    ((mask >> 7).wrapping_mul(splat(1)) >> 56) as u32
+}
+
+/// The line and column at `to` in `s`, from `line` and `column` at `from`
+/// (OTP's rule, as [`Fast::locate`]: `\n` starts a line, a column counts
+/// characters, that is, bytes other than UTF-8 continuation bytes).
+#[inline]
+fn advance(s: &[u8], from: usize, to: usize, mut line: u32, mut column: u32) -> (u32, u32) {
+    // Branch-free: whether a word holds a newline is as hard to predict
+    // as where the next one is.
+    let mut step = |word: u64, valid: u64| {
+        let newlines = bytes_equal(word, b'\n') & valid;
+        // Continuation bytes: `10xxxxxx`.
+        let chars = !(word & !(word << 1)) & valid;
+        line += marks(newlines);
+        // The bytes after the last newline (all of them without one).
+        let after = u64::MAX
+            .checked_shl(64 - newlines.leading_zeros())
+            .unwrap_or(0);
+        let base = if newlines == 0 { column } else { 1 };
+        column = base + marks(chars & after);
+    };
+    let mut at = from;
+    while at + 8 <= to {
+        if let Some(word) = word_at(s, at) {
+            step(word, splat(0x80));
+        }
+        at += 8;
+    }
+    let n = to.saturating_sub(at);
+    if n > 0 {
+        // The last bytes, read as one word that ends with them (or starts
+        // with them, at the start of the input): bytes gathered one at a
+        // time cost more than the rest of the pass.
+        let word = match to.checked_sub(8).and_then(|w| word_at(s, w)) {
+            Some(word) => word >> (8 * (8 - n)),
+            None => match word_at(s, at) {
+                Some(word) => word,
+                None => s
+                    .get(at..to)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+            },
+        };
+        step(word, splat(0x80) & (u64::MAX >> (8 * (8 - n))));
+    }
+    (line, column)
+}
+
 fn chars_in(bytes: &[u8]) -> u32 {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
 }
@@ -2392,6 +2484,70 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn locating_by_words_agrees_with_a_byte_loop() {
+        let inputs = random_inputs(0x9E37_79B9_7F4A_7C15, 80, |r| match r % 6 {
+            0 => b'\n',
+            1 => 0x80 | (r >> 8) as u8 & 0x3F,
+            2 => 0xC0 | (r >> 8) as u8 & 0x3F,
+            3 => (r >> 8) as u8,
+            _ => b'a',
+        });
+        for bytes in inputs {
+            for start in 0..=bytes.len() {
+                let seg = &bytes[start..];
+                let (mut line, mut column) = (3, 7);
+                for &b in seg {
+                    if b == b'\n' {
+                        line += 1;
+                        column = 1;
+                    } else {
+                        column += u32::from(b & 0xC0 != 0x80);
+                    }
+                }
+                let got = advance(&bytes, start, bytes.len(), 3, 7);
+                assert_eq!(got, (line, column), "{seg:?}");
+                if let Some(end) = bytes.len().checked_sub(5).filter(|&e| e >= start) {
+                    let want = advance(&bytes[..end], start, end, 3, 7);
+                    assert_eq!(advance(&bytes, start, end, 3, 7), want, "{seg:?}");
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            let want = if b == b'\n' {
+                (18, 1)
+            } else {
+                (1, 1 + 17 * u32::from(b & 0xC0 != 0x80))
+            };
+            assert_eq!(advance(&[b; 17], 0, 17, 1, 1), want, "byte {b:#x}");
+        }
+    }
+
+    #[test]
+    fn decimal_values_agree_with_a_byte_loop() {
+        // Digits and separators, long enough to cross `u64` and `u128`.
+        let inputs = random_inputs(0xD1B5_4A32_D192_ED03, 48, |r| match r % 5 {
+            0 => b'_',
+            _ => b'0' + (r >> 8) as u8 % 10,
+        });
+        for bytes in inputs.into_iter().take(4000) {
+            for start in 0..=bytes.len() {
+                for end in start..=bytes.len() {
+                    let mut want = Some(0u128);
+                    for &b in &bytes[start..end] {
+                        if b != b'_' {
+                            want = want
+                                .and_then(|v| v.checked_mul(10))
+                                .and_then(|v| v.checked_add(u128::from(b - b'0')));
+                        }
+                    }
+                    let got = decimal_value(&bytes, start, end);
+                    assert_eq!(got, want, "{:?}", std::str::from_utf8(&bytes[start..end]));
+                }
+            }
+        }
     }
 
     #[test]

@@ -182,15 +182,36 @@ impl fmt::Display for Text {
     }
 }
 
-/// An integer of any size. Values that fit in `i64` are stored inline.
+/// An integer of any size. Values that fit in `i128` are stored inline.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Integer(IntRepr);
 
+/// One representation per value (so the derived comparisons hold): the
+/// smallest that fits.
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum IntRepr {
     Small(i64),
-    // Invariant: never fits in i64.
+    // Invariant: fits in i128, not in i64. Two halves rather than an
+    // `i128`, whose alignment would make every `Term` 48 bytes instead of
+    // 32; inline rather than a `BigInt`, which cost two allocations.
+    Wide { hi: i64, lo: u64 },
+    // Invariant: never fits in i128.
     Big(Box<BigInt>),
+}
+
+impl IntRepr {
+    /// `v`, which does not fit in `i64`, as `Wide`.
+    fn wide(v: i128) -> IntRepr {
+        IntRepr::Wide {
+            hi: (v >> 64) as i64,
+            lo: v as u64,
+        }
+    }
+}
+
+/// The value of a `Wide` representation.
+fn wide_value(hi: i64, lo: u64) -> i128 {
+    (i128::from(hi) << 64) | i128::from(lo)
 }
 
 impl Integer {
@@ -209,7 +230,7 @@ impl Integer {
     pub fn to_i64(&self) -> Option<i64> {
         match &self.0 {
             IntRepr::Small(v) => Some(*v),
-            IntRepr::Big(_) => None,
+            IntRepr::Wide { .. } | IntRepr::Big(_) => None,
         }
     }
 
@@ -217,7 +238,8 @@ impl Integer {
     pub fn to_i128(&self) -> Option<i128> {
         match &self.0 {
             IntRepr::Small(v) => Some(i128::from(*v)),
-            IntRepr::Big(b) => b.to_i128(),
+            IntRepr::Wide { hi, lo } => Some(wide_value(*hi, *lo)),
+            IntRepr::Big(_) => None,
         }
     }
 
@@ -225,6 +247,7 @@ impl Integer {
     pub fn to_bigint(&self) -> BigInt {
         match &self.0 {
             IntRepr::Small(v) => BigInt::from(*v),
+            IntRepr::Wide { hi, lo } => BigInt::from(wide_value(*hi, *lo)),
             IntRepr::Big(b) => (**b).clone(),
         }
     }
@@ -233,6 +256,8 @@ impl Integer {
     pub fn to_f64(&self) -> f64 {
         match &self.0 {
             IntRepr::Small(v) => *v as f64,
+            // Rounded to nearest, ties to even, as `BigInt::to_f64`.
+            IntRepr::Wide { hi, lo } => wide_value(*hi, *lo) as f64,
             IntRepr::Big(b) => b.to_f64().unwrap_or(f64::NAN),
         }
     }
@@ -246,6 +271,7 @@ impl Integer {
     pub fn is_negative(&self) -> bool {
         match &self.0 {
             IntRepr::Small(v) => *v < 0,
+            IntRepr::Wide { hi, .. } => *hi < 0,
             IntRepr::Big(b) => b.sign() == num_bigint::Sign::Minus,
         }
     }
@@ -253,7 +279,10 @@ impl Integer {
     fn cmp_int(&self, other: &Integer) -> Ordering {
         match (&self.0, &other.0) {
             (IntRepr::Small(a), IntRepr::Small(b)) => a.cmp(b),
-            _ => self.to_bigint().cmp(&other.to_bigint()),
+            _ => match (self.to_i128(), other.to_i128()) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => self.to_bigint().cmp(&other.to_bigint()),
+            },
         }
     }
 }
@@ -278,8 +307,8 @@ impl From<u32> for Integer {
 
 impl From<BigInt> for Integer {
     fn from(v: BigInt) -> Self {
-        match v.to_i64() {
-            Some(s) => Integer(IntRepr::Small(s)),
+        match v.to_i128() {
+            Some(w) => Integer::from(w),
             None => Integer(IntRepr::Big(Box::new(v))),
         }
     }
@@ -289,7 +318,7 @@ impl From<i128> for Integer {
     fn from(v: i128) -> Self {
         match i64::try_from(v) {
             Ok(s) => Integer(IntRepr::Small(s)),
-            Err(_) => Integer::from(BigInt::from(v)),
+            Err(_) => Integer(IntRepr::wide(v)),
         }
     }
 }
@@ -304,6 +333,7 @@ impl fmt::Display for Integer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             IntRepr::Small(v) => write!(f, "{v}"),
+            IntRepr::Wide { hi, lo } => write!(f, "{}", wide_value(*hi, *lo)),
             IntRepr::Big(b) => write!(f, "{b}"),
         }
     }
@@ -2083,6 +2113,61 @@ mod tests {
             panic!("{terms:?}")
         };
         assert_eq!(*joined, format!("{short}{long}"));
+    }
+
+    #[test]
+    fn wide_integers_agree_with_big_ones() {
+        use std::hash::{BuildHasher, RandomState};
+        let hasher = RandomState::new();
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut values = vec![
+            i128::MAX,
+            i128::MIN,
+            i128::from(i64::MAX) + 1,
+            i128::from(i64::MIN) - 1,
+            0,
+            -1,
+            1 << 64,
+            -(1 << 64),
+            (1 << 53) + 1,
+        ];
+        for _ in 0..20_000 {
+            let v = (i128::from(next()) << 64 | i128::from(next())) >> (next() % 128);
+            values.push(v);
+            values.push(-v);
+        }
+        let big_max = Integer::from(BigInt::from(i128::MAX) + 1i32);
+        let big_min = Integer::from(BigInt::from(i128::MIN) - 1i32);
+        for w in values.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (x, y) = (Integer::from(a), Integer::from(b));
+            assert_eq!(x, Integer::from(BigInt::from(a)), "{a}");
+            assert_eq!(x.to_i128(), Some(a));
+            assert_eq!(x.to_i64(), i64::try_from(a).ok());
+            assert_eq!(x.to_bigint(), BigInt::from(a));
+            assert_eq!(x.to_string(), a.to_string());
+            assert_eq!(x.is_negative(), a < 0);
+            let f = BigInt::from(a).to_f64().unwrap_or(f64::NAN);
+            assert_eq!(x.to_f64().to_bits(), f.to_bits(), "{a}");
+            assert_eq!(x.cmp_int(&y), a.cmp(&b), "{a} {b}");
+            assert_eq!(x.cmp_int(&big_max), std::cmp::Ordering::Less);
+            assert_eq!(x.cmp_int(&big_min), std::cmp::Ordering::Greater);
+            assert_eq!(
+                hasher.hash_one(&x),
+                hasher.hash_one(Integer::from(BigInt::from(a)))
+            );
+        }
+        assert_eq!(big_max.to_i128(), None);
+        assert_eq!(
+            big_min.to_string(),
+            (BigInt::from(i128::MIN) - 1i32).to_string()
+        );
     }
 
     #[test]
