@@ -359,7 +359,10 @@ impl LineIndex {
     }
 }
 
-/// [`render_finding`] with the newlines of `source` already indexed.
+/// Renders a finding rustc-style, showing at most [`SNIPPET_CONTEXT`]
+/// characters of its line on each side of the span, with the newlines of
+/// `source` already indexed: the output is bounded whatever the size of
+/// the file or line.
 pub fn render_finding_with(source: &str, lines: &LineIndex, origin: &str, f: &Finding) -> String {
     // A path is one line: its newlines are escaped too.
     let origin = erlterm::diagnostic::escape_control(origin);

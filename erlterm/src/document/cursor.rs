@@ -10,37 +10,6 @@
 //! a million names needs none of it: the cursor keeps only the tokens it
 //! looks ahead at, and the text is checked first, as
 //! [`crate::parse_str`] checks it, without building anything.
-//!
-//! ```
-//! use std::ops::ControlFlow;
-//! use erlterm::document::{replace_values, Cursor, Shape};
-//! let src = "%% app\n{application, a,\n [{modules, [a, b, c]}, {vsn, \"1.0\"} % v\n]}.\n";
-//! let mut cur = Cursor::new(src).unwrap();
-//! let mut vsn = None;
-//! let term = cur.next_term().unwrap();
-//! term.items(|i, item| {
-//!     if i < 2 {
-//!         return ControlFlow::Continue(()); // the tag and the name: skipped
-//!     }
-//!     item.items(|_, pair| {
-//!         let mut key = None;
-//!         pair.items(|k, el| {
-//!             match k {
-//!                 0 => key = el.node().ok().and_then(|n| n.as_atom().map(str::to_owned)),
-//!                 1 if key.as_deref() == Some("vsn") => vsn = el.node().ok(),
-//!                 _ => {}
-//!             }
-//!             ControlFlow::Continue(())
-//!         });
-//!         if vsn.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-//!     });
-//!     ControlFlow::Break(())
-//! });
-//! let vsn = vsn.unwrap();
-//! assert_eq!((vsn.as_string().as_deref(), vsn.span.line), (Some("1.0"), 3));
-//! let new = replace_values(src.as_bytes(), &[(vsn.span, erlterm::Term::string("1.1"))]).unwrap();
-//! assert_eq!(new, src.replace("1.0", "1.1").as_bytes());
-//! ```
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -76,7 +45,39 @@ pub enum Shape {
 /// ([`Value::node`]). Memory is the tokens looked ahead at (a few) and the
 /// nodes built.
 ///
-/// See the [module documentation](self) for an example.
+/// Finding the `vsn` of an `.app.src` and replacing it, keeping the
+/// comments:
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use erlterm::document::{replace_values, Cursor, Shape};
+/// let src = "%% app\n{application, a,\n [{modules, [a, b, c]}, {vsn, \"1.0\"} % v\n]}.\n";
+/// let mut cur = Cursor::new(src).unwrap();
+/// let mut vsn = None;
+/// let term = cur.next_term().unwrap();
+/// term.items(|i, item| {
+///     if i < 2 {
+///         return ControlFlow::Continue(()); // the tag and the name: skipped
+///     }
+///     item.items(|_, pair| {
+///         let mut key = None;
+///         pair.items(|k, el| {
+///             match k {
+///                 0 => key = el.node().ok().and_then(|n| n.as_atom().map(str::to_owned)),
+///                 1 if key.as_deref() == Some("vsn") => vsn = el.node().ok(),
+///                 _ => {}
+///             }
+///             ControlFlow::Continue(())
+///         });
+///         if vsn.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+///     });
+///     ControlFlow::Break(())
+/// });
+/// let vsn = vsn.unwrap();
+/// assert_eq!((vsn.as_string().as_deref(), vsn.span.line), (Some("1.0"), 3));
+/// let new = replace_values(src.as_bytes(), &[(vsn.span, erlterm::Term::string("1.1"))]).unwrap();
+/// assert_eq!(new, src.replace("1.0", "1.1").as_bytes());
+/// ```
 pub struct Cursor<'t> {
     text: &'t str,
     lexer: Lexer<'t>,
