@@ -584,6 +584,101 @@ fn generated_texts_agree() {
     assert!(took > 500, "the single pass took only {took}");
 }
 
+/// A random decimal number: a sign (sometimes spaced), digits (up to 45,
+/// sometimes with separators, well placed or not), maybe a fraction and
+/// an exponent, maybe followed by something that is not a separator.
+fn random_number(g: &mut Gen) -> String {
+    let mut out = String::new();
+    match g.below(6) {
+        0 => out.push('-'),
+        1 if g.below(4) == 0 => out.push_str("- "),
+        _ => {}
+    }
+    let digits = |g: &mut Gen, out: &mut String, n: u64| {
+        for k in 0..n {
+            if k > 0 && g.below(8) == 0 {
+                out.push('_');
+                if g.below(20) == 0 {
+                    out.push('_');
+                }
+            }
+            out.push(char::from(b'0' + g.below(10) as u8));
+        }
+    };
+    let len = match g.below(4) {
+        0 => 1 + g.below(3),
+        1 => 1 + g.below(12),
+        2 => 15 + g.below(8),
+        _ => 1 + g.below(45),
+    };
+    digits(g, &mut out, len);
+    if g.below(2) == 0 {
+        out.push('.');
+        let len = if g.below(3) == 0 {
+            g.below(25)
+        } else {
+            1 + g.below(6)
+        };
+        digits(g, &mut out, len);
+        if g.below(2) == 0 {
+            out.push_str(g.pick(&["e", "E", "e-", "e+", "E-"]));
+            let len = if g.below(8) == 0 {
+                g.below(5)
+            } else {
+                1 + g.below(2)
+            };
+            digits(g, &mut out, len);
+        }
+    }
+    if g.below(12) == 0 {
+        out.push_str(g.pick(&["_", "#", "#1", "e5", ".", "x", "_1", "."]));
+    }
+    out
+}
+
+#[test]
+fn random_numbers_agree() {
+    let mut g = Gen(0x5eed_0123);
+    let mut took = 0;
+    for _ in 0..3000 {
+        let mut text = String::from("[");
+        for k in 0..1 + g.below(4) {
+            if k > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(&random_number(&mut g));
+        }
+        text.push_str("].");
+        took += usize::from(agree::<Vec<f64>>(&text));
+        took += usize::from(agree::<Vec<i64>>(&text));
+        agree::<Vec<u64>>(&text);
+        agree::<Vec<i128>>(&text);
+        agree::<Vec<u8>>(&text);
+        agree::<Vec<i32>>(&text);
+        agree::<Vec<Term>>(&text);
+        let one = random_number(&mut g);
+        agree::<f64>(&one);
+        agree::<i64>(&one);
+        agree::<u64>(&one);
+        agree::<i128>(&one);
+    }
+    assert!(took > 1500, "the single pass took only {took}");
+    for text in [
+        "[9223372036854775807, 9223372036854775808, -9223372036854775808, -9223372036854775809].",
+        "[18446744073709551615, 18446744073709551616, 170141183460469231731687303715884105727].",
+        "[170141183460469231731687303715884105728, -170141183460469231731687303715884105728].",
+        "[-170141183460469231731687303715884105729, 9007199254740993, 9007199254740993.0].",
+        "[1.7976931348623157e308, 1.7976931348623159e308, 4.9e-324, 2.0e-324, 0.1, 1.0e23].",
+        "[1_0.5, 1.0_5, 1.5e1_0, 1.5e, 1.5e+, 00.5, -0.0, -0, 1_000_000, 12345678901234567890.5].",
+    ] {
+        agree::<Vec<f64>>(text);
+        agree::<Vec<i64>>(text);
+        agree::<Vec<u64>>(text);
+        agree::<Vec<i128>>(text);
+        agree::<Vec<Term>>(text);
+    }
+}
+
 #[test]
 fn deep_values_agree() {
     for depth in [

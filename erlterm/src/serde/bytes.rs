@@ -46,6 +46,19 @@ type Result<T> = std::result::Result<T, Error>;
 /// binary, 2^27 bits, in bytes).
 const MAX_TEXT_BINARY: usize = 1 << 24;
 
+/// Exact powers of ten as doubles, up to `10^22` (the largest exact one).
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A number read in place ([`Reader::number`]).
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
 /// This reader gives up: the caller takes the exact path. (Its message is
 /// never shown.)
 #[cold]
@@ -317,6 +330,159 @@ impl<'a> Reader<'a> {
         Some(body)
     }
 
+    /// The decimal number here when it is plainly one, read in place
+    /// (no [`Term`]): `-` right before its digits, digits with single `_`
+    /// between digits, then an integer within `i128`, or a float
+    /// `D.D[eE][+-]D` (separators nowhere in it, finite). `None`, with
+    /// the position unchanged, for anything else (based integers,
+    /// characters, `- 1`, larger integers...: [`Reader::leaf`] reads them).
+    /// The values are the byte-level reader's: integers exact, floats
+    /// correctly rounded.
+    #[inline]
+    fn number(&mut self) -> Option<Num> {
+        let s = self.s;
+        let negative = s.get(self.pos) == Some(&b'-');
+        let start = self.pos + usize::from(negative);
+        let mut i = start;
+        let mut v = match s.get(i) {
+            Some(&d) if d.is_ascii_digit() => u64::from(d - b'0'),
+            _ => return None,
+        };
+        i += 1;
+        let mut seps = false;
+        loop {
+            match s.get(i).copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    let Some(next) = v
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                    else {
+                        return self.wide_integer(v, i, negative);
+                    };
+                    v = next;
+                    i += 1;
+                }
+                Some(b'_') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                    seps = true;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        match s.get(i) {
+            // Based integers; a `_` not between two digits.
+            Some(b'#' | b'_') => return None,
+            Some(b'.') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                if seps {
+                    return None;
+                }
+                return self.float(start, i, v, negative);
+            }
+            _ => {}
+        }
+        self.pos = i;
+        let v = i128::from(v);
+        Some(Num::Int(if negative { -v } else { v }))
+    }
+
+    /// [`Reader::number`] for an integer beyond `u64`: the value of its
+    /// digits before `at` is `high`; within `i128`, or `None`.
+    #[cold]
+    fn wide_integer(&mut self, high: u64, at: usize, negative: bool) -> Option<Num> {
+        let s = self.s;
+        let mut i = at;
+        let mut v = u128::from(high);
+        loop {
+            match s.get(i).copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    v = v.checked_mul(10)?.checked_add(u128::from(d - b'0'))?;
+                    i += 1;
+                }
+                Some(b'_') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,
+                _ => break,
+            }
+        }
+        if matches!(s.get(i), Some(b'#' | b'_' | b'.')) {
+            return None;
+        }
+        let v = i128::try_from(v).ok()?;
+        self.pos = i;
+        Some(Num::Int(if negative { -v } else { v }))
+    }
+
+    /// [`Reader::number`] for a float: its integer part `int` runs from
+    /// `start` to the `.` at `dot`.
+    #[inline]
+    fn float(&mut self, start: usize, dot: usize, int: u64, negative: bool) -> Option<Num> {
+        let s = self.s;
+        let frac_start = dot + 1;
+        let mut i = frac_start;
+        let mut frac = 0u64;
+        while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+            frac = frac.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
+        }
+        let frac_digits = i - frac_start;
+        let mut exponent = 0i64;
+        if matches!(s.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            let negative_exponent = match s.get(i) {
+                Some(b'-') => {
+                    i += 1;
+                    true
+                }
+                Some(b'+') => {
+                    i += 1;
+                    false
+                }
+                _ => false,
+            };
+            if !s.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+                // Saturated: any larger exponent reads the same below.
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
+                i += 1;
+            }
+            if negative_exponent {
+                exponent = -exponent;
+            }
+        }
+        if s.get(i) == Some(&b'_') {
+            return None;
+        }
+        let int_digits = dot - start;
+        // Clinger's fast path: the digits and the power of ten both exact
+        // doubles, one correctly rounded operation.
+        let fast = if int_digits + frac_digits <= 19 {
+            let scale = 10u64.checked_pow(u32::try_from(frac_digits).ok()?)?;
+            int.checked_mul(scale)
+                .and_then(|m| m.checked_add(frac))
+                .filter(|&m| m <= 1 << 53)
+                .and_then(|m| {
+                    let e = exponent - frac_digits as i64;
+                    let power = *EXACT_POW10.get(usize::try_from(e.unsigned_abs()).ok()?)?;
+                    let m = m as f64;
+                    Some(if e < 0 { m / power } else { m * power })
+                })
+        } else {
+            None
+        };
+        let v = match fast {
+            Some(v) => v,
+            None => {
+                let v: f64 = self.src.get(start..i)?.parse().ok()?;
+                if !v.is_finite() {
+                    return None;
+                }
+                v
+            }
+        };
+        self.pos = i;
+        Some(Num::Float(if negative { -v } else { v }))
+    }
+
     /// The number, character or other leaf here, built.
     #[inline]
     fn leaf(&mut self) -> Result<Term> {
@@ -426,6 +592,13 @@ macro_rules! via_term {
 macro_rules! ints {
     ($($method:ident $visit:ident $ty:ident)*) => {$(
         fn $method<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+            if !self.top {
+                match self.r.number() {
+                    Some(Num::Int(v)) => return visitor.$visit($ty::try_from(v).ok().or_bail()?),
+                    Some(Num::Float(_)) => return Err(bail()),
+                    None => {}
+                }
+            }
             let term = self.take_term()?;
             if let Term::Integer(i) = &term {
                 let v = i.to_i128().and_then(|v| $ty::try_from(v).ok()).or_bail()?;
@@ -690,6 +863,19 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
     }
 
     fn deserialize_f64<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        if !self.top {
+            match self.r.number() {
+                // `as` rounds to the nearest double, as `Integer::to_f64`.
+                Some(Num::Int(v)) => {
+                    return visitor.visit_f64(match i64::try_from(v) {
+                        Ok(v) => v as f64,
+                        Err(_) => v as f64,
+                    })
+                }
+                Some(Num::Float(f)) => return visitor.visit_f64(f),
+                None => {}
+            }
+        }
         let term = self.take_term()?;
         match &term {
             Term::Float(f) => visitor.visit_f64(*f),
