@@ -679,6 +679,50 @@ fn random_numbers_agree() {
     }
 }
 
+/// Proplists of many keys (past the short list of keys seen, into the
+/// hash set), with repeats, names alike but for a byte, quoted and bare
+/// spellings of one atom, flags: the first occurrence wins on both paths.
+#[test]
+fn long_proplists_with_repeated_keys_agree() {
+    let mut g = Gen(0x5eed_4e45);
+    let names: Vec<String> = (0..120)
+        .map(|i| match i % 6 {
+            0 => format!("k{i}"),
+            1 => format!("a_long_key_name_{i}_with_a_tail"),
+            2 => format!("a_long_key_name_{}_with_a_tail", i + 1000),
+            3 => format!("prefix_{i:03}"),
+            4 => "'Quoted key'".to_string(),
+            _ => format!("'x{i}'"),
+        })
+        .collect();
+    for _ in 0..300 {
+        let n = 1 + g.below(110) as usize;
+        let mut text = String::from("[");
+        for k in 0..n {
+            if k > 0 {
+                text.push_str(", ");
+            }
+            let name = &names[g.below(names.len() as u64) as usize];
+            // The same atom, quoted.
+            let name = if g.below(10) == 0 && !name.starts_with('\'') {
+                format!("'{name}'")
+            } else {
+                name.clone()
+            };
+            if g.below(8) == 0 {
+                text.push_str(&name);
+            } else {
+                text.push_str(&format!("{{{name}, {k}}}"));
+            }
+        }
+        text.push_str("].");
+        assert!(agree::<HMap<Term>>(&text), "{text}");
+        assert!(agree::<BTreeMap<String, Term>>(&text), "{text}");
+        agree::<Loose>(&text);
+        agree::<Term>(&text);
+    }
+}
+
 #[test]
 fn deep_values_agree() {
     for depth in [

@@ -131,7 +131,7 @@ struct Reader<'a> {
     /// The text of the last string literal read with escapes.
     scratch: String,
     /// Key lists of [`Seen`], kept for the next proplist.
-    seen_pool: Vec<Vec<Cow<'a, str>>>,
+    seen_pool: Vec<Vec<(u64, Cow<'a, str>)>>,
 }
 
 impl<'a> Reader<'a> {
@@ -677,7 +677,7 @@ impl<'a> ValDe<'_, 'a> {
             walk,
             seen: Seen {
                 few,
-                many: HashSet::new(),
+                many: None,
                 terms: BTreeSet::new(),
             },
             pending: Pending::None,
@@ -1204,12 +1204,31 @@ impl<'a> de::SeqAccess<'a> for Seq<'_, 'a> {
     }
 }
 
+/// Atom keys a proplist keeps in a list (checked one by one, by their
+/// [`key_tag`] first) before it moves them to a hash set.
+const FEW_KEYS: usize = 48;
+
+/// A number that tells most names apart: their length, first and last
+/// eight bytes (equal names have equal tags).
+#[inline]
+fn key_tag(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let word = |bytes: &[u8]| bytes.iter().fold(0u64, |w, &c| (w << 8) | u64::from(c));
+    let head = word(b.get(..8).unwrap_or(b));
+    let tail = b
+        .len()
+        .checked_sub(8)
+        .and_then(|at| b.get(at..))
+        .map_or(0, word);
+    head ^ tail.rotate_left(29) ^ ((b.len() as u64) << 56)
+}
+
 /// Keys of a proplist seen so far: proplists take the first occurrence.
 struct Seen<'a> {
-    /// Atom keys, while few.
-    few: Vec<Cow<'a, str>>,
+    /// Atom keys, with their tags, while few.
+    few: Vec<(u64, Cow<'a, str>)>,
     /// Atom keys, once many.
-    many: HashSet<Cow<'a, str>>,
+    many: Option<HashSet<Cow<'a, str>>>,
     /// Other keys.
     terms: BTreeSet<Term>,
 }
@@ -1218,17 +1237,22 @@ impl<'a> Seen<'a> {
     /// Adds an atom key; `false` if it was there.
     #[inline]
     fn atom(&mut self, name: Cow<'a, str>) -> bool {
-        if self.many.is_empty() {
-            if self.few.contains(&name) {
-                return false;
+        let many = match &mut self.many {
+            Some(many) => many,
+            None => {
+                let tag = key_tag(&name);
+                if self.few.iter().any(|(t, n)| *t == tag && *n == name) {
+                    return false;
+                }
+                if self.few.len() < FEW_KEYS {
+                    self.few.push((tag, name));
+                    return true;
+                }
+                self.many
+                    .insert(self.few.drain(..).map(|(_, n)| n).collect())
             }
-            if self.few.len() < 16 {
-                self.few.push(name);
-                return true;
-            }
-            self.many.extend(self.few.drain(..));
-        }
-        self.many.insert(name)
+        };
+        many.insert(name)
     }
 
     /// Adds a key; `false` if it was there.
