@@ -589,9 +589,41 @@ fn generated_texts_agree() {
 /// an exponent, maybe followed by something that is not a separator.
 fn random_number(g: &mut Gen) -> String {
     let mut out = String::new();
-    match g.below(6) {
-        0 => out.push('-'),
-        1 if g.below(4) == 0 => out.push_str("- "),
+    match g.below(8) {
+        0 | 1 => out.push('-'),
+        2 => out.push_str(g.pick(&["- ", "-\n  ", "- %% c\n", "-\u{a0}"])),
+        _ => {}
+    }
+    match g.below(10) {
+        // A character.
+        0 => {
+            out.push_str(g.pick(&[
+                "$a",
+                "$Z",
+                "$ ",
+                "$\n",
+                "$\\n",
+                "$\\x{263A}",
+                "$é",
+                "$\\",
+                "$\u{7f}",
+                "$\t",
+            ]));
+            return out;
+        }
+        // A based integer.
+        1 | 2 => {
+            out.push_str(&(g.below(40)).to_string());
+            out.push('#');
+            let digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
+            for k in 0..g.below(20) {
+                let at = g.below(digits.len() as u64) as usize;
+                if k > 0 || at < digits.len() - 1 {
+                    out.push_str(&digits[at..at + 1]);
+                }
+            }
+            return out;
+        }
         _ => {}
     }
     let digits = |g: &mut Gen, out: &mut String, n: u64| {
@@ -670,6 +702,8 @@ fn random_numbers_agree() {
         "[-170141183460469231731687303715884105729, 9007199254740993, 9007199254740993.0].",
         "[1.7976931348623157e308, 1.7976931348623159e308, 4.9e-324, 2.0e-324, 0.1, 1.0e23].",
         "[1_0.5, 1.0_5, 1.5e1_0, 1.5e, 1.5e+, 00.5, -0.0, -0, 1_000_000, 12345678901234567890.5].",
+        "[16#ffffffffffffffff, 16#1_0000_0000_0000_0000, -16#8000000000000000, 36#zz, 2#1_0, 16#Ff].",
+        "[1_6#ff, 016#ff, 37#1, 1#0, 16#, 16#_1, 16#1_, 16#1__2, $, - $a, -$a, $\\x{41}].",
     ] {
         agree::<Vec<f64>>(text);
         agree::<Vec<i64>>(text);

@@ -168,7 +168,20 @@ impl<'a> Reader<'a> {
     /// Past whitespace and comments.
     #[inline]
     fn ws(&mut self) -> Result<()> {
-        self.pos = self.scan.skip_ws(self.pos).or_bail()?;
+        // Spaces, newlines and indents here; comments and non-ASCII
+        // whitespace by the byte-level reader.
+        let mut i = self.pos;
+        loop {
+            match self.s.get(i) {
+                Some(&b) if b <= b' ' => i += 1,
+                Some(b'%' | 0xC2) => {
+                    self.pos = self.scan.skip_ws(i).or_bail()?;
+                    return Ok(());
+                }
+                _ => break,
+            }
+        }
+        self.pos = i;
         Ok(())
     }
 
@@ -341,8 +354,21 @@ impl<'a> Reader<'a> {
     #[inline]
     fn number(&mut self) -> Option<Num> {
         let s = self.s;
-        let negative = s.get(self.pos) == Some(&b'-');
-        let start = self.pos + usize::from(negative);
+        let (negative, start) = match s.get(self.pos) {
+            Some(b'-') => match s.get(self.pos + 1) {
+                Some(d) if d.is_ascii_digit() => (true, self.pos + 1),
+                // `- 1`: two tokens, maybe with a comment between.
+                Some(&b) if b <= b' ' || b == b'%' => (true, self.scan.skip_ws(self.pos + 1)?),
+                _ => return None,
+            },
+            // A character: `$` and an ASCII character but `\\`.
+            Some(b'$') => {
+                let c = *s.get(self.pos + 1).filter(|&&c| c < 0x80 && c != b'\\')?;
+                self.pos += 2;
+                return Some(Num::Int(i128::from(c)));
+            }
+            _ => (false, self.pos),
+        };
         let mut i = start;
         let mut v = match s.get(i) {
             Some(&d) if d.is_ascii_digit() => u64::from(d - b'0'),
@@ -370,7 +396,8 @@ impl<'a> Reader<'a> {
             }
         }
         match s.get(i) {
-            // Based integers; a `_` not between two digits.
+            Some(b'#') if !seps && i - start <= 2 => return self.based(v, i, negative),
+            // Based integers otherwise; a `_` not between two digits.
             Some(b'#' | b'_') => return None,
             Some(b'.') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
                 if seps {
@@ -379,6 +406,37 @@ impl<'a> Reader<'a> {
                 return self.float(start, i, v, negative);
             }
             _ => {}
+        }
+        self.pos = i;
+        let v = i128::from(v);
+        Some(Num::Int(if negative { -v } else { v }))
+    }
+
+    /// [`Reader::number`] for `Base#Digits`, the `#` at `hash`: a base of
+    /// 2 to 36, digits of the base (either case) with single `_` between
+    /// two of them, a value within `u64`; `None` otherwise.
+    #[inline]
+    fn based(&mut self, base: u64, hash: usize, negative: bool) -> Option<Num> {
+        if !(2..=36).contains(&base) {
+            return None;
+        }
+        let s = self.s;
+        let digit = |i: usize| -> Option<u64> {
+            let d = char::from(*s.get(i)?).to_digit(36)?;
+            Some(u64::from(d)).filter(|&d| d < base)
+        };
+        let mut i = hash + 1;
+        let mut v = digit(i)?;
+        i += 1;
+        loop {
+            if let Some(d) = digit(i) {
+                v = v.checked_mul(base)?.checked_add(d)?;
+                i += 1;
+            } else if s.get(i) == Some(&b'_') && digit(i + 1).is_some() {
+                i += 1;
+            } else {
+                break;
+            }
         }
         self.pos = i;
         let v = i128::from(v);
