@@ -55,8 +55,25 @@ const EXACT_POW10: [f64; 23] = [
 /// A number read in place ([`Reader::number`]).
 #[derive(Clone, Copy)]
 enum Num {
-    Int(i128),
+    /// An integer within `i64`.
+    Int(i64),
+    /// An integer beyond `i64`, within `i128`.
+    Wide(i128),
     Float(f64),
+}
+
+impl Num {
+    /// The integer `-v` if `negative`, else `v`.
+    #[inline]
+    fn int(v: u64, negative: bool) -> Num {
+        match i64::try_from(v) {
+            Ok(v) => Num::Int(if negative { -v } else { v }),
+            Err(_) => {
+                let v = i128::from(v);
+                Num::Wide(if negative { -v } else { v })
+            }
+        }
+    }
 }
 
 /// This reader gives up: the caller takes the exact path. (Its message is
@@ -365,7 +382,7 @@ impl<'a> Reader<'a> {
             Some(b'$') => {
                 let c = *s.get(self.pos + 1).filter(|&&c| c < 0x80 && c != b'\\')?;
                 self.pos += 2;
-                return Some(Num::Int(i128::from(c)));
+                return Some(Num::Int(i64::from(c)));
             }
             _ => (false, self.pos),
         };
@@ -376,16 +393,16 @@ impl<'a> Reader<'a> {
         };
         i += 1;
         let mut seps = false;
+        // Nineteen digits fit `u64`: no overflow check before.
+        let mut digits = 1;
         loop {
             match s.get(i).copied() {
                 Some(d) if d.is_ascii_digit() => {
-                    let Some(next) = v
-                        .checked_mul(10)
-                        .and_then(|v| v.checked_add(u64::from(d - b'0')))
-                    else {
+                    if digits == 19 {
                         return self.wide_integer(v, i, negative);
-                    };
-                    v = next;
+                    }
+                    v = v * 10 + u64::from(d - b'0');
+                    digits += 1;
                     i += 1;
                 }
                 Some(b'_') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
@@ -408,8 +425,7 @@ impl<'a> Reader<'a> {
             _ => {}
         }
         self.pos = i;
-        let v = i128::from(v);
-        Some(Num::Int(if negative { -v } else { v }))
+        Some(Num::int(v, negative))
     }
 
     /// [`Reader::number`] for `Base#Digits`, the `#` at `hash`: a base of
@@ -439,8 +455,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.pos = i;
-        let v = i128::from(v);
-        Some(Num::Int(if negative { -v } else { v }))
+        Some(Num::int(v, negative))
     }
 
     /// [`Reader::number`] for an integer beyond `u64`: the value of its
@@ -465,7 +480,7 @@ impl<'a> Reader<'a> {
         }
         let v = i128::try_from(v).ok()?;
         self.pos = i;
-        Some(Num::Int(if negative { -v } else { v }))
+        Some(Num::Wide(if negative { -v } else { v }))
     }
 
     /// [`Reader::number`] for a float: its integer part `int` runs from
@@ -653,6 +668,7 @@ macro_rules! ints {
             if !self.top {
                 match self.r.number() {
                     Some(Num::Int(v)) => return visitor.$visit($ty::try_from(v).ok().or_bail()?),
+                    Some(Num::Wide(v)) => return visitor.$visit($ty::try_from(v).ok().or_bail()?),
                     Some(Num::Float(_)) => return Err(bail()),
                     None => {}
                 }
@@ -924,12 +940,8 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
         if !self.top {
             match self.r.number() {
                 // `as` rounds to the nearest double, as `Integer::to_f64`.
-                Some(Num::Int(v)) => {
-                    return visitor.visit_f64(match i64::try_from(v) {
-                        Ok(v) => v as f64,
-                        Err(_) => v as f64,
-                    })
-                }
+                Some(Num::Int(v)) => return visitor.visit_f64(v as f64),
+                Some(Num::Wide(v)) => return visitor.visit_f64(v as f64),
                 Some(Num::Float(f)) => return visitor.visit_f64(f),
                 None => {}
             }
