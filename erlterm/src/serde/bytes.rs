@@ -223,7 +223,7 @@ impl<'a> Reader<'a> {
 
     /// After an element of a container: `true` past a `,` (at the next
     /// element), `false` past the `close` that ends the container.
-    #[inline]
+    #[inline(always)]
     fn next_sep(&mut self, close: u8) -> Result<bool> {
         self.ws()?;
         match self.peek() {
@@ -1211,7 +1211,7 @@ impl Walk {
     }
 
     /// Moves to the next element: `true` at it, `false` past the end.
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, r: &mut Reader<'_>) -> Result<bool> {
         match self.state {
             State::Done => Ok(false),
@@ -1283,14 +1283,17 @@ const FEW_KEYS: usize = 48;
 #[inline]
 fn key_tag(name: &str) -> u64 {
     let b = name.as_bytes();
-    let word = |bytes: &[u8]| bytes.iter().fold(0u64, |w, &c| (w << 8) | u64::from(c));
-    let head = word(b.get(..8).unwrap_or(b));
-    let tail = b
-        .len()
-        .checked_sub(8)
-        .and_then(|at| b.get(at..))
-        .map_or(0, word);
-    head ^ tail.rotate_left(29) ^ ((b.len() as u64) << 56)
+    let word = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    match (word(0), b.len().checked_sub(8).and_then(word)) {
+        (Some(head), Some(tail)) => head ^ tail.rotate_left(29) ^ ((b.len() as u64) << 56),
+        _ => b
+            .iter()
+            .fold(b.len() as u64, |w, &c| (w << 8) | u64::from(c)),
+    }
 }
 
 /// Keys of a proplist seen so far: proplists take the first occurrence.
