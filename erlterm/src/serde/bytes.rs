@@ -262,27 +262,30 @@ impl<'a> Reader<'a> {
                 self.pos = end;
                 Ok(Some(Cow::Borrowed(name)))
             }
-            Some(b'\'') => {
-                if let Some(end) = self.scan.plain_quoted(self.pos, b'\'') {
-                    let body = self.src.get(self.pos + 1..end - 1).or_bail()?;
-                    if body.len() > 255 && body.chars().count() > 255 {
-                        return Ok(None);
-                    }
-                    self.pos = end;
-                    return Ok(Some(Cow::Borrowed(body)));
-                }
-                let mut name = Text::default();
-                let Some(end) = self.scan.quoted(self.pos, b'\'', &mut name) else {
-                    return Ok(None);
-                };
-                if name.chars().count() > 255 {
-                    return Ok(None);
-                }
-                self.pos = end;
-                Ok(Some(Cow::Owned(name.as_str().to_owned())))
-            }
+            Some(b'\'') => self.quoted_atom(),
             _ => Ok(None),
         }
+    }
+
+    /// [`Reader::atom`] for a quoted atom.
+    fn quoted_atom(&mut self) -> Result<Option<Cow<'a, str>>> {
+        if let Some(end) = self.scan.plain_quoted(self.pos, b'\'') {
+            let body = self.src.get(self.pos + 1..end - 1).or_bail()?;
+            if body.len() > 255 && body.chars().count() > 255 {
+                return Ok(None);
+            }
+            self.pos = end;
+            return Ok(Some(Cow::Borrowed(body)));
+        }
+        let mut name = Text::default();
+        let Some(end) = self.scan.quoted(self.pos, b'\'', &mut name) else {
+            return Ok(None);
+        };
+        if name.chars().count() > 255 {
+            return Ok(None);
+        }
+        self.pos = end;
+        Ok(Some(Cow::Owned(name.as_str().to_owned())))
     }
 
     /// The string literal here (and those adjacent to it): its text, or
