@@ -149,6 +149,9 @@ struct Reader<'a> {
     scratch: String,
     /// Key lists of [`Seen`], kept for the next proplist.
     seen_pool: Vec<Vec<(u64, Cow<'a, str>)>>,
+    /// Entry and key lists of written maps, kept for the next map.
+    entries_pool: Vec<Vec<(usize, usize)>>,
+    keys_pool: Vec<Vec<MapKey<'a>>>,
 }
 
 impl<'a> Reader<'a> {
@@ -164,6 +167,8 @@ impl<'a> Reader<'a> {
             max_levels,
             scratch: String::new(),
             seen_pool: Vec::new(),
+            entries_pool: Vec::new(),
+            keys_pool: Vec::new(),
         })
     }
 
@@ -771,8 +776,8 @@ impl<'a> ValDe<'_, 'a> {
     /// wins, in the order written.
     fn map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let r = self.r;
-        let mut entries = Vec::new();
-        let mut keys = Vec::new();
+        let mut entries = r.entries_pool.pop().unwrap_or_default();
+        let mut keys = r.keys_pool.pop().unwrap_or_default();
         let inside = r.levels + 1;
         if r.open(2, b'}')? {
             loop {
@@ -823,7 +828,7 @@ impl<'a> ValDe<'_, 'a> {
             });
         if !distinct {
             let terms: Vec<Term> = keys
-                .into_iter()
+                .drain(..)
                 .map(|k| match k {
                     MapKey::Atom(a) => Term::atom(&a),
                     MapKey::Binary(t) => Term::binary(t.as_bytes()),
@@ -832,20 +837,26 @@ impl<'a> ValDe<'_, 'a> {
                 .collect();
             let keep = last_of_each_key(&terms);
             entries = entries
-                .into_iter()
+                .drain(..)
                 .zip(keep)
                 .filter(|(_, k)| *k)
                 .map(|(e, _)| e)
                 .collect();
         }
+        keys.clear();
+        r.keys_pool.push(keys);
         r.levels = inside;
         let mut acc = MapAcc {
             r: &mut *r,
             depth: self.depth,
-            entries: entries.into_iter(),
+            entries,
+            next: 0,
             value_at: None,
         };
         let v = visitor.visit_map(&mut acc)?;
+        let mut entries = std::mem::take(&mut acc.entries);
+        entries.clear();
+        r.entries_pool.push(entries);
         r.pos = end;
         r.levels = outside;
         Ok(v)
@@ -1496,7 +1507,9 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
 struct MapAcc<'r, 'a> {
     r: &'r mut Reader<'a>,
     depth: usize,
-    entries: std::vec::IntoIter<(usize, usize)>,
+    entries: Vec<(usize, usize)>,
+    /// The entry to read next.
+    next: usize,
     value_at: Option<usize>,
 }
 
@@ -1504,9 +1517,10 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let Some((key_at, value_at)) = self.entries.next() else {
+        let Some(&(key_at, value_at)) = self.entries.get(self.next) else {
             return Ok(None);
         };
+        self.next += 1;
         self.r.pos = key_at;
         self.value_at = Some(value_at);
         let depth = child_depth(self.depth)?;
@@ -1529,7 +1543,7 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.entries.len())
+        Some(self.entries.len() - self.next)
     }
 }
 
