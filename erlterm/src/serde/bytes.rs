@@ -52,6 +52,30 @@ const EXACT_POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// `10^n` for `n` up to 19 (all that `u64` holds).
+const POW10: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
+
 /// A number read in place ([`Reader::number`]).
 #[derive(Clone, Copy)]
 enum Num {
@@ -537,7 +561,7 @@ impl<'a> Reader<'a> {
         // Clinger's fast path: the digits and the power of ten both exact
         // doubles, one correctly rounded operation.
         let fast = if int_digits + frac_digits <= 19 {
-            let scale = 10u64.checked_pow(u32::try_from(frac_digits).ok()?)?;
+            let scale = *POW10.get(frac_digits)?;
             int.checked_mul(scale)
                 .and_then(|m| m.checked_add(frac))
                 .filter(|&m| m <= 1 << 53)
