@@ -1140,6 +1140,7 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
         via_term!(this, deserialize_struct(name, fields), visitor)
     }
 
+    // The atom is read to know it is one, then again as the tag.
     #[allow(clippy::collapsible_match)]
     fn deserialize_enum<V: Visitor<'a>>(
         self,
@@ -1159,13 +1160,14 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
                     if !self.r.open(1, b'}')? {
                         return Err(bail());
                     }
-                    let Some(tag) = self.r.atom()? else {
+                    let tag_at = self.r.pos;
+                    if self.r.atom()?.is_none() {
                         return Err(bail());
-                    };
+                    }
+                    self.r.pos = tag_at;
                     let v = visitor.visit_enum(TupleEnum {
                         r: &mut *self.r,
                         depth: self.depth,
-                        tag,
                     })?;
                     // A visitor that left the tuple unread: give up.
                     if self.r.levels != outside {
@@ -1757,20 +1759,22 @@ impl<'a> de::VariantAccess<'a> for AtomDe<'a> {
     }
 }
 
-/// An enum written as a tagged tuple `{tag, ...}` (open, its tag read).
+/// An enum written as a tagged tuple `{tag, ...}` (open, at its tag).
 struct TupleEnum<'r, 'a> {
     r: &'r mut Reader<'a>,
     depth: usize,
-    /// The tag, an atom (read as [`ValDe`] reads an atom).
-    tag: Cow<'a, str>,
 }
 
 impl<'r, 'a> de::EnumAccess<'a> for TupleEnum<'r, 'a> {
     type Error = Error;
     type Variant = Self;
 
-    fn variant_seed<V: DeserializeSeed<'a>>(mut self, seed: V) -> Result<(V::Value, Self)> {
-        let v = seed.deserialize(AtomDe(std::mem::take(&mut self.tag)))?;
+    fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let v = seed.deserialize(ValDe {
+            r: &mut *self.r,
+            depth: self.depth,
+            top: false,
+        })?;
         Ok((v, self))
     }
 }
