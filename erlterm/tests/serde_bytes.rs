@@ -584,6 +584,179 @@ fn generated_texts_agree() {
     assert!(took > 500, "the single pass took only {took}");
 }
 
+/// A random decimal number: a sign (sometimes spaced), digits (up to 45,
+/// sometimes with separators, well placed or not), maybe a fraction and
+/// an exponent, maybe followed by something that is not a separator.
+fn random_number(g: &mut Gen) -> String {
+    let mut out = String::new();
+    match g.below(8) {
+        0 | 1 => out.push('-'),
+        2 => out.push_str(g.pick(&["- ", "-\n  ", "- %% c\n", "-\u{a0}"])),
+        _ => {}
+    }
+    match g.below(10) {
+        // A character.
+        0 => {
+            out.push_str(g.pick(&[
+                "$a",
+                "$Z",
+                "$ ",
+                "$\n",
+                "$\\n",
+                "$\\x{263A}",
+                "$é",
+                "$\\",
+                "$\u{7f}",
+                "$\t",
+            ]));
+            return out;
+        }
+        // A based integer.
+        1 | 2 => {
+            out.push_str(&(g.below(40)).to_string());
+            out.push('#');
+            let digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
+            for k in 0..g.below(20) {
+                let at = g.below(digits.len() as u64) as usize;
+                if k > 0 || at < digits.len() - 1 {
+                    out.push_str(&digits[at..at + 1]);
+                }
+            }
+            return out;
+        }
+        _ => {}
+    }
+    let digits = |g: &mut Gen, out: &mut String, n: u64| {
+        for k in 0..n {
+            if k > 0 && g.below(8) == 0 {
+                out.push('_');
+                if g.below(20) == 0 {
+                    out.push('_');
+                }
+            }
+            out.push(char::from(b'0' + g.below(10) as u8));
+        }
+    };
+    let len = match g.below(4) {
+        0 => 1 + g.below(3),
+        1 => 1 + g.below(12),
+        2 => 15 + g.below(8),
+        _ => 1 + g.below(45),
+    };
+    digits(g, &mut out, len);
+    if g.below(2) == 0 {
+        out.push('.');
+        let len = if g.below(3) == 0 {
+            g.below(25)
+        } else {
+            1 + g.below(6)
+        };
+        digits(g, &mut out, len);
+        if g.below(2) == 0 {
+            out.push_str(g.pick(&["e", "E", "e-", "e+", "E-"]));
+            let len = if g.below(8) == 0 {
+                g.below(5)
+            } else {
+                1 + g.below(2)
+            };
+            digits(g, &mut out, len);
+        }
+    }
+    if g.below(12) == 0 {
+        out.push_str(g.pick(&["_", "#", "#1", "e5", ".", "x", "_1", "."]));
+    }
+    out
+}
+
+#[test]
+fn random_numbers_agree() {
+    let mut g = Gen(0x5eed_0123);
+    let mut took = 0;
+    for _ in 0..3000 {
+        let mut text = String::from("[");
+        for k in 0..1 + g.below(4) {
+            if k > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(&random_number(&mut g));
+        }
+        text.push_str("].");
+        took += usize::from(agree::<Vec<f64>>(&text));
+        took += usize::from(agree::<Vec<i64>>(&text));
+        agree::<Vec<u64>>(&text);
+        agree::<Vec<i128>>(&text);
+        agree::<Vec<u8>>(&text);
+        agree::<Vec<i32>>(&text);
+        agree::<Vec<Term>>(&text);
+        let one = random_number(&mut g);
+        agree::<f64>(&one);
+        agree::<i64>(&one);
+        agree::<u64>(&one);
+        agree::<i128>(&one);
+    }
+    assert!(took > 1500, "the single pass took only {took}");
+    for text in [
+        "[9223372036854775807, 9223372036854775808, -9223372036854775808, -9223372036854775809].",
+        "[18446744073709551615, 18446744073709551616, 170141183460469231731687303715884105727].",
+        "[170141183460469231731687303715884105728, -170141183460469231731687303715884105728].",
+        "[-170141183460469231731687303715884105729, 9007199254740993, 9007199254740993.0].",
+        "[1.7976931348623157e308, 1.7976931348623159e308, 4.9e-324, 2.0e-324, 0.1, 1.0e23].",
+        "[1_0.5, 1.0_5, 1.5e1_0, 1.5e, 1.5e+, 00.5, -0.0, -0, 1_000_000, 12345678901234567890.5].",
+        "[16#ffffffffffffffff, 16#1_0000_0000_0000_0000, -16#8000000000000000, 36#zz, 2#1_0, 16#Ff].",
+        "[1_6#ff, 016#ff, 37#1, 1#0, 16#, 16#_1, 16#1_, 16#1__2, $, - $a, -$a, $\\x{41}].",
+    ] {
+        agree::<Vec<f64>>(text);
+        agree::<Vec<i64>>(text);
+        agree::<Vec<u64>>(text);
+        agree::<Vec<i128>>(text);
+        agree::<Vec<Term>>(text);
+    }
+}
+
+/// Proplists of many keys (past the short list of keys seen, into the
+/// hash set), with repeats, names alike but for a byte, quoted and bare
+/// spellings of one atom, flags: the first occurrence wins on both paths.
+#[test]
+fn long_proplists_with_repeated_keys_agree() {
+    let mut g = Gen(0x5eed_4e45);
+    let names: Vec<String> = (0..120)
+        .map(|i| match i % 6 {
+            0 => format!("k{i}"),
+            1 => format!("a_long_key_name_{i}_with_a_tail"),
+            2 => format!("a_long_key_name_{}_with_a_tail", i + 1000),
+            3 => format!("prefix_{i:03}"),
+            4 => "'Quoted key'".to_string(),
+            _ => format!("'x{i}'"),
+        })
+        .collect();
+    for _ in 0..300 {
+        let n = 1 + g.below(110) as usize;
+        let mut text = String::from("[");
+        for k in 0..n {
+            if k > 0 {
+                text.push_str(", ");
+            }
+            let name = &names[g.below(names.len() as u64) as usize];
+            // The same atom, quoted.
+            let name = if g.below(10) == 0 && !name.starts_with('\'') {
+                format!("'{name}'")
+            } else {
+                name.clone()
+            };
+            if g.below(8) == 0 {
+                text.push_str(&name);
+            } else {
+                text.push_str(&format!("{{{name}, {k}}}"));
+            }
+        }
+        text.push_str("].");
+        assert!(agree::<HMap<Term>>(&text), "{text}");
+        assert!(agree::<BTreeMap<String, Term>>(&text), "{text}");
+        agree::<Loose>(&text);
+        agree::<Term>(&text);
+    }
+}
+
 #[test]
 fn deep_values_agree() {
     for depth in [

@@ -46,6 +46,60 @@ type Result<T> = std::result::Result<T, Error>;
 /// binary, 2^27 bits, in bytes).
 const MAX_TEXT_BINARY: usize = 1 << 24;
 
+/// Exact powers of ten as doubles, up to `10^22` (the largest exact one).
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `10^n` for `n` up to 19 (all that `u64` holds).
+const POW10: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
+
+/// A number read in place ([`Reader::number`]).
+#[derive(Clone, Copy)]
+enum Num {
+    /// An integer within `i64`.
+    Int(i64),
+    /// An integer beyond `i64`, within `i128`.
+    Wide(i128),
+    Float(f64),
+}
+
+impl Num {
+    /// The integer `-v` if `negative`, else `v`.
+    #[inline]
+    fn int(v: u64, negative: bool) -> Num {
+        match i64::try_from(v) {
+            Ok(v) => Num::Int(if negative { -v } else { v }),
+            Err(_) => {
+                let v = i128::from(v);
+                Num::Wide(if negative { -v } else { v })
+            }
+        }
+    }
+}
+
 /// This reader gives up: the caller takes the exact path. (Its message is
 /// never shown.)
 #[cold]
@@ -118,7 +172,10 @@ struct Reader<'a> {
     /// The text of the last string literal read with escapes.
     scratch: String,
     /// Key lists of [`Seen`], kept for the next proplist.
-    seen_pool: Vec<Vec<Cow<'a, str>>>,
+    seen_pool: Vec<Vec<(u64, Cow<'a, str>)>>,
+    /// Entry and key lists of written maps, kept for the next map.
+    entries_pool: Vec<Vec<(usize, usize)>>,
+    keys_pool: Vec<Vec<MapKey<'a>>>,
 }
 
 impl<'a> Reader<'a> {
@@ -134,6 +191,8 @@ impl<'a> Reader<'a> {
             max_levels,
             scratch: String::new(),
             seen_pool: Vec::new(),
+            entries_pool: Vec::new(),
+            keys_pool: Vec::new(),
         })
     }
 
@@ -155,7 +214,20 @@ impl<'a> Reader<'a> {
     /// Past whitespace and comments.
     #[inline]
     fn ws(&mut self) -> Result<()> {
-        self.pos = self.scan.skip_ws(self.pos).or_bail()?;
+        // Spaces, newlines and indents here; comments and non-ASCII
+        // whitespace by the byte-level reader.
+        let mut i = self.pos;
+        loop {
+            match self.s.get(i) {
+                Some(&b) if b <= b' ' => i += 1,
+                Some(b'%' | 0xC2) => {
+                    self.pos = self.scan.skip_ws(i).or_bail()?;
+                    return Ok(());
+                }
+                _ => break,
+            }
+        }
+        self.pos = i;
         Ok(())
     }
 
@@ -180,7 +252,7 @@ impl<'a> Reader<'a> {
 
     /// After an element of a container: `true` past a `,` (at the next
     /// element), `false` past the `close` that ends the container.
-    #[inline]
+    #[inline(always)]
     fn next_sep(&mut self, close: u8) -> Result<bool> {
         self.ws()?;
         match self.peek() {
@@ -219,27 +291,30 @@ impl<'a> Reader<'a> {
                 self.pos = end;
                 Ok(Some(Cow::Borrowed(name)))
             }
-            Some(b'\'') => {
-                if let Some(end) = self.scan.plain_quoted(self.pos, b'\'') {
-                    let body = self.src.get(self.pos + 1..end - 1).or_bail()?;
-                    if body.len() > 255 && body.chars().count() > 255 {
-                        return Ok(None);
-                    }
-                    self.pos = end;
-                    return Ok(Some(Cow::Borrowed(body)));
-                }
-                let mut name = Text::default();
-                let Some(end) = self.scan.quoted(self.pos, b'\'', &mut name) else {
-                    return Ok(None);
-                };
-                if name.chars().count() > 255 {
-                    return Ok(None);
-                }
-                self.pos = end;
-                Ok(Some(Cow::Owned(name.as_str().to_owned())))
-            }
+            Some(b'\'') => self.quoted_atom(),
             _ => Ok(None),
         }
+    }
+
+    /// [`Reader::atom`] for a quoted atom.
+    fn quoted_atom(&mut self) -> Result<Option<Cow<'a, str>>> {
+        if let Some(end) = self.scan.plain_quoted(self.pos, b'\'') {
+            let body = self.src.get(self.pos + 1..end - 1).or_bail()?;
+            if body.len() > 255 && body.chars().count() > 255 {
+                return Ok(None);
+            }
+            self.pos = end;
+            return Ok(Some(Cow::Borrowed(body)));
+        }
+        let mut name = Text::default();
+        let Some(end) = self.scan.quoted(self.pos, b'\'', &mut name) else {
+            return Ok(None);
+        };
+        if name.chars().count() > 255 {
+            return Ok(None);
+        }
+        self.pos = end;
+        Ok(Some(Cow::Owned(name.as_str().to_owned())))
     }
 
     /// The string literal here (and those adjacent to it): its text, or
@@ -315,6 +390,202 @@ impl<'a> Reader<'a> {
         }
         self.pos = at + 2;
         Some(body)
+    }
+
+    /// The decimal number here when it is plainly one, read in place
+    /// (no [`Term`]): `-` right before its digits, digits with single `_`
+    /// between digits, then an integer within `i128`, or a float
+    /// `D.D[eE][+-]D` (separators nowhere in it, finite). `None`, with
+    /// the position unchanged, for anything else (based integers,
+    /// characters, `- 1`, larger integers...: [`Reader::leaf`] reads them).
+    /// The values are the byte-level reader's: integers exact, floats
+    /// correctly rounded.
+    #[inline]
+    fn number(&mut self) -> Option<Num> {
+        let s = self.s;
+        let (negative, start) = match s.get(self.pos) {
+            Some(b'-') => match s.get(self.pos + 1) {
+                Some(d) if d.is_ascii_digit() => (true, self.pos + 1),
+                // `- 1`: two tokens, maybe with a comment between.
+                Some(&b) if b <= b' ' || b == b'%' => (true, self.scan.skip_ws(self.pos + 1)?),
+                _ => return None,
+            },
+            // A character: `$` and an ASCII character but `\\`.
+            Some(b'$') => {
+                let c = *s.get(self.pos + 1).filter(|&&c| c < 0x80 && c != b'\\')?;
+                self.pos += 2;
+                return Some(Num::Int(i64::from(c)));
+            }
+            _ => (false, self.pos),
+        };
+        let mut i = start;
+        let mut v = match s.get(i) {
+            Some(&d) if d.is_ascii_digit() => u64::from(d - b'0'),
+            _ => return None,
+        };
+        i += 1;
+        let mut seps = false;
+        // Nineteen digits fit `u64`: no overflow check before.
+        let mut digits = 1;
+        loop {
+            match s.get(i).copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    if digits == 19 {
+                        return self.wide_integer(v, i, negative);
+                    }
+                    v = v * 10 + u64::from(d - b'0');
+                    digits += 1;
+                    i += 1;
+                }
+                Some(b'_') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                    seps = true;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        match s.get(i) {
+            Some(b'#') if !seps && i - start <= 2 => return self.based(v, i, negative),
+            // Based integers otherwise; a `_` not between two digits.
+            Some(b'#' | b'_') => return None,
+            Some(b'.') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                if seps {
+                    return None;
+                }
+                return self.float(start, i, v, negative);
+            }
+            _ => {}
+        }
+        self.pos = i;
+        Some(Num::int(v, negative))
+    }
+
+    /// [`Reader::number`] for `Base#Digits`, the `#` at `hash`: a base of
+    /// 2 to 36, digits of the base (either case) with single `_` between
+    /// two of them, a value within `u64`; `None` otherwise.
+    #[inline]
+    fn based(&mut self, base: u64, hash: usize, negative: bool) -> Option<Num> {
+        if !(2..=36).contains(&base) {
+            return None;
+        }
+        let s = self.s;
+        let digit = |i: usize| -> Option<u64> {
+            let d = char::from(*s.get(i)?).to_digit(36)?;
+            Some(u64::from(d)).filter(|&d| d < base)
+        };
+        let mut i = hash + 1;
+        let mut v = digit(i)?;
+        i += 1;
+        loop {
+            if let Some(d) = digit(i) {
+                v = v.checked_mul(base)?.checked_add(d)?;
+                i += 1;
+            } else if s.get(i) == Some(&b'_') && digit(i + 1).is_some() {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        self.pos = i;
+        Some(Num::int(v, negative))
+    }
+
+    /// [`Reader::number`] for an integer beyond `u64`: the value of its
+    /// digits before `at` is `high`; within `i128`, or `None`.
+    #[cold]
+    fn wide_integer(&mut self, high: u64, at: usize, negative: bool) -> Option<Num> {
+        let s = self.s;
+        let mut i = at;
+        let mut v = u128::from(high);
+        loop {
+            match s.get(i).copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    v = v.checked_mul(10)?.checked_add(u128::from(d - b'0'))?;
+                    i += 1;
+                }
+                Some(b'_') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,
+                _ => break,
+            }
+        }
+        if matches!(s.get(i), Some(b'#' | b'_' | b'.')) {
+            return None;
+        }
+        let v = i128::try_from(v).ok()?;
+        self.pos = i;
+        Some(Num::Wide(if negative { -v } else { v }))
+    }
+
+    /// [`Reader::number`] for a float: its integer part `int` runs from
+    /// `start` to the `.` at `dot`.
+    #[inline]
+    fn float(&mut self, start: usize, dot: usize, int: u64, negative: bool) -> Option<Num> {
+        let s = self.s;
+        let frac_start = dot + 1;
+        let mut i = frac_start;
+        let mut frac = 0u64;
+        while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+            frac = frac.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
+        }
+        let frac_digits = i - frac_start;
+        let mut exponent = 0i64;
+        if matches!(s.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            let negative_exponent = match s.get(i) {
+                Some(b'-') => {
+                    i += 1;
+                    true
+                }
+                Some(b'+') => {
+                    i += 1;
+                    false
+                }
+                _ => false,
+            };
+            if !s.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+                // Saturated: any larger exponent reads the same below.
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
+                i += 1;
+            }
+            if negative_exponent {
+                exponent = -exponent;
+            }
+        }
+        if s.get(i) == Some(&b'_') {
+            return None;
+        }
+        let int_digits = dot - start;
+        // Clinger's fast path: the digits and the power of ten both exact
+        // doubles, one correctly rounded operation.
+        let fast = if int_digits + frac_digits <= 19 {
+            let scale = *POW10.get(frac_digits)?;
+            int.checked_mul(scale)
+                .and_then(|m| m.checked_add(frac))
+                .filter(|&m| m <= 1 << 53)
+                .and_then(|m| {
+                    let e = exponent - frac_digits as i64;
+                    let power = *EXACT_POW10.get(usize::try_from(e.unsigned_abs()).ok()?)?;
+                    let m = m as f64;
+                    Some(if e < 0 { m / power } else { m * power })
+                })
+        } else {
+            None
+        };
+        let v = match fast {
+            Some(v) => v,
+            None => {
+                let v: f64 = self.src.get(start..i)?.parse().ok()?;
+                if !v.is_finite() {
+                    return None;
+                }
+                v
+            }
+        };
+        self.pos = i;
+        Some(Num::Float(if negative { -v } else { v }))
     }
 
     /// The number, character or other leaf here, built.
@@ -426,6 +697,14 @@ macro_rules! via_term {
 macro_rules! ints {
     ($($method:ident $visit:ident $ty:ident)*) => {$(
         fn $method<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+            if !self.top {
+                match self.r.number() {
+                    Some(Num::Int(v)) => return visitor.$visit($ty::try_from(v).ok().or_bail()?),
+                    Some(Num::Wide(v)) => return visitor.$visit($ty::try_from(v).ok().or_bail()?),
+                    Some(Num::Float(_)) => return Err(bail()),
+                    None => {}
+                }
+            }
             let term = self.take_term()?;
             if let Term::Integer(i) = &term {
                 let v = i.to_i128().and_then(|v| $ty::try_from(v).ok()).or_bail()?;
@@ -504,7 +783,7 @@ impl<'a> ValDe<'_, 'a> {
             walk,
             seen: Seen {
                 few,
-                many: HashSet::new(),
+                many: None,
                 terms: BTreeSet::new(),
             },
             pending: Pending::None,
@@ -521,8 +800,8 @@ impl<'a> ValDe<'_, 'a> {
     /// wins, in the order written.
     fn map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let r = self.r;
-        let mut entries = Vec::new();
-        let mut keys = Vec::new();
+        let mut entries = r.entries_pool.pop().unwrap_or_default();
+        let mut keys = r.keys_pool.pop().unwrap_or_default();
         let inside = r.levels + 1;
         if r.open(2, b'}')? {
             loop {
@@ -573,7 +852,7 @@ impl<'a> ValDe<'_, 'a> {
             });
         if !distinct {
             let terms: Vec<Term> = keys
-                .into_iter()
+                .drain(..)
                 .map(|k| match k {
                     MapKey::Atom(a) => Term::atom(&a),
                     MapKey::Binary(t) => Term::binary(t.as_bytes()),
@@ -582,20 +861,26 @@ impl<'a> ValDe<'_, 'a> {
                 .collect();
             let keep = last_of_each_key(&terms);
             entries = entries
-                .into_iter()
+                .drain(..)
                 .zip(keep)
                 .filter(|(_, k)| *k)
                 .map(|(e, _)| e)
                 .collect();
         }
+        keys.clear();
+        r.keys_pool.push(keys);
         r.levels = inside;
         let mut acc = MapAcc {
             r: &mut *r,
             depth: self.depth,
-            entries: entries.into_iter(),
+            entries,
+            next: 0,
             value_at: None,
         };
         let v = visitor.visit_map(&mut acc)?;
+        let mut entries = std::mem::take(&mut acc.entries);
+        entries.clear();
+        r.entries_pool.push(entries);
         r.pos = end;
         r.levels = outside;
         Ok(v)
@@ -690,6 +975,15 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
     }
 
     fn deserialize_f64<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        if !self.top {
+            match self.r.number() {
+                // `as` rounds to the nearest double, as `Integer::to_f64`.
+                Some(Num::Int(v)) => return visitor.visit_f64(v as f64),
+                Some(Num::Wide(v)) => return visitor.visit_f64(v as f64),
+                Some(Num::Float(f)) => return visitor.visit_f64(f),
+                None => {}
+            }
+        }
         let term = self.take_term()?;
         match &term {
             Term::Float(f) => visitor.visit_f64(*f),
@@ -957,7 +1251,7 @@ impl Walk {
     }
 
     /// Moves to the next element: `true` at it, `false` past the end.
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, r: &mut Reader<'_>) -> Result<bool> {
         match self.state {
             State::Done => Ok(false),
@@ -1020,12 +1314,34 @@ impl<'a> de::SeqAccess<'a> for Seq<'_, 'a> {
     }
 }
 
+/// Atom keys a proplist keeps in a list (checked one by one, by their
+/// [`key_tag`] first) before it moves them to a hash set.
+const FEW_KEYS: usize = 48;
+
+/// A number that tells most names apart: their length, first and last
+/// eight bytes (equal names have equal tags).
+#[inline]
+fn key_tag(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let word = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    match (word(0), b.len().checked_sub(8).and_then(word)) {
+        (Some(head), Some(tail)) => head ^ tail.rotate_left(29) ^ ((b.len() as u64) << 56),
+        _ => b
+            .iter()
+            .fold(b.len() as u64, |w, &c| (w << 8) | u64::from(c)),
+    }
+}
+
 /// Keys of a proplist seen so far: proplists take the first occurrence.
 struct Seen<'a> {
-    /// Atom keys, while few.
-    few: Vec<Cow<'a, str>>,
+    /// Atom keys, with their tags, while few.
+    few: Vec<(u64, Cow<'a, str>)>,
     /// Atom keys, once many.
-    many: HashSet<Cow<'a, str>>,
+    many: Option<HashSet<Cow<'a, str>>>,
     /// Other keys.
     terms: BTreeSet<Term>,
 }
@@ -1034,17 +1350,22 @@ impl<'a> Seen<'a> {
     /// Adds an atom key; `false` if it was there.
     #[inline]
     fn atom(&mut self, name: Cow<'a, str>) -> bool {
-        if self.many.is_empty() {
-            if self.few.contains(&name) {
-                return false;
+        let many = match &mut self.many {
+            Some(many) => many,
+            None => {
+                let tag = key_tag(&name);
+                if self.few.iter().any(|(t, n)| *t == tag && *n == name) {
+                    return false;
+                }
+                if self.few.len() < FEW_KEYS {
+                    self.few.push((tag, name));
+                    return true;
+                }
+                self.many
+                    .insert(self.few.drain(..).map(|(_, n)| n).collect())
             }
-            if self.few.len() < 16 {
-                self.few.push(name);
-                return true;
-            }
-            self.many.extend(self.few.drain(..));
-        }
-        self.many.insert(name)
+        };
+        many.insert(name)
     }
 
     /// Adds a key; `false` if it was there.
@@ -1212,7 +1533,9 @@ impl<'a> de::MapAccess<'a> for PropAcc<'_, 'a> {
 struct MapAcc<'r, 'a> {
     r: &'r mut Reader<'a>,
     depth: usize,
-    entries: std::vec::IntoIter<(usize, usize)>,
+    entries: Vec<(usize, usize)>,
+    /// The entry to read next.
+    next: usize,
     value_at: Option<usize>,
 }
 
@@ -1220,9 +1543,10 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let Some((key_at, value_at)) = self.entries.next() else {
+        let Some(&(key_at, value_at)) = self.entries.get(self.next) else {
             return Ok(None);
         };
+        self.next += 1;
         self.r.pos = key_at;
         self.value_at = Some(value_at);
         let depth = child_depth(self.depth)?;
@@ -1245,7 +1569,7 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.entries.len())
+        Some(self.entries.len() - self.next)
     }
 }
 
