@@ -859,7 +859,7 @@ impl<'a> ValDe<'_, 'a> {
                     MapKey::Term(t) => t,
                 })
                 .collect();
-            let keep = last_of_each_key(&terms);
+            let keep = super::de::last_of_each_term(&terms);
             entries = entries
                 .drain(..)
                 .zip(keep)
@@ -893,24 +893,6 @@ enum MapKey<'a> {
     /// A binary of text.
     Binary(&'a str),
     Term(Term),
-}
-
-/// For written maps: keeps only the last entry of each key (as the tree
-/// deserializer does).
-fn last_of_each_key(keys: &[Term]) -> Vec<bool> {
-    let mut order: Vec<(usize, &Term)> = keys.iter().enumerate().collect();
-    order.sort_by(|(a, ka), (b, kb)| ka.cmp(kb).then(a.cmp(b)));
-    let mut keep = vec![true; keys.len()];
-    for w in order.windows(2) {
-        if let [(i, ka), (_, kb)] = w {
-            if ka == kb {
-                if let Some(k) = keep.get_mut(*i) {
-                    *k = false;
-                }
-            }
-        }
-    }
-    keep
 }
 
 impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {

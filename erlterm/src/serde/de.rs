@@ -381,6 +381,12 @@ enum Bytes<'a> {
 /// For written maps: keeps only the last entry of each key (OTP semantics).
 fn last_of_each_key<N: Source>(entries: &[(N, N)]) -> Vec<bool> {
     let keys: Vec<Term> = entries.iter().map(|(k, _)| k.src_term()).collect();
+    last_of_each_term(&keys)
+}
+
+/// Which of `keys` is the last of its value (`true`), the others being
+/// overridden by a later equal key, as in a written map.
+pub(crate) fn last_of_each_term(keys: &[Term]) -> Vec<bool> {
     let mut order: Vec<(usize, &Term)> = keys.iter().enumerate().collect();
     order.sort_by(|(a, ka), (b, kb)| ka.cmp(kb).then(a.cmp(b)));
     let mut keep = vec![true; keys.len()];
