@@ -499,3 +499,31 @@ fn vsn_huge_numbers_scripts_and_odd_names() {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A link in the tree to a file that is gone is skipped with a note that
+/// says so (not a bare "No such file or directory").
+#[cfg(unix)]
+#[test]
+fn vsn_names_a_dangling_link_in_the_tree() {
+    let dir = std::env::temp_dir().join(format!("erlrel-dangling-{}", std::process::id()));
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.app.src"),
+        "{application, a, [{vsn, \"1.0.0\"}]}.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../gone/b.app.src", src.join("b.app.src")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_erlrel"))
+        .args(["vsn", "show"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(
+        e.contains("b.app.src: skipped: a symbolic link to a file that does not exist"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

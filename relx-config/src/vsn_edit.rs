@@ -667,9 +667,16 @@ impl Walk {
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) if !explicit => {
+                let dangling = e.kind() == std::io::ErrorKind::NotFound
+                    && fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = if dangling {
+                    "skipped: a symbolic link to a file that does not exist".to_owned()
+                } else {
+                    format!("skipped: {e}")
+                };
                 self.notes.push(Note {
                     path: path.to_path_buf(),
-                    message: format!("skipped: {e}"),
+                    message,
                 });
                 return Ok(());
             }
