@@ -83,7 +83,7 @@ pub enum Kind {
 pub enum Format {
     /// rustc-style diagnostics.
     Human,
-    /// One JSON object per finding, in an array.
+    /// A JSON object: `findings` (file, severity, code, message, line, column, help).
     Json,
 }
 
@@ -560,19 +560,18 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// The `--format json` output: the array of findings, or, when a path
-/// could not be checked (exit 2), the error object of `upgrade check`
-/// (`{"ok": false, "error": {"kind", "message", "path"}}`) with every such
-/// error in `errors` and the findings of the other paths in `findings`.
+/// The `--format json` output, one object as every subcommand prints:
+/// `{"findings": [...]}`, and when a path could not be checked (exit 2)
+/// also the error object of `upgrade check` (`"ok": false, "error":
+/// {"kind", "message", "path"}`) with every such error in `errors`.
 fn print_json(report: &Report) {
-    let findings = format!("[{}]", report.json.join(","));
+    let findings: serde_json::Value = serde_json::from_str(&format!("[{}]", report.json.join(",")))
+        .unwrap_or(serde_json::Value::Null);
     let Some((message, path)) = report.unusable_json.first() else {
-        println!("{findings}");
+        println!("{}", serde_json::json!({ "findings": findings }));
         return;
     };
     let error = |message: &str, path: &str| serde_json::json!({"kind": "could-not-run", "message": message, "path": path});
-    let findings: serde_json::Value =
-        serde_json::from_str(&findings).unwrap_or(serde_json::Value::Null);
     let doc = serde_json::json!({
         "ok": false,
         "error": error(message, path),

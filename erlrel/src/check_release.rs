@@ -119,9 +119,19 @@ fn check_tree(tree: &Tree, root: &str, shown: &str, ctx: &Context, report: &mut 
     let lib = join(root, "lib");
     let has_lib = tree.is_dir(&lib);
     if !tree.is_dir(&releases) && !has_lib {
-        return report.unusable(
+        // Read and found not to be a release: rejected (exit 1), as
+        // `relup`, `upgrade check` and `audit` reject it.
+        let what = match tree {
+            Tree::Disk => "a directory",
+            _ => "a tarball",
+        };
+        let why = format!(
+            "{what} but not a release (no releases/ or lib/ folder); name the files to check"
+        );
+        return report.findings(
             shown,
-            "is a directory but not a release (no releases/ or lib/ folder); name the files to check",
+            "",
+            &[Finding::error("release::not-a-release", why, None)],
         );
     }
     let mut checked = 0usize;

@@ -121,8 +121,15 @@ fn exit_code_two_when_a_path_cannot_be_checked() {
     assert_eq!(o.code, 2);
     assert_eq!(o.stderr.matches("nope.config").count(), 1, "{}", o.stderr);
     assert_eq!(check("/dev/null").code, 2);
-    // A folder that is not a release.
-    assert_eq!(check(d.to_str().unwrap()).code, 2);
+    // A folder that is not a release is read and rejected (1), as
+    // `relup`, `upgrade check` and `audit` reject it.
+    let not_release = check(d.to_str().unwrap());
+    assert_eq!(not_release.code, 1, "{}", not_release.stderr);
+    assert!(
+        not_release.stderr.contains("release::not-a-release"),
+        "{}",
+        not_release.stderr
+    );
     // Bad usage.
     assert_eq!(erlrel(&["check", "x", "--env", "NOEQUALS"], &[]).code, 2);
     // 2 wins over 1 when both happen.

@@ -144,7 +144,6 @@ fn fifo_link_loop_and_folder_are_named() {
             &a,
             "too many levels of symbolic links",
         ),
-        (vec!["check", s(&folder)], &folder, "is a directory"),
         (
             vec!["appup", "match", s(&fifo), "1.0"],
             &fifo,
@@ -195,6 +194,17 @@ fn fifo_link_loop_and_folder_are_named() {
             s(&folder)
         )
     );
+    // So does `check` (a folder is a release input there too).
+    let run = erlrel(&["check", s(&folder)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error[release::not-a-release]: a directory but not a release (no releases/ or lib/ folder)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches(s(&folder)).count(), 1, "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -222,10 +232,15 @@ fn check_json_reports_a_missing_file_on_stdout() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["findings"][0]["code"], "parse", "{doc}");
-    // Without an unusable path, the array of findings as before.
+    // Without an unusable path, the same object without the error.
     let run = erlrel(&["check", "--format", "json", s(&bad)]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stdout.starts_with('['), "{}", run.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["code"], "parse", "{doc}");
+    assert!(
+        doc.get("error").is_none() && doc.get("ok").is_none(),
+        "{doc}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

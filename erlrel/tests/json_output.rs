@@ -137,7 +137,8 @@ fn check_json() {
     let o = erlrel(&["check", "--format", "json", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
-    let all = v.as_array().unwrap();
+    assert_eq!(keys(&v), ["findings"]);
+    let all = v["findings"].as_array().unwrap();
     assert_eq!(all.len(), 1, "{v}");
     let f = &all[0];
     assert_eq!(
@@ -155,12 +156,12 @@ fn check_json() {
     );
     assert_eq!(f["message"], "syntax error before: c");
     assert!(is_str_or_null(&f["help"]));
-    // A clean file: an empty array.
+    // A clean file: no findings.
     let good = dir.join("y.config");
     std::fs::write(&good, "{a, b}.\n").unwrap();
     let o = erlrel(&["check", "--format", "json", good.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(json(&o), Value::Array(vec![]));
+    assert_eq!(json(&o), serde_json::json!({ "findings": [] }));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
