@@ -1,0 +1,82 @@
+//! Hostile inputs of the session-13 red-team review: control bytes in
+//! file names of audited releases, versions in appup and rebar.config
+//! messages, tarballs that hold no release.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn erlrel(args: &[&std::ffi::OsStr]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_erlrel"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    erlrel(&args.iter().map(std::ffi::OsStr::new).collect::<Vec<_>>())
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("erlrel-hostile13-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// No byte below 0x20 but the newline, and no DEL, reaches the terminal.
+fn assert_no_control(text: &str) {
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control character in {text:?}"
+    );
+}
+
+#[test]
+fn audit_escapes_control_bytes_in_file_names() {
+    let dir = scratch("audit-names");
+    // A release folder whose version folder is named with ESC and a
+    // newline, holding an unreadable .rel: its path is in a note.
+    write(
+        &dir,
+        "releases/v\u{1b}[31m\nFAKE/x.rel",
+        "{release, {x, \"1\"}, {erts, \"13.1\"}, [}.\n",
+    );
+    let root = dir.to_str().unwrap();
+    let o = run(&["audit", root]);
+    assert_no_control(&o.stdout);
+    assert!(o.stdout.contains("v\\e[31m\\nFAKE/x.rel"), "{}", o.stdout);
+    assert!(
+        !o.stdout.lines().any(|l| l.starts_with("FAKE")),
+        "{}",
+        o.stdout
+    );
+    // JSON keeps the name as it is (JSON escapes it).
+    let o = run(&["audit", "--format", "json", root]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(
+        v["notes"].to_string().contains("\\u001b[31m\\nFAKE"),
+        "{}",
+        o.stdout
+    );
+}
