@@ -71,7 +71,7 @@ fn error_finding(e: &AppupError) -> Finding {
                 span: Some(i.span),
                 help: Some(format!(
                     "systools:make_relup returns {{error,systools_rc,{}}} when this entry is used",
-                    i.otp_reason()
+                    appup::show::show(&i.otp_reason())
                 )),
             }
         }

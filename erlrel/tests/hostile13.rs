@@ -80,3 +80,48 @@ fn audit_escapes_control_bytes_in_file_names() {
         o.stdout
     );
 }
+
+#[test]
+fn appup_and_rebar_messages_show_strings_as_strings() {
+    let dir = scratch("strings");
+    // Entries of three elements (a relup's shape) are skipped by systools:
+    // the warning quotes the entry, its version as "1.1.0".
+    let appup = write(
+        &dir,
+        "x.appup",
+        "{\"1.2.0\", [{\"1.1.0\", [], [{load_module, m}]}], [{\"1.1.0\", [], []}]}.\n",
+    );
+    let o = run(&["check", appup.to_str().unwrap()]);
+    assert!(o.stderr.contains("appup::skipped-entry"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("{\"1.1.0\",[],[{load_module,m}]}"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("[49,"), "{}", o.stderr);
+    // An invalid instruction quoting a string.
+    let appup = write(
+        &dir,
+        "y.appup",
+        "{\"1.0\", [{\"0.9\", [{bogus, \"why\"}]}], []}.\n",
+    );
+    let o = run(&["check", appup.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("{bogus,\"why\"}"), "{}", o.stderr);
+    assert!(!o.stderr.contains("[119,"), "{}", o.stderr);
+    // A rebar.config dependency that is a string.
+    let rebar = write(&dir, "rebar.config", "{deps, [cowboy, \"bad\"]}.\n");
+    let o = run(&["check", rebar.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("{parse_dep,\"bad\"}"), "{}", o.stderr);
+    assert!(!o.stderr.contains("[98,"), "{}", o.stderr);
+    // A huge entry is cut short in the message.
+    let long = format!(
+        "{{\"1.0\", [{{\"0.9\", [], [{}]}}], []}}.\n",
+        vec!["{load_module, m}"; 10_000].join(",")
+    );
+    let appup = write(&dir, "z.appup", &long);
+    let o = run(&["check", appup.to_str().unwrap()]);
+    assert!(o.stderr.contains("appup::skipped-entry"), "{}", o.stderr);
+    assert!(o.stderr.len() < 4_000, "{} bytes", o.stderr.len());
+}
