@@ -119,9 +119,22 @@ fn check_tree(tree: &Tree, root: &str, shown: &str, ctx: &Context, report: &mut 
     let lib = join(root, "lib");
     let has_lib = tree.is_dir(&lib);
     if !tree.is_dir(&releases) && !has_lib {
-        return report.unusable(
+        if matches!(tree, Tree::Disk) {
+            return report.unusable(
+                shown,
+                "is a directory but not a release (no releases/ or lib/ folder); name the files to check",
+            );
+        }
+        // A tarball was read: its contents are rejected (exit 1).
+        let message = "the tarball holds no release (no releases/ or lib/ folder)";
+        return report.findings(
             shown,
-            "is a directory but not a release (no releases/ or lib/ folder); name the files to check",
+            "",
+            &[Finding::error(
+                "release::not-a-release",
+                message.into(),
+                None,
+            )],
         );
     }
     let mut checked = 0usize;
@@ -178,7 +191,13 @@ fn check_one(
 ) {
     let shown = tree.display(file);
     if tree.is_dir(file) {
-        return report.unusable(&shown, "a folder where a release file belongs");
+        let why = "a folder where a release file belongs";
+        if matches!(tree, Tree::Disk) {
+            return report.unusable(&shown, why);
+        }
+        // In a tarball, a wrong entry is the tarball's fault (exit 1).
+        let finding = Finding::error("release::not-a-file", why.into(), None);
+        return report.findings(&shown, "", &[finding]);
     }
     let Some(bytes) = tree.read(file) else {
         return report.unusable(&shown, "cannot be read");

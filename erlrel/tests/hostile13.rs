@@ -125,3 +125,39 @@ fn appup_and_rebar_messages_show_strings_as_strings() {
     assert!(o.stderr.contains("appup::skipped-entry"), "{}", o.stderr);
     assert!(o.stderr.len() < 4_000, "{} bytes", o.stderr.len());
 }
+
+#[test]
+fn check_of_a_tarball_without_a_release_is_rejected_as_a_tarball() {
+    let dir = scratch("tarball");
+    // An empty file named .tar.gz, and a tarball of one unrelated file.
+    let empty = write(&dir, "empty.tar.gz", "");
+    let o = run(&["check", empty.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(!o.stderr.contains("directory"), "{}", o.stderr);
+    assert!(o.stderr.contains("tarball"), "{}", o.stderr);
+    write(&dir, "notes.txt", "hi\n");
+    let other = dir.join("other.tar");
+    let made = Command::new("tar")
+        .current_dir(&dir)
+        .args(["cf", "other.tar", "notes.txt"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = run(&["check", other.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(!o.stderr.contains("directory"), "{}", o.stderr);
+    // A tarball with a folder where the .rel file belongs.
+    std::fs::create_dir_all(dir.join("releases/1.0/x.rel")).unwrap();
+    let made = Command::new("tar")
+        .current_dir(&dir)
+        .args(["czf", "dir.tar.gz", "releases"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = run(&["check", dir.join("dir.tar.gz").to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("releases/1.0/x.rel"), "{}", o.stderr);
+    let o = run(&["check", "--format", "json", other.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let _: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+}
