@@ -161,3 +161,37 @@ fn check_of_a_tarball_without_a_release_is_rejected_as_a_tarball() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     let _: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
 }
+
+/// A usage error (exit 2) with `--format json` still prints the JSON error
+/// object on stdout, for every command that has `--format`.
+#[test]
+fn usage_errors_with_format_json_print_json() {
+    for args in [
+        &["check", "--format", "json", "--max-bytes", "x", "f"][..],
+        &["check", "--format=json", "--kind", "bogus", "f"],
+        &["check", "--format", "json", "--env", "NOEQUALS", "f"],
+        &["check", "--format", "json"],
+        &["upgrade", "check", "--format", "json", "--to"],
+        &[
+            "upgrade", "check", "--format", "json", "--from", "a", "--to", "b", "--bogus",
+        ],
+        &["audit", "--format", "json"],
+        &["audit", "--format", "json", "--min-otp", "x", "."],
+        &["audit", "--format", "json", ".", "--format", "json"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {:?}", o.stdout));
+        assert_eq!(v["ok"], false, "{args:?}");
+        assert_eq!(v["error"]["kind"], "could-not-run", "{args:?}");
+        assert!(
+            !o.stderr.is_empty(),
+            "{args:?}: the usage error is on stderr too"
+        );
+    }
+    // Help is not an error: no JSON.
+    let o = run(&["check", "--format", "json", "--help"]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Usage"), "{}", o.stdout);
+}
