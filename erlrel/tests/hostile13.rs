@@ -195,3 +195,58 @@ fn usage_errors_with_format_json_print_json() {
     assert_eq!(o.code, 0);
     assert!(o.stdout.contains("Usage"), "{}", o.stdout);
 }
+
+/// `--dry-run` prints the diff it would apply: control characters of the
+/// files (ESC, BEL, CR) are escaped in it, as in every message.
+#[test]
+fn dry_run_diff_escapes_control_characters() {
+    let dir = scratch("dry-diff");
+    write(
+        &dir,
+        "src/a.app.src",
+        "{application, a, [{vsn, \"1.0.0\"}, {description, \"\u{1b}]0;pwned\u{7}\"}]}.\r\n",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_erlrel"))
+        .current_dir(&dir)
+        .args(["vsn", "set", "2.0.0", "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_no_control(&stdout);
+    assert!(stdout.contains("\\e]0;pwned\\x07"), "{stdout}");
+    assert!(
+        stdout.contains("+{application, a, [{vsn, \"2.0.0\"}"),
+        "{stdout}"
+    );
+    // Nothing was written.
+    let text = std::fs::read_to_string(dir.join("src/a.app.src")).unwrap();
+    assert!(text.contains("1.0.0"));
+    // appup generate's diff (on stderr) too, for an appup with ESC in a comment.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../beam/tests/fixtures");
+    let out = dir.join("out");
+    write(
+        &out,
+        "fx.appup",
+        "%% \u{1b}[2J hand-written\n{\"1.1.0\", [], []}.\n",
+    );
+    let o = run(&[
+        "appup",
+        "generate",
+        "--from",
+        fixtures.join("r1").to_str().unwrap(),
+        "--to",
+        fixtures.join("r2").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("\\e[2J"), "{}", o.stderr);
+    assert_no_control(&o.stderr);
+}
