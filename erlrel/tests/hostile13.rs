@@ -250,3 +250,58 @@ fn dry_run_diff_escapes_control_characters() {
     assert!(o.stderr.contains("\\e[2J"), "{}", o.stderr);
     assert_no_control(&o.stderr);
 }
+
+/// `upgrade pack -o LINK` through a dangling symbolic link creates the file
+/// the link leads to and keeps the link, as `relup -o` and every filetx
+/// write do (it said "already exists", and with `--force` "a symbolic link
+/// to a missing file").
+#[test]
+fn pack_through_a_dangling_link_creates_its_target() {
+    let dir = scratch("pack-dangling");
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    std::os::unix::fs::symlink("made/new.tar.gz", dir.join("link")).unwrap();
+    std::fs::create_dir(dir.join("made")).unwrap();
+    let link = dir.join("link");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "upgrade".to_owned(),
+            "pack".to_owned(),
+            "--from".to_owned(),
+            "1.1.0".to_owned(),
+            "--to".to_owned(),
+            shop.to_str().unwrap().to_owned(),
+            "-o".to_owned(),
+            link.to_str().unwrap().to_owned(),
+        ];
+        a.extend(extra.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let dry = args(&["--dry-run"]);
+    let o = run(&dry.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!dir.join("made/new.tar.gz").exists());
+    let real = args(&[]);
+    let o = run(&real.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(
+        std::fs::metadata(dir.join("made/new.tar.gz"))
+            .unwrap()
+            .len()
+            > 0
+    );
+    // Now it exists: replaced only with --force.
+    let o = run(&real.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("already exists"), "{}", o.stderr);
+    // A dangling link into a missing folder: exit 2, nothing made.
+    std::os::unix::fs::symlink("nowhere/x.tar.gz", dir.join("link2")).unwrap();
+    let mut bad = args(&[]);
+    *bad.last_mut().unwrap() = dir.join("link2").to_str().unwrap().to_owned();
+    let o = run(&bad.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(!dir.join("nowhere").exists());
+}

@@ -8,6 +8,7 @@ mod lock;
 mod resolve;
 
 pub use error::{shown, Error};
+pub use resolve::dangling_end;
 
 use resolve::{parent_of, NewDir};
 
