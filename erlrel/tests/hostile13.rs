@@ -305,3 +305,73 @@ fn pack_through_a_dangling_link_creates_its_target() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(!dir.join("nowhere").exists());
 }
+
+/// `appup generate -o DIR` merging into an existing appup: a latin-1 appup
+/// keeps its bytes (they were rewritten as U+FFFD), and a FIFO, a device
+/// link or a folder where the appup belongs is refused (exit 2) instead of
+/// blocking or being read forever.
+#[test]
+fn appup_generate_merges_safely_into_what_is_there() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../beam/tests/fixtures");
+    let (r1, r2) = (fixtures.join("r1"), fixtures.join("r2"));
+    let generate = |out: &Path| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_erlrel"))
+            .args(["appup", "generate", "--from"])
+            .arg(&r1)
+            .arg("--to")
+            .arg(&r2)
+            .arg("-o")
+            .arg(out)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("appup generate blocked");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let o = child.wait_with_output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let dir = scratch("merge");
+    let latin1: &[u8] = b"%% coding: latin-1\n%% caf\xe9 by Ren\xe9\n{\"1.1.0\", [], []}.\n";
+    std::fs::write(dir.join("fx.appup"), latin1).unwrap();
+    let (code, err) = generate(&dir);
+    assert_eq!(code, 0, "{err}");
+    let merged = std::fs::read(dir.join("fx.appup")).unwrap();
+    assert!(
+        merged.starts_with(b"%% coding: latin-1\n%% caf\xe9 by Ren\xe9\n"),
+        "{merged:?}"
+    );
+    assert!(String::from_utf8_lossy(&merged).contains("fx_new"));
+    // Not valid UTF-8 and no coding comment: OTP refuses it, so no merge.
+    let bad: &[u8] = b"%% caf\xe9\n{\"1.1.0\", [], []}.\n";
+    std::fs::write(dir.join("fx.appup"), bad).unwrap();
+    let (code, err) = generate(&dir);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read(dir.join("fx.appup")).unwrap(), bad);
+    // A FIFO where the appup belongs.
+    std::fs::remove_file(dir.join("fx.appup")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("fx.appup"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, err) = generate(&dir);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("FIFO"), "{err}");
+    // A link to /dev/zero.
+    std::fs::remove_file(dir.join("fx.appup")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("fx.appup")).unwrap();
+    let (code, err) = generate(&dir);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("character device"), "{err}");
+}
