@@ -375,3 +375,76 @@ fn appup_generate_merges_safely_into_what_is_there() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("character device"), "{err}");
 }
+
+/// Copies a folder tree (regular files and folders only).
+fn copy_tree(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// `relup --install` edits `releases/VSN/relup`: a FIFO or a link to
+/// `/dev/zero` there is refused (exit 2) instead of blocking or being read
+/// forever.
+#[test]
+fn relup_install_does_not_read_a_fifo_or_a_device() {
+    let dir = scratch("install");
+    let shop = dir.join("shop");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop"),
+        &shop,
+    );
+    let relup = shop.join("releases/1.2.0/relup");
+    let install = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_erlrel"))
+            .args(["relup", "--from", "1.1.0", "--install", "--to"])
+            .arg(&shop)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("relup --install blocked");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let o = child.wait_with_output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    std::fs::remove_file(&relup).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&relup)
+        .status()
+        .unwrap()
+        .success());
+    let (code, err) = install();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("FIFO"), "{err}");
+    std::fs::remove_file(&relup).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &relup).unwrap();
+    let (code, err) = install();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("character device"), "{err}");
+    // A regular relup is edited as before.
+    std::fs::remove_file(&relup).unwrap();
+    std::fs::write(&relup, "{\"1.2.0\", [], []}.\n").unwrap();
+    let (code, err) = install();
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&relup)
+        .unwrap()
+        .contains("\"1.1.0\""));
+}
