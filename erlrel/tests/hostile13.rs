@@ -448,3 +448,39 @@ fn relup_install_does_not_read_a_fifo_or_a_device() {
         .unwrap()
         .contains("\"1.1.0\""));
 }
+
+/// `check X.appup` reads the `X.app` beside it for its lints: a FIFO or a
+/// link to `/dev/zero` of that name is not read (it hung the check).
+#[test]
+fn check_appup_ignores_a_sibling_app_that_is_not_a_file() {
+    let dir = scratch("sibling");
+    let appup = write(&dir, "fx.appup", "{\"1.0\", [], []}.\n");
+    let check = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_erlrel"))
+            .arg("check")
+            .arg(&appup)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("check blocked");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        child.wait_with_output().unwrap().status.code().unwrap()
+    };
+    assert!(Command::new("mkfifo")
+        .arg(dir.join("fx.app"))
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(check(), 0);
+    std::fs::remove_file(dir.join("fx.app")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("fx.app")).unwrap();
+    assert_eq!(check(), 0);
+}
