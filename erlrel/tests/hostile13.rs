@@ -484,3 +484,27 @@ fn check_appup_ignores_a_sibling_app_that_is_not_a_file() {
     std::os::unix::fs::symlink("/dev/zero", dir.join("fx.app")).unwrap();
     assert_eq!(check(), 0);
 }
+
+/// `vsn` given a FIFO or a device names what it is (exit 2), as every
+/// other command does.
+#[test]
+fn vsn_names_what_a_path_is() {
+    let dir = scratch("vsn-kind");
+    let fifo = dir.join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for args in [
+        &["vsn", "show", fifo.to_str().unwrap()][..],
+        &["vsn", "bump", "major", fifo.to_str().unwrap()],
+    ] {
+        let o = run(args);
+        assert_eq!(o.code, 2, "{}", o.stderr);
+        assert!(o.stderr.contains("is a FIFO (named pipe)"), "{}", o.stderr);
+    }
+    let o = run(&["vsn", "show", "/dev/null"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("is a character device"), "{}", o.stderr);
+}
