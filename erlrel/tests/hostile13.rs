@@ -508,3 +508,39 @@ fn vsn_names_what_a_path_is() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("is a character device"), "{}", o.stderr);
 }
+
+/// `check FOLDER` reads each release file as a file named on the command
+/// line is read: `--max-bytes` applies (it was ignored in folders), and a
+/// FIFO is named for what it is (it was "cannot be read").
+#[test]
+fn check_of_a_folder_applies_max_bytes_and_names_fifos() {
+    let dir = scratch("folder-limits");
+    let shop = dir.join("shop");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop"),
+        &shop,
+    );
+    let root = shop.to_str().unwrap();
+    let o = run(&["check", root]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(&["check", "--max-bytes", "10", root]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("larger than the limit of 10 bytes"),
+        "{}",
+        o.stderr
+    );
+    let relup = shop.join("releases/1.2.0/relup");
+    std::fs::remove_file(&relup).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&relup)
+        .status()
+        .unwrap()
+        .success());
+    let o = run(&["check", root]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("relup: is a FIFO"), "{}", o.stderr);
+    let o = run(&["check", "--format", "json", root]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let _: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+}
