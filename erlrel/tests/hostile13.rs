@@ -544,3 +544,46 @@ fn check_of_a_folder_applies_max_bytes_and_names_fifos() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     let _: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
 }
+
+/// A syntax error in a `.rel` given to `relup` or `upgrade check` says
+/// where it is, once, and says "syntax error" once (it said
+/// "syntax error: syntax error before: 5" with no position).
+#[test]
+fn rel_syntax_errors_have_one_position() {
+    let dir = scratch("rel-syntax");
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    let rel = write(
+        &dir,
+        "bad.rel",
+        "{release, {\"shop\", \"1.3.0\"}, {erts, \"13.1.5\"}, [{kernel, \"9.0\"},\n{stdlib, \"5.0\"}, {sasl 5}]}.\n",
+    );
+    let from = shop.join("releases/1.1.0/shop.rel");
+    for args in [
+        vec![
+            "relup",
+            "--to",
+            rel.to_str().unwrap(),
+            "--from",
+            from.to_str().unwrap(),
+        ],
+        vec![
+            "upgrade",
+            "check",
+            "--to",
+            rel.to_str().unwrap(),
+            "--from",
+            from.to_str().unwrap(),
+        ],
+        vec!["check", rel.to_str().unwrap()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.code, 1, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains("2:24"), "{args:?}: {}", o.stderr);
+        assert_eq!(
+            o.stderr.matches("syntax error").count(),
+            1,
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+}

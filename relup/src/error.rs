@@ -12,7 +12,7 @@ pub enum ReleaseError {
     #[error("cannot read the release file: {0}")]
     NotFound(String),
     /// The `.rel` file is not valid Erlang (`parse`).
-    #[error("syntax error: {0}")]
+    #[error("{}", syntax_error(.0))]
     Parse(String),
     /// Not `{release, {Name, Vsn}, {erts, Vsn}, [App]}`.
     #[error("not {{release, {{Name, Vsn}}, {{erts, ErtsVsn}}, [App]}}")]
@@ -479,6 +479,21 @@ impl std::fmt::Display for Warning {
                 "Upgrade from an OTP version earlier than R15. New code should be compiled with the old emulator.",
             ),
         }
+    }
+}
+
+/// A parse error's message, said to be a syntax error once: erlterm's
+/// messages often start with "syntax error" already.
+fn syntax_error(message: &str) -> String {
+    // After a position ("2:24: "), if there is one.
+    let text = message
+        .split_once(": ")
+        .filter(|(at, _)| at.split(':').all(|n| n.parse::<u32>().is_ok()))
+        .map_or(message, |(_, rest)| rest);
+    if text.starts_with("syntax error") {
+        message.to_owned()
+    } else {
+        format!("syntax error: {message}")
     }
 }
 
