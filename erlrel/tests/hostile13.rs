@@ -587,3 +587,42 @@ fn rel_syntax_errors_have_one_position() {
         );
     }
 }
+
+/// `upgrade pack -o` inside the release folder it packs (`lib/APP/priv`)
+/// is refused (exit 2, nothing written): the tarball held its own
+/// temporary file. Beside the release, in its root, is fine.
+#[test]
+fn pack_refuses_an_output_inside_the_packed_release() {
+    let dir = scratch("pack-inside");
+    let shop = dir.join("shop");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop"),
+        &shop,
+    );
+    std::fs::create_dir_all(shop.join("lib/web-1.2.0/priv")).unwrap();
+    let pack = |out: &Path| {
+        run(&[
+            "upgrade",
+            "pack",
+            "--from",
+            "1.1.0",
+            "--to",
+            shop.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    let inside = shop.join("lib/web-1.2.0/priv/self.tar.gz");
+    let o = pack(&inside);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("inside the release"), "{}", o.stderr);
+    assert!(!inside.exists());
+    let listing = std::fs::read_dir(shop.join("lib/web-1.2.0/priv"))
+        .unwrap()
+        .count();
+    assert_eq!(listing, 0, "nothing left behind");
+    let beside = shop.join("shop-1.2.0.tar.gz");
+    let o = pack(&beside);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(beside.exists());
+}
