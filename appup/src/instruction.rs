@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::show::show;
 use erlterm::{Atom, Integer, Node, NodeKind, Span, Term};
 
 /// `PrePurge` / `PostPurge`.
@@ -487,26 +488,23 @@ impl InstructionError {
             }
             Reason::ImproperList => format!(
                 "improper list {} in instruction {} (systools crashes)",
-                self.culprit, self.instruction
+                show(&self.culprit),
+                show(&self.instruction)
             ),
             r if self.culprit == self.instruction => {
                 format!(
                     "invalid instruction {} (systools: {})",
-                    self.culprit,
+                    show(&self.culprit),
                     r.atom()
                 )
             }
-            r => format!(
+            _ => format!(
                 "{} in instruction {} (systools: {})",
-                self.culprit,
-                self.instruction,
-                self.otp_reason_text(r)
+                show(&self.culprit),
+                show(&self.instruction),
+                show(&self.otp_reason())
             ),
         }
-    }
-
-    fn otp_reason_text(&self, _r: Reason) -> String {
-        self.otp_reason().to_string()
     }
 }
 

@@ -14,6 +14,7 @@ mod lint_naive;
 mod model;
 pub mod pattern;
 pub mod read;
+pub mod show;
 pub mod start_type;
 pub mod template;
 

@@ -67,7 +67,7 @@ fn file_lints(appup: &Appup, opts: &LintOptions, out: &mut Vec<Lint>) {
         out.push(warn(
             "appup::skipped-entry",
             s.span,
-            format!("systools silently skips {}: an entry is {{VsnString, Instructions}} or {{<<\"regex\">>, Instructions}}", s.term),
+            format!("systools silently skips {}: an entry is {{VsnString, Instructions}} or {{<<\"regex\">>, Instructions}}", crate::show::show(&s.term)),
             "write the version as a string (\"1.0\") or a binary regex (<<\"1\\\\.0\\\\..*\">>)",
         ));
     }
@@ -75,7 +75,7 @@ fn file_lints(appup: &Appup, opts: &LintOptions, out: &mut Vec<Lint>) {
         (None, _) => out.push(warn(
             "appup::vsn-not-string",
             appup.vsn_span,
-            format!("the appup version {} is not a string; systools warns bad_vsn", appup.vsn_term),
+            format!("the appup version {} is not a string; systools warns bad_vsn", crate::show::show(&appup.vsn_term)),
             "write the version as a string",
         )),
         (Some(v), Some(a)) if v != a => out.push(warn(

@@ -346,7 +346,10 @@ fn entries(list: &Node, what: &str) -> Result<(Vec<Entry>, Vec<Skipped>), AppupE
             });
             continue;
         };
-        let what = format!("the instructions of {what} entry {}", spec_node.to_term());
+        let what = format!(
+            "the instructions of {what} entry {}",
+            crate::show::show(&spec_node.to_term())
+        );
         let written = list_items(instrs).ok_or_else(|| not_a_list(&what, instrs))?;
         out.push(Entry {
             spec,

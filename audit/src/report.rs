@@ -174,20 +174,24 @@ impl AuditReport {
     /// The report as a table and lists, for people.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "Release: {}", self.release);
+        let _ = writeln!(out, "Release: {}", esc(&self.release));
         let v = &self.versions;
         let otp = match (&v.otp, v.otp_major) {
-            (Some(full), _) => full.clone(),
+            (Some(full), _) => esc(full).into_owned(),
             (None, Some(major)) => format!("{major} (from the ERTS version)"),
             (None, None) => "unknown".to_owned(),
         };
         let _ = writeln!(out, "OTP:     {otp}");
-        let _ = writeln!(out, "ERTS:    {}", v.erts.as_deref().unwrap_or("unknown"));
+        let _ = writeln!(
+            out,
+            "ERTS:    {}",
+            esc(v.erts.as_deref().unwrap_or("unknown"))
+        );
         let _ = writeln!(
             out,
             "Runtime: {}",
             if self.runtime_bundled {
-                format!("bundled ({})", self.erts_folders.join(", "))
+                format!("bundled ({})", esc(&self.erts_folders.join(", ")))
             } else {
                 "not bundled".to_owned()
             }
@@ -199,9 +203,9 @@ impl AuditReport {
         ];
         let mut rows: Vec<Vec<String>> = Vec::new();
         for file in &self.files {
-            let mut row = vec![file.path.clone()];
+            let mut row = vec![esc(&file.path).into_owned()];
             if let Some(error) = &file.error {
-                row.push(format!("error: {error}"));
+                row.push(format!("error: {}", esc(error)));
                 rows.push(row);
                 continue;
             }
@@ -270,11 +274,11 @@ impl AuditReport {
                         }
                     })
                     .collect();
-                let _ = writeln!(out, "  {}: {}", file.path, libs.join(", "));
+                let _ = writeln!(out, "  {}: {}", esc(&file.path), esc(&libs.join(", ")));
             }
         }
         for note in &self.notes {
-            let _ = writeln!(out, "\nnote: {note}");
+            let _ = writeln!(out, "\nnote: {}", esc(note));
         }
         out.push('\n');
         if self.passed {
@@ -283,10 +287,10 @@ impl AuditReport {
             for f in &self.findings {
                 match &f.path {
                     Some(p) => {
-                        let _ = writeln!(out, "FAIL {p}: {}", f.message);
+                        let _ = writeln!(out, "FAIL {}: {}", esc(p), esc(&f.message));
                     }
                     None => {
-                        let _ = writeln!(out, "FAIL {}", f.message);
+                        let _ = writeln!(out, "FAIL {}", esc(&f.message));
                     }
                 }
             }
@@ -294,6 +298,13 @@ impl AuditReport {
         }
         out
     }
+}
+
+/// Text from the release (paths, versions, messages quoting them) with
+/// control characters escaped, so a file name cannot drive the terminal
+/// or forge a line of the report. JSON escapes them itself.
+fn esc(text: &str) -> std::borrow::Cow<'_, str> {
+    erlterm::diagnostic::escape_control(text)
 }
 
 fn cell(v: &Verdict) -> String {

@@ -525,6 +525,13 @@ impl Report {
         self.unusable_message(origin, message);
     }
 
+    /// A path that could not be checked, with a message that names the
+    /// path already.
+    pub fn unusable_message_named(&mut self, origin: &str, message: String) {
+        let message = escape_control(&message).into_owned();
+        self.unusable_message(origin, message);
+    }
+
     fn unusable_message(&mut self, origin: &str, message: String) {
         self.unusable += 1;
         eprintln!("error: {message}");

@@ -71,7 +71,7 @@ fn error_finding(e: &AppupError) -> Finding {
                 span: Some(i.span),
                 help: Some(format!(
                     "systools:make_relup returns {{error,systools_rc,{}}} when this entry is used",
-                    i.otp_reason()
+                    appup::show::show(&i.otp_reason())
                 )),
             }
         }
@@ -90,11 +90,19 @@ fn error_finding(e: &AppupError) -> Finding {
     }
 }
 
+/// The largest sibling `.app` read for the appup lints (a real one is a
+/// few kilobytes).
+const SIBLING_APP_MAX_BYTES: u64 = 16 << 20;
+
 /// `modules` and `vsn` of `<stem>.app` next to `<stem>.appup`, if readable.
 fn sibling_app(path: &Path) -> Option<LintOptions> {
     let name = path.file_name()?.to_str()?;
     let stem = name.strip_suffix(".appup")?;
-    let text = std::fs::read_to_string(path.with_file_name(format!("{stem}.app"))).ok()?;
+    // Only a regular file, opened without blocking and bounded: a FIFO or
+    // a device named like the .app is no .app (it hung `check`).
+    let app = path.with_file_name(format!("{stem}.app"));
+    let bytes = erlterm::read_file_with_limit(&app, SIBLING_APP_MAX_BYTES).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let terms = erlterm::parse_str(&text).ok()?;
     let [_, _, props] = terms.first()?.as_tuple()? else {
         return None;

@@ -188,10 +188,26 @@ fn check_one(
 ) {
     let shown = tree.display(file);
     if tree.is_dir(file) {
-        return report.unusable(&shown, "a folder where a release file belongs");
+        let why = "a folder where a release file belongs";
+        if matches!(tree, Tree::Disk) {
+            return report.unusable(&shown, why);
+        }
+        // In a tarball, a wrong entry is the tarball's fault (exit 1).
+        let finding = Finding::error("release::not-a-file", why.into(), None);
+        return report.findings(&shown, "", &[finding]);
     }
-    let Some(bytes) = tree.read(file) else {
-        return report.unusable(&shown, "cannot be read");
+    // On disk, as a file named on the command line is read: regular files
+    // only, without blocking, at most --max-bytes (checked before reading);
+    // the error says why.
+    let read = if tree.is_disk() {
+        erlterm::read_file_with_limit(Path::new(file), ctx.max_bytes).map_err(|e| e.to_string())
+    } else {
+        tree.read_file(file)
+            .map_err(|why| format!("{shown}: {why}"))
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(message) => return report.unusable_message_named(&shown, message),
     };
     let kind = kind_of_name(name);
     let (text, mut findings) = check_bytes(kind, Path::new(file), &bytes, ctx);

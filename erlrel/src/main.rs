@@ -72,10 +72,42 @@ fn command() -> clap::Command {
     with_status(Cli::command())
 }
 
+/// Whether the command line asks for `--format json` (so that a usage
+/// error is also reported as JSON on stdout).
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .zip(args.iter().skip(1))
+        .any(|(a, b)| a == "--format" && b == "json")
+        || args.iter().any(|a| a == "--format=json")
+}
+
+/// Exits on a usage error (2), after printing it as the JSON error object
+/// of `--format json` on stdout when that was asked for: a script reading
+/// stdout gets valid JSON on every error path.
+fn usage_error(e: clap::Error, args: &[std::ffi::OsString]) -> ! {
+    use clap::error::ErrorKind;
+    let shown = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+        || matches!(
+            e.kind(),
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        );
+    if !shown && wants_json(args) {
+        let text = e.render().to_string();
+        let message = text.lines().next().unwrap_or_default();
+        let message = message.strip_prefix("error: ").unwrap_or(message);
+        upgrade::print_error_json(false, message, None);
+    }
+    e.exit()
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = command()
+        .try_get_matches_from(&args)
+        .unwrap_or_else(|e| usage_error(e, &args));
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => usage_error(e, &args),
     };
     match cli.command {
         Command::Consult(args) => consult::run(&args),

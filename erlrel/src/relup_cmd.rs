@@ -205,7 +205,7 @@ fn install(args: &Args, vsn: &str, text: String) -> ExitCode {
     let Some(root) = root else {
         eprintln!(
             "error: {}: --install needs a release folder (releases/VSN/NAME.rel), not a tarball or a lone .rel",
-            args.to.display()
+            erlterm::diagnostic::escape_path(&args.to)
         );
         return ExitCode::from(COULD_NOT_RUN);
     };
@@ -215,11 +215,19 @@ fn install(args: &Args, vsn: &str, text: String) -> ExitCode {
         dry_run: args.dry_run,
         show_diff: true,
     };
-    let written = match std::fs::read(&path) {
-        Ok(old) => {
-            crate::write::write_files(Vec::new(), vec![(path, old, text.into_bytes())], opts)
+    // The relup there is edited; only a regular file is read, without
+    // blocking (a FIFO or a link to a device there is refused, not read).
+    let exists =
+        !matches!(std::fs::metadata(&path), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    let written = if exists {
+        match erlterm::read_file_with_limit(&path, erlterm::DEFAULT_MAX_FILE_BYTES) {
+            Ok(old) => {
+                crate::write::write_files(Vec::new(), vec![(path, old, text.into_bytes())], opts)
+            }
+            Err(e) => Err(escape(&e.to_string())),
         }
-        Err(_) => crate::write::write_new_files(vec![(path, text.into_bytes())], opts),
+    } else {
+        crate::write::write_new_files(vec![(path, text.into_bytes())], opts)
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -193,11 +193,42 @@ fn check(args: &CheckArgs) -> Result<Report, relup::Error> {
     check_upgrade(&olds, &new)
 }
 
+/// Refuses an output inside the folders of the release folder `to` that
+/// go into the tarball (`bin/`, `erts-*/`, `lib/`, `releases/VSN/`): the
+/// tarball would hold its own temporary file (or an older copy of
+/// itself). Beside the release (its root, as `rebar3 tar` writes
+/// `NAME-VSN.tar.gz`, or `releases/`) is fine.
+fn output_inside_release(output: &Path, to: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(to).ok().filter(|r| r.is_dir())?;
+    let real = std::fs::canonicalize(output)
+        .ok()
+        .or_else(|| filetx::dangling_end(output).ok().flatten())
+        .unwrap_or_else(|| output.to_path_buf());
+    let folder = match real.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let folder = std::fs::canonicalize(&folder).ok()?;
+    let inside = folder.strip_prefix(&root).ok()?;
+    if inside.as_os_str().is_empty() || inside == Path::new("releases") {
+        return None;
+    }
+    Some(format!(
+        "{}: is inside the release it packs ({}): the tarball would hold itself; write it beside the release",
+        erlterm::diagnostic::escape_path(output),
+        erlterm::diagnostic::escape_path(&root.join(inside))
+    ))
+}
+
 fn run_pack(args: &PackArgs) -> ExitCode {
     let (new, olds) = match args.releases.open() {
         Ok(x) => x,
         Err(e) => return fail(&e, false),
     };
+    if let Some(e) = output_inside_release(&args.output, &args.releases.to) {
+        eprintln!("error: {e}");
+        return failure_status(false);
+    }
     // The target is checked (and its folder locked) before anything is
     // made; the tarball is streamed to a temporary file beside it.
     let mut out = match output::Output::prepare(&args.output, args.force, args.dry_run) {

@@ -154,14 +154,25 @@ impl Error {
 /// `\u{NN}` for C1 controls and bidirectional overrides), as erlterm's
 /// `diagnostic::escape_path` shows them.
 pub fn shown(path: &std::path::Path) -> String {
-    let text = path.display().to_string();
+    escaped(&path.display().to_string(), false).into_owned()
+}
+
+/// `text` with control characters and bidirectional overrides escaped as
+/// [`shown`] escapes them; with `lines`, newlines and tabs are kept (the
+/// text of a diff).
+pub(crate) fn escaped(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !text.chars().any(|c| c.is_control() || hidden(c)) {
-        return text;
+    let kept = |c: char| lines && matches!(c, '\n' | '\t');
+    if !text
+        .chars()
+        .any(|c| (c.is_control() || hidden(c)) && !kept(c))
+    {
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
+            _ if kept(c) => out.push(c),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
@@ -171,5 +182,5 @@ pub fn shown(path: &std::path::Path) -> String {
             _ => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }

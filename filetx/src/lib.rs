@@ -8,6 +8,7 @@ mod lock;
 mod resolve;
 
 pub use error::{shown, Error};
+pub use resolve::dangling_end;
 
 use resolve::{parent_of, NewDir};
 
@@ -116,7 +117,9 @@ pub struct Report {
     /// ([`Plan::create_dir_all`]).
     pub dirs: Vec<PathBuf>,
     /// The unified diff of every changed file (`a/PATH` → `b/PATH`,
-    /// `/dev/null` for a created file).
+    /// `/dev/null` for a created file), for people: control characters of
+    /// the contents other than newlines and tabs are escaped (`\e`, `\r`,
+    /// `\x07`...) so that printing it cannot drive a terminal.
     pub diff: String,
 }
 
@@ -527,9 +530,13 @@ impl<'a> Target<'a> {
         if old.contains(&0) || new.contains(&0) {
             return format!("Binary files {old_name} and {new_name} differ\n");
         }
+        // Shown on a terminal: the file's control characters are escaped
+        // (`\e`, `\r`...), as in messages, so they cannot drive it.
+        let old = String::from_utf8_lossy(old);
+        let new = String::from_utf8_lossy(new);
         diff::unified(
-            &String::from_utf8_lossy(old),
-            &String::from_utf8_lossy(new),
+            &error::escaped(&old, true),
+            &error::escaped(&new, true),
             &old_name,
             &new_name,
         )

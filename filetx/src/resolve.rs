@@ -30,8 +30,24 @@ pub(crate) fn names_folder(path: &Path) -> bool {
 /// Where the symbolic link (or chain of links) `path` leads when it is
 /// dangling: the missing file, each relative target taken from its link's
 /// folder. `None` when `path` is not a link or leads to something that
-/// exists.
-pub(crate) fn dangling_end(path: &Path) -> io::Result<Option<PathBuf>> {
+/// exists. [`Plan::create`](crate::Plan::create) creates that file,
+/// keeping the link.
+///
+/// # Errors
+/// Reading a link fails, or there are more than 40 links in a row.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let dir = std::env::temp_dir().join(format!("filetx-dangling-doc-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(&dir)?;
+/// std::os::unix::fs::symlink("new.tar.gz", dir.join("link"))?;
+/// assert_eq!(filetx::dangling_end(&dir.join("link"))?, Some(dir.join("new.tar.gz")));
+/// assert_eq!(filetx::dangling_end(&dir)?, None);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(()) }
+/// ```
+pub fn dangling_end(path: &Path) -> io::Result<Option<PathBuf>> {
     let mut cur = path.to_path_buf();
     for hops in 0..=MAX_HOPS {
         match fs::symlink_metadata(&cur) {

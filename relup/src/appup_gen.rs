@@ -277,21 +277,18 @@ pub fn plan_writes(
     for appup in appups {
         let path = layout.path(&appup.app)?;
         let generated = appup.text();
-        let Ok(old) = std::fs::read(&path) else {
+        let Some(old) = read_existing(&path)? else {
             out.creates.push((path, generated.into_bytes()));
             continue;
         };
         let diffs = appup.diff_refs();
-        let text = String::from_utf8_lossy(&old).into_owned();
-        let term = erlterm::parse_str(&text)
-            .ok()
-            .and_then(|t| t.into_iter().next());
-        let merged = term.and_then(|term| {
+        let merged = decode(&old).and_then(|(text, latin1)| {
+            let term = erlterm::parse_str(&text).ok()?.into_iter().next()?;
             let lacking = lacking_entries(&term, &diffs);
             if lacking.is_empty() {
                 return Some(None);
             }
-            merge_appup(&text, &lacking).map(Some)
+            encode(&merge_appup(&text, &lacking)?, latin1).map(Some)
         });
         let (new, replaced) = match merged {
             Some(None) => {
@@ -299,18 +296,65 @@ pub fn plan_writes(
                 continue;
             }
             Some(Some(new)) => (new, false),
-            None if force => (generated, true),
+            None if force => (generated.into_bytes(), true),
             None => return Err(AppupGenError::CannotMerge(path)),
         };
         out.edits.push(AppupEdit {
             app: appup.app.clone(),
             path,
             old,
-            new: new.into_bytes(),
+            new,
             replaced,
         });
     }
     Ok(out)
+}
+
+/// The most bytes of an existing appup read to merge into it.
+const MAX_EXISTING_APPUP_BYTES: u64 = 16 << 20;
+
+/// The bytes of the appup at `path`, `None` if there is none (nothing
+/// there, or a dangling link: the new appup is created). Only a regular
+/// file is read, without blocking (a FIFO, a device, a folder there is an
+/// error, not a hang or an endless read).
+fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, AppupGenError> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
+    erlterm::read_file_with_limit(path, MAX_EXISTING_APPUP_BYTES)
+        .map(Some)
+        .map_err(|e| {
+            AppupGenError::Release(Error::Unreadable {
+                path: erlterm::diagnostic::escape_path(path),
+                message: crate::input::tree::strip_path(path, &e),
+            })
+        })
+}
+
+/// An appup's text as `file:consult/1` decodes it (a `coding: latin-1`
+/// comment, else UTF-8) and whether it is latin-1; `None` for invalid
+/// UTF-8 (OTP refuses the file: nothing to merge into).
+fn decode(bytes: &[u8]) -> Option<(String, bool)> {
+    match erlterm::encoding::detect(bytes) {
+        erlterm::encoding::Encoding::Latin1 => {
+            Some((bytes.iter().map(|&b| char::from(b)).collect(), true))
+        }
+        erlterm::encoding::Encoding::Utf8 => {
+            Some((std::str::from_utf8(bytes).ok()?.to_owned(), false))
+        }
+    }
+}
+
+/// The merged text in the file's own encoding, so that the bytes of the
+/// hand-written part are written back unchanged.
+fn encode(text: &str, latin1: bool) -> Option<Vec<u8>> {
+    if !latin1 {
+        return Some(text.as_bytes().to_vec());
+    }
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
 }
 
 #[cfg(test)]

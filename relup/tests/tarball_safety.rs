@@ -241,3 +241,34 @@ fn garbage_is_an_error() {
     let e = err(h.as_bytes());
     assert!(!e.is_empty());
 }
+
+/// A contiguous-file entry (typeflag `7`) is a regular file to GNU tar and
+/// to `erl_tar` (so to release_handler): the reader keeps it too. It was
+/// skipped, so `erlrel check` passed such a tarball without reading its
+/// `.rel` and `upgrade check` found "no .rel file".
+#[test]
+fn contiguous_entries_are_regular_files() {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in [
+        (
+            "releases/1/r.rel",
+            &b"{release, {\"r\", \"1\"}, {erts, \"13\"}, []}."[..],
+        ),
+        ("lib/a-1/ebin/a.app", &b"{application, a, []}."[..]),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_path(name).unwrap();
+        h.set_entry_type(tar::EntryType::Continuous);
+        h.set_mode(0o644);
+        h.set_size(data.len() as u64);
+        h.set_cksum();
+        b.append(&h, data).unwrap();
+    }
+    let bytes = gz(&b.into_inner().unwrap());
+    let tree = read_tarball("t.tar.gz", &bytes).unwrap();
+    assert!(tree.read("releases/1/r.rel").is_some());
+    assert_eq!(
+        tree.read("lib/a-1/ebin/a.app").as_deref(),
+        Some(&b"{application, a, []}."[..])
+    );
+}

@@ -721,7 +721,10 @@ fn vsn(v: &Node, kind: AppFileKind) -> Result<AppVsn> {
     }
     let unknown = || {
         Error::rejected(
-            format!("vcs_vsn: Unknown vsn format: {}", v.to_term()),
+            format!(
+                "vcs_vsn: Unknown vsn format: {}",
+                appup::show::show(&v.to_term())
+            ),
             Some(v.span),
         )
         .with_help("use a string, git, semver, {git, short|long}, {cmd, Cmd} or {file, Path}")

@@ -247,7 +247,10 @@ fn deps(v: &Node) -> Result<Vec<Dep>> {
 }
 
 fn bad_dep(d: &Node) -> Error {
-    Error::rejected(format!("{{parse_dep,{}}}", d.to_term()), Some(d.span))
+    Error::rejected(
+        format!("{{parse_dep,{}}}", appup::show::show(&d.to_term())),
+        Some(d.span),
+    )
         .with_help("see the dependency forms of rebar3: Name, {Name, Vsn}, {Name, {pkg, P}}, {Name, {git, Url, {tag, T}}}, ...")
 }
 

@@ -158,7 +158,10 @@ impl RelxConfig {
             let opt = option(e)?;
             if !KNOWN.contains(&opt.key.as_str()) {
                 cfg.warnings.push(Error::rejected(
-                    format!("Unknown term found in relx configuration: {}", e.to_term()),
+                    format!(
+                        "Unknown term found in relx configuration: {}",
+                        appup::show::show(&e.to_term())
+                    ),
                     Some(e.span),
                 ));
             }
@@ -231,7 +234,10 @@ fn check_option(key: &str, v: &Node) -> Result<()> {
         Ok(())
     } else {
         Err(Error::rejected(
-            format!("bad relx option {{{key},{}}}", v.to_term()),
+            format!(
+                "bad relx option {{{key},{}}}",
+                appup::show::show(&v.to_term())
+            ),
             Some(v.span),
         ))
     }
@@ -241,7 +247,10 @@ fn check_option(key: &str, v: &Node) -> Result<()> {
 fn overlay(instr: &Node) -> Result<()> {
     let bad = || {
         Error::rejected(
-            format!("{{malformed_overlay,{}}}", instr.to_term()),
+            format!(
+                "{{malformed_overlay,{}}}",
+                appup::show::show(&instr.to_term())
+            ),
             Some(instr.span),
         )
     };
@@ -366,7 +375,10 @@ fn rel_vsn(v: &Node) -> RelVsn {
 fn goal(g: &Node) -> Result<AppGoal> {
     let bad = || {
         Error::rejected(
-            format!("{{rlx_release,{{bad_goal,{}}}}}", g.to_term()),
+            format!(
+                "{{rlx_release,{{bad_goal,{}}}}}",
+                appup::show::show(&g.to_term())
+            ),
             Some(g.span),
         )
     };

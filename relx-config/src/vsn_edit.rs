@@ -713,9 +713,14 @@ impl Walk {
         }
         if !meta.is_dir() {
             if explicit {
+                // Named as erlterm names it: "is a FIFO (named pipe), not ...".
+                let why = match erlterm::file_kind(&meta.file_type()) {
+                    Some(kind) => format!("is {kind}, not a regular file or a folder"),
+                    None => "not a regular file or a folder".to_owned(),
+                };
                 return Err(io(std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
-                    "not a regular file or a folder",
+                    why,
                 )));
             }
             return Ok(());

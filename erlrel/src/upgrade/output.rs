@@ -74,6 +74,16 @@ impl Output {
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(io_error(path, "reading metadata", &e)),
         };
+        // A dangling link: the file it leads to is created, the link kept
+        // (as filetx creates through one); nothing existing is replaced.
+        let dangling = if exists {
+            filetx::dangling_end(path)
+                .map_err(|e| io_error(path, "resolving symbolic links", &e))?
+        } else {
+            None
+        };
+        let exists = exists && dangling.is_none();
+        let new_file = dangling.as_deref().unwrap_or(path);
         if exists && !force {
             return Err(OutputError(format!(
                 "{}: already exists (pass --force to replace it)",
@@ -104,10 +114,10 @@ impl Output {
             };
             (real, Some(old))
         } else {
-            let name = path
+            let name = new_file
                 .file_name()
                 .ok_or_else(|| OutputError(format!("{}: not a file name", shown(path))))?;
-            let dir = parent_of(path);
+            let dir = parent_of(new_file);
             let real_dir = fs::canonicalize(&dir)
                 .map_err(|e| io_error(&dir, "resolving the folder of a new file", &e))?;
             if !real_dir.is_dir() {

@@ -433,7 +433,18 @@ impl LoadedRelease {
             .read_file(&input.rel_file)
             .map_err(|why| rel_err(ReleaseError::NotFound(why)))?;
         let text = decode(bytes).map_err(|e| rel_err(ReleaseError::Parse(e)))?;
-        let release = Release::parse(&text).map_err(rel_err)?;
+        // A syntax error says where it is (line:column), once.
+        let release = Release::parse_spanned(&text).map_err(|e| {
+            rel_err(match (e.error, e.span) {
+                (ReleaseError::Parse(m), Some(at)) => {
+                    ReleaseError::Parse(format!("{}:{}: {m}", at.line, at.column))
+                }
+                (ReleaseError::Read(m), Some(at)) => {
+                    ReleaseError::Read(format!("{}:{}: {m}", at.line, at.column))
+                }
+                (other, _) => other,
+            })
+        })?;
         let mut own = Library::new();
         for root in &input.lib_roots {
             own.add_lib_root(&input.tree, root);

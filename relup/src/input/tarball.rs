@@ -163,7 +163,9 @@ pub fn walk_entries<E: From<TarError>>(
         visit(TarEntry {
             path: &path,
             raw: &raw,
-            is_file: kind.is_file(),
+            // A contiguous file (`7`) is a regular file to GNU tar and
+            // erl_tar (so to release_handler).
+            is_file: kind.is_file() || kind.is_contiguous(),
             is_dir: kind.is_dir(),
             size,
             mode,
