@@ -474,7 +474,7 @@ impl<R: Read> TermReader<R> {
                 }
                 return Ok(());
             }
-            if self.scan.pos - self.head >= self.opts.max_input_bytes {
+            if self.scan.pos - self.head > self.opts.max_input_bytes {
                 let first = first_token(self.text.as_bytes().get(self.head..).unwrap_or_default());
                 return Err(self.too_long(self.pos_at(self.head + first)));
             }

@@ -481,6 +481,21 @@ fn a_term_longer_than_the_limit_is_refused_after_reading_it_only() {
 }
 
 #[test]
+fn a_limit_of_zero_bytes_reads_an_empty_input() {
+    let opts = |max| ParseOptions {
+        max_input_bytes: max,
+        ..ParseOptions::default()
+    };
+    // Nothing to read is no term and no error, whatever the limit.
+    assert_eq!(stream_with(b"", 1, opts(0)), (vec![], None));
+    // Two bytes are a term at a limit of 2, too long at 1.
+    assert_eq!(stream_with(b"a.", 1, opts(2)).0, vec![Term::atom("a")]);
+    let (terms, e) = stream_with(b"a.", 1, opts(1));
+    assert!(terms.is_empty());
+    assert!(matches!(e.map(|e| e.kind), Some(ErrorKind::Limit(_))));
+}
+
+#[test]
 fn read_failures_are_io_errors_after_the_terms_before() {
     struct FailsLater(usize);
     impl Read for FailsLater {
