@@ -157,6 +157,17 @@ fn check_of_a_tarball_without_a_release_is_rejected_as_a_tarball() {
     let o = run(&["check", dir.join("dir.tar.gz").to_str().unwrap()]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("releases/1.0/x.rel"), "{}", o.stderr);
+    // relup and upgrade check reject that tarball as well (it was read).
+    let tarball = dir.join("dir.tar.gz");
+    let tarball = tarball.to_str().unwrap();
+    for args in [
+        &["relup", "--to", tarball, "--from", tarball][..],
+        &["upgrade", "check", "--to", tarball, "--from", tarball],
+    ] {
+        let o = run(args);
+        assert_eq!(o.code, 1, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains("is a folder"), "{args:?}: {}", o.stderr);
+    }
     let o = run(&["check", "--format", "json", other.to_str().unwrap()]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     let _: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();

@@ -428,10 +428,18 @@ impl LoadedRelease {
             file: file.clone(),
             source: Box::new(source),
         };
-        let bytes = input
-            .tree
-            .read_file(&input.rel_file)
-            .map_err(|why| rel_err(ReleaseError::NotFound(why)))?;
+        let bytes = input.tree.read_file(&input.rel_file).map_err(|why| {
+            if input.tree.is_disk() {
+                rel_err(ReleaseError::NotFound(why))
+            } else {
+                // The tarball was read: a missing `.rel` entry, or a
+                // folder in its place, is the tarball's fault (rejected).
+                Error::Input {
+                    path: file.clone(),
+                    message: why,
+                }
+            }
+        })?;
         let text = decode(bytes).map_err(|e| rel_err(ReleaseError::Parse(e)))?;
         // A syntax error says where it is (line:column), once.
         let release = Release::parse_spanned(&text).map_err(|e| {
