@@ -109,9 +109,10 @@ fn word_at(s: &[u8], at: usize) -> Option<u64> {
 }
 
 /// How many of the bytes of `word` (first in the low byte) are decimal
-/// digits before the first one that is not, and their value: numbers
-/// are read eight bytes at a time (a per-byte loop cost a third of the
-/// `numbers` shape).
+/// digits before the first one that is not, and their value: integers
+/// beyond `u64` are read eight bytes at a time, without a checked `u128`
+/// step per digit. (Shorter numbers stay with the byte loop, which
+/// measured faster on them.)
 #[inline]
 fn digit_prefix(word: u64) -> (usize, u64) {
     // Per byte, with no carry between bytes: ASCII, at or above `0`, below
@@ -295,7 +296,7 @@ impl<'a> Reader<'a> {
     /// Opens the container whose opener (`n` bytes) is here: `true` if it
     /// has elements (the position is then at the first), `false` if it is
     /// empty (its closer is read).
-    #[inline]
+    #[inline(always)]
     fn open(&mut self, n: usize, close: u8) -> Result<bool> {
         self.pos += n;
         self.ws()?;
@@ -489,19 +490,6 @@ impl<'a> Reader<'a> {
         // Nineteen digits fit `u64`: no overflow check before.
         let mut digits = 1;
         loop {
-            // Up to eight digits at once while they fit (11 + 8 = 19),
-            // when there are three or more (short ones: a byte at a time).
-            if digits <= 11 && s.get(i + 2).is_some_and(u8::is_ascii_digit) {
-                if let Some(word) = word_at(s, i) {
-                    let (n, d) = digit_prefix(word);
-                    v = v * *POW10.get(n)? + d;
-                    digits += n;
-                    i += n;
-                    if n == 8 {
-                        continue;
-                    }
-                }
-            }
             match s.get(i).copied() {
                 Some(d) if d.is_ascii_digit() => {
                     if digits == 19 {
@@ -606,22 +594,10 @@ impl<'a> Reader<'a> {
         let frac_start = dot + 1;
         let mut i = frac_start;
         let mut frac = 0u64;
-        // Wrapping: past 19 digits `frac` is not used.
-        loop {
-            if let Some(word) = word_at(s, i) {
-                let (n, d) = digit_prefix(word);
-                frac = frac.wrapping_mul(*POW10.get(n)?).wrapping_add(d);
-                i += n;
-                if n == 8 {
-                    continue;
-                }
-                break;
-            }
-            while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
-                frac = frac.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-                i += 1;
-            }
-            break;
+
+        while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+            frac = frac.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
         }
         let frac_digits = i - frac_start;
         let mut exponent = 0i64;
