@@ -296,7 +296,7 @@ impl<'a> Reader<'a> {
     /// Opens the container whose opener (`n` bytes) is here: `true` if it
     /// has elements (the position is then at the first), `false` if it is
     /// empty (its closer is read).
-    #[inline(always)]
+    #[inline]
     fn open(&mut self, n: usize, close: u8) -> Result<bool> {
         self.pos += n;
         self.ws()?;
