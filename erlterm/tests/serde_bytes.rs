@@ -713,6 +713,91 @@ fn random_numbers_agree() {
     }
 }
 
+/// Long runs of digits (read eight bytes at a time), in every base, at
+/// every distance from the end of the text (the last seven bytes are read
+/// one at a time), with separators anywhere.
+#[test]
+fn long_digit_runs_agree() {
+    let mut g = Gen(0x5eed_d161);
+    let mut took = 0;
+    for _ in 0..4000 {
+        let mut digits = String::new();
+        let len = 1 + g.below(45);
+        let base = match g.below(4) {
+            0 => 2 + g.below(35),
+            _ => 10,
+        };
+        for k in 0..len {
+            if k > 0 && g.below(10) == 0 {
+                digits.push('_');
+            }
+            let d = g.below(base) as u32;
+            let c = char::from_digit(d, 36).unwrap();
+            digits.push(if g.below(2) == 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            });
+        }
+        let mut text = String::new();
+        if g.below(4) == 0 {
+            text.push('-');
+        }
+        if base != 10 {
+            text.push_str(&format!("{base}#"));
+        }
+        text.push_str(&digits);
+        if base == 10 && g.below(3) == 0 {
+            text.push('.');
+            for _ in 0..g.below(30) {
+                text.push(char::from(b'0' + g.below(10) as u8));
+            }
+            if g.below(2) == 0 {
+                text.push_str(&format!("e-{}", g.below(30)));
+            }
+        }
+        took += usize::from(agree::<f64>(&text));
+        agree::<i64>(&text);
+        agree::<u64>(&text);
+        agree::<i128>(&text);
+        let list = format!("[{text}, {text}]{}", g.pick(&[".", "", ".\n", " .%c"]));
+        took += usize::from(agree::<Vec<f64>>(&list));
+        agree::<Vec<i64>>(&list);
+        agree::<Vec<u128>>(&list);
+        agree::<Vec<Term>>(&list);
+    }
+    assert!(took > 3000, "the single pass took only {took}");
+}
+
+/// Tagged tuples read as enums: the tag is read once, whatever its
+/// spelling, and the rest of the tuple after it.
+#[test]
+fn tagged_tuples_agree() {
+    for text in [
+        "[{limit, 3}, {range, 1, 2}, {custom, [{name, \"x\"}]}, debug, {info}].",
+        "[{'limit', 3}, {'ra\\nge', 1, 2}, {'custom', #{name => <<\"x\">>}}].",
+        "[{limit}, {limit, 3, 4}, {range, 1}, {debug, 1}, {other, 1}, {\"limit\", 3}].",
+        "[{ limit , 3 } , { range , 1 , 2 } , {custom , [] }].",
+        "[{limit, 300}, {range, -1, 2}, {custom, [{name, 1}]}].",
+        "[{'r\\x61nge', 1, 2}, {'\\x{6C}imit', 3}, {'debug'}, 'info'].",
+        "[{limit, 3}|x].",
+        "{application, test, [{vsn, \"1\"}, {modules, []}]}.",
+        "{application, 'test', [{vsn, \"1\"}]}.",
+        "{application, \"test\", []}.",
+    ] {
+        agree::<Vec<Level>>(text);
+        agree::<Level>(text);
+        agree::<AppFile>(text);
+        agree::<Vec<Term>>(text);
+    }
+    for text in [
+        "[{limit, 3}, {range, 1, 2}, {custom, [{name, \"x\"}]}, debug, {info}].",
+        "[{'r\\x61nge', 1, 2}, {'\\x{6C}imit', 3}, {'debug'}, 'info'].",
+    ] {
+        assert!(agree::<Vec<Level>>(text), "{text}");
+    }
+}
+
 /// Proplists of many keys (past the short list of keys seen, into the
 /// hash set), with repeats, names alike but for a byte, quoted and bare
 /// spellings of one atom, flags: the first occurrence wins on both paths.

@@ -25,6 +25,9 @@
 //! apart and see the same machine; the median of the round ratios is
 //! stable across runs where the ratio of criterion estimates is not.
 //!
+//! `CONTENDERS=typed,typed_json` (names as for `ONLY`) times only those,
+//! paired as before.
+//!
 //! With `ONLY=term|validate|nodes|typed|value|ignored|typed_json`, only that loop runs (for
 //! profiling), one parse per round, and the best MB/s of the rounds is
 //! printed; with `SEQUENCE=1` as well, every parse's time in order.
@@ -127,12 +130,22 @@ fn main() {
         return;
     }
 
-    // Without a shape, the four contenders of the older measurement.
+    // Without a shape, the four contenders of the older measurement;
+    // `CONTENDERS=a,b` keeps those named (one comparison, more rounds in
+    // the same time).
+    let named = std::env::var("CONTENDERS").ok();
     let contenders: Vec<usize> = if shape.is_empty() {
         vec![0, 1, 2, 3]
     } else {
         (0..ALL.len()).collect()
-    };
+    }
+    .into_iter()
+    .filter(|&c| {
+        named
+            .as_deref()
+            .is_none_or(|n| n.split(',').any(|n| n == ALL[c].0))
+    })
+    .collect();
     // means[c][r] and bests[c][r]: contender c in round r; the order
     // rotates every round.
     // A contender whose parse takes longer than SLOW_SECS (default 5) is

@@ -76,6 +76,68 @@ const POW10: [u64; 20] = [
     10_000_000_000_000_000_000,
 ];
 
+/// The value of each character as a digit of base 36 (either case), 255
+/// for the other bytes.
+// Evaluated at compile time (as `fast`'s tables).
+#[allow(clippy::indexing_slicing)]
+const DIGIT36: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => c - b'a' + 10,
+            b'A'..=b'Z' => c - b'A' + 10,
+            _ => 255,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `b` repeated in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The eight bytes at `at` as a word, the first in its low byte.
+#[inline]
+fn word_at(s: &[u8], at: usize) -> Option<u64> {
+    let chunk: [u8; 8] = s.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// How many of the bytes of `word` (first in the low byte) are decimal
+/// digits before the first one that is not, and their value: integers
+/// beyond `u64` are read eight bytes at a time, without a checked `u128`
+/// step per digit. (Shorter numbers stay with the byte loop, which
+/// measured faster on them.)
+#[inline]
+fn digit_prefix(word: u64) -> (usize, u64) {
+    // Per byte, with no carry between bytes: ASCII, at or above `0`, below
+    // `9` + 1 (as `fast`'s name test).
+    let ascii = !word & splat(0x80);
+    let w = word & splat(0x7F);
+    let at_least = |n: u8| w.wrapping_add(splat(0x80 - n));
+    let digit = at_least(b'0') & !at_least(b'9' + 1) & ascii & splat(0x80);
+    let n = ((!digit & splat(0x80)).trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return (0, 0);
+    }
+    // The digits moved to the high bytes, zeros (leading zeros) below.
+    let v = (word & splat(0x0F)) << (8 * (8 - n));
+    // Pairs, then fours, then all eight (simdjson's
+    // `parse_eight_digits_unrolled`).
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let mask = 0x0000_00FF_0000_00FF;
+    let v = (v & mask)
+        .wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(((v >> 16) & mask).wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    (n, v)
+}
+
 /// A number read in place ([`Reader::number`]).
 #[derive(Clone, Copy)]
 enum Num {
@@ -470,8 +532,8 @@ impl<'a> Reader<'a> {
         }
         let s = self.s;
         let digit = |i: usize| -> Option<u64> {
-            let d = char::from(*s.get(i)?).to_digit(36)?;
-            Some(u64::from(d)).filter(|&d| d < base)
+            let d = u64::from(*DIGIT36.get(usize::from(*s.get(i)?))?);
+            (d < base).then_some(d)
         };
         let mut i = hash + 1;
         let mut v = digit(i)?;
@@ -498,6 +560,15 @@ impl<'a> Reader<'a> {
         let mut i = at;
         let mut v = u128::from(high);
         loop {
+            if let Some(word) = word_at(s, i) {
+                let (n, d) = digit_prefix(word);
+                let scale = u128::from(*POW10.get(n)?);
+                v = v.checked_mul(scale)?.checked_add(u128::from(d))?;
+                i += n;
+                if n == 8 {
+                    continue;
+                }
+            }
             match s.get(i).copied() {
                 Some(d) if d.is_ascii_digit() => {
                     v = v.checked_mul(10)?.checked_add(u128::from(d - b'0'))?;
@@ -523,6 +594,7 @@ impl<'a> Reader<'a> {
         let frac_start = dot + 1;
         let mut i = frac_start;
         let mut frac = 0u64;
+
         while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
             frac = frac.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
             i += 1;
@@ -783,6 +855,7 @@ impl<'a> ValDe<'_, 'a> {
             walk,
             seen: Seen {
                 few,
+                bits: 0,
                 many: None,
                 terms: BTreeSet::new(),
             },
@@ -1122,7 +1195,7 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
         via_term!(this, deserialize_struct(name, fields), visitor)
     }
 
-    // The atom is read to know it is one, then again as the tag.
+    // An arm whose `if let` fails falls through to the tree's reading.
     #[allow(clippy::collapsible_match)]
     fn deserialize_enum<V: Visitor<'a>>(
         self,
@@ -1142,14 +1215,13 @@ impl<'a> de::Deserializer<'a> for ValDe<'_, 'a> {
                     if !self.r.open(1, b'}')? {
                         return Err(bail());
                     }
-                    let tag_at = self.r.pos;
-                    if self.r.atom()?.is_none() {
+                    let Some(tag) = self.r.atom()? else {
                         return Err(bail());
-                    }
-                    self.r.pos = tag_at;
+                    };
                     let v = visitor.visit_enum(TupleEnum {
                         r: &mut *self.r,
                         depth: self.depth,
+                        tag,
                     })?;
                     // A visitor that left the tuple unread: give up.
                     if self.r.levels != outside {
@@ -1318,10 +1390,19 @@ fn key_tag(name: &str) -> u64 {
     }
 }
 
+/// One of 128 bits for a [`key_tag`] (its top bits, mixed).
+#[inline]
+fn tag_bit(tag: u64) -> u128 {
+    1u128 << (tag.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57)
+}
+
 /// Keys of a proplist seen so far: proplists take the first occurrence.
 struct Seen<'a> {
     /// Atom keys, with their tags, while few.
     few: Vec<(u64, Cow<'a, str>)>,
+    /// A bit per tag in `few` ([`tag_bit`]): a key whose bit is clear is
+    /// new without a look at `few` (most keys of a struct).
+    bits: u128,
     /// Atom keys, once many.
     many: Option<HashSet<Cow<'a, str>>>,
     /// Other keys.
@@ -1336,11 +1417,13 @@ impl<'a> Seen<'a> {
             Some(many) => many,
             None => {
                 let tag = key_tag(&name);
-                if self.few.iter().any(|(t, n)| *t == tag && *n == name) {
+                let bit = tag_bit(tag);
+                if self.bits & bit != 0 && self.few.iter().any(|(t, n)| *t == tag && *n == name) {
                     return false;
                 }
                 if self.few.len() < FEW_KEYS {
                     self.few.push((tag, name));
+                    self.bits |= bit;
                     return true;
                 }
                 self.many
@@ -1741,27 +1824,37 @@ impl<'a> de::VariantAccess<'a> for AtomDe<'a> {
     }
 }
 
-/// An enum written as a tagged tuple `{tag, ...}` (open, at its tag).
+/// An enum written as a tagged tuple `{tag, ...}` (open, past its tag,
+/// an atom, read once: [`AtomDe`] reads it as [`ValDe`] would).
 struct TupleEnum<'r, 'a> {
     r: &'r mut Reader<'a>,
     depth: usize,
+    tag: Cow<'a, str>,
 }
 
 impl<'r, 'a> de::EnumAccess<'a> for TupleEnum<'r, 'a> {
     type Error = Error;
-    type Variant = Self;
+    type Variant = TupleVariant<'r, 'a>;
 
-    fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self)> {
-        let v = seed.deserialize(ValDe {
-            r: &mut *self.r,
-            depth: self.depth,
-            top: false,
-        })?;
-        Ok((v, self))
+    fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
+        let v = seed.deserialize(AtomDe(self.tag))?;
+        Ok((
+            v,
+            TupleVariant {
+                r: self.r,
+                depth: self.depth,
+            },
+        ))
     }
 }
 
-impl<'a> TupleEnum<'_, 'a> {
+/// The rest of a tagged tuple, past its tag.
+struct TupleVariant<'r, 'a> {
+    r: &'r mut Reader<'a>,
+    depth: usize,
+}
+
+impl<'a> TupleVariant<'_, 'a> {
     /// The one value after the tag, read by `f` one level deeper.
     fn one_value<R>(self, f: impl FnOnce(ValDe<'_, 'a>) -> Result<R>) -> Result<R> {
         if !self.r.next_sep(b'}')? {
@@ -1780,7 +1873,7 @@ impl<'a> TupleEnum<'_, 'a> {
     }
 }
 
-impl<'a> de::VariantAccess<'a> for TupleEnum<'_, 'a> {
+impl<'a> de::VariantAccess<'a> for TupleVariant<'_, 'a> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<()> {
@@ -1819,5 +1912,73 @@ impl<'a> de::VariantAccess<'a> for TupleEnum<'_, 'a> {
         visitor: V,
     ) -> Result<V::Value> {
         self.one_value(|d| de::Deserializer::deserialize_struct(d, "", fields, visitor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `digit_prefix` the slow way: a byte at a time.
+    fn digits_one_by_one(bytes: [u8; 8]) -> (usize, u64) {
+        let n = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        let v = bytes[..n]
+            .iter()
+            .fold(0u64, |v, &b| v * 10 + u64::from(b - b'0'));
+        (n, v)
+    }
+
+    #[test]
+    fn digit_prefix_reads_as_a_byte_at_a_time() {
+        // Digits, the bytes either side of the digit range, separators,
+        // non-ASCII bytes (whose low seven bits are digits, too).
+        let pool = [
+            b'0', b'1', b'5', b'9', b'/', b':', b'_', b'.', b'e', b',', b' ', 0xB0, 0xB9, 0xFF,
+            0x80, 0x00, b'#',
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for round in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut bytes = [0u8; 8];
+            for (k, b) in bytes.iter_mut().enumerate() {
+                let pick = (state >> (k * 7)) as usize;
+                // Mostly digits, so that long prefixes come up.
+                *b = if round % 3 != 0 && pick % 4 != 0 {
+                    b'0' + (pick % 10) as u8
+                } else {
+                    pool[pick % pool.len()]
+                };
+            }
+            assert_eq!(
+                digit_prefix(u64::from_le_bytes(bytes)),
+                digits_one_by_one(bytes),
+                "{bytes:?}"
+            );
+        }
+        assert_eq!(
+            digit_prefix(u64::from_le_bytes(*b"99999999")),
+            (8, 99_999_999)
+        );
+        assert_eq!(digit_prefix(u64::from_le_bytes(*b"00000001")), (8, 1));
+        assert_eq!(digit_prefix(u64::from_le_bytes(*b"x0000000")), (0, 0));
+    }
+
+    #[test]
+    fn digit36_is_to_digit() {
+        for b in 0..=255u8 {
+            let want = char::from(b).to_digit(36).map_or(255, |d| d as u8);
+            assert_eq!(DIGIT36[usize::from(b)], want, "{b}");
+        }
+    }
+
+    #[test]
+    fn tag_bits_spread() {
+        // Keys alike but for a byte land on many bits.
+        let bits: u128 = (0..64)
+            .map(|i| tag_bit(key_tag(&format!("key_{i}"))))
+            .fold(0, |a, b| a | b);
+        assert!(bits.count_ones() > 30, "{}", bits.count_ones());
     }
 }
