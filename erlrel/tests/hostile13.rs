@@ -363,6 +363,34 @@ fn appup_generate_merges_safely_into_what_is_there() {
         "{merged:?}"
     );
     assert!(String::from_utf8_lossy(&merged).contains("fx_new"));
+    // The appup of another version: not merged into (systools would warn
+    // `bad_vsn` and its entries describe another upgrade); --force
+    // replaces it.
+    let stale: &[u8] = b"%% mine\n{\"9.9.9\", [{\"9.9.8\", []}], [{\"9.9.8\", []}]}.\n";
+    std::fs::write(dir.join("fx.appup"), stale).unwrap();
+    let (code, err) = generate(&dir);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("\"9.9.9\"") && err.contains("\"1.1.0\"") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(dir.join("fx.appup")).unwrap(), stale);
+    let forced = Command::new(env!("CARGO_BIN_EXE_erlrel"))
+        .args(["appup", "generate", "--force", "--from"])
+        .arg(&r1)
+        .arg("--to")
+        .arg(&r2)
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(forced.status.code(), Some(0), "{forced:?}");
+    let replaced = std::fs::read_to_string(dir.join("fx.appup")).unwrap();
+    assert!(
+        replaced.contains("\"1.1.0\"") && !replaced.contains("9.9.9"),
+        "{replaced}"
+    );
+    std::fs::write(dir.join("fx.appup"), latin1).unwrap();
     // Not valid UTF-8 and no coding comment: OTP refuses it, so no merge.
     let bad: &[u8] = b"%% caf\xe9\n{\"1.1.0\", [], []}.\n";
     std::fs::write(dir.join("fx.appup"), bad).unwrap();

@@ -62,6 +62,24 @@ pub enum AppupGenError {
     /// entries cannot be added to it (replace it with `force`).
     #[error("{}: cannot add entries to it (not one {{Vsn, UpFrom, DownTo}} term)", .0.display())]
     CannotMerge(PathBuf),
+    /// An existing appup is for another version of the application than
+    /// the new release's: entries added to it would make an appup that
+    /// `systools:make_relup` warns about (`bad_vsn`) and whose own entries
+    /// describe another upgrade (update it by hand, or replace it with
+    /// `force`).
+    #[error(
+        "{}: is the appup of version {found:?}, not of {wanted:?} (the new release's): \
+         update its version and entries, or replace it with --force",
+        path.display()
+    )]
+    StaleVersion {
+        /// The appup file.
+        path: PathBuf,
+        /// The version it is written for.
+        found: String,
+        /// The application's version in the new release.
+        wanted: String,
+    },
 }
 
 impl AppupGenError {
@@ -73,6 +91,7 @@ impl AppupGenError {
         match self {
             AppupGenError::Release(e) => e.is_rejected_input(),
             AppupGenError::CannotMerge(_)
+            | AppupGenError::StaleVersion { .. }
             | AppupGenError::NotInRelease(_)
             | AppupGenError::NoSuchRelease(_)
             | AppupGenError::NotInProject { .. } => false,
@@ -102,6 +121,14 @@ impl GeneratedAppup {
 
     fn diff_refs(&self) -> Vec<&AppDiff> {
         self.diffs.iter().collect()
+    }
+}
+
+/// The version an appup term `{Vsn, UpFrom, DownTo}` is written for.
+fn appup_version(term: &erlterm::Term) -> Option<String> {
+    match term.as_tuple()? {
+        [vsn, _, _] => vsn.as_string(),
+        _ => None,
     }
 }
 
@@ -266,7 +293,8 @@ pub struct AppupWrites {
 /// none (none can be read); where an appup exists, the entries it lacks
 /// for an old version (by OTP's matching rules) added after its own,
 /// nothing when it lacks none; an appup that is not one
-/// `{Vsn, UpFrom, DownTo}` term is an error ([`AppupGenError::CannotMerge`])
+/// `{Vsn, UpFrom, DownTo}` term ([`AppupGenError::CannotMerge`]) or is the
+/// appup of another version ([`AppupGenError::StaleVersion`]) is an error
 /// unless `force`, which replaces it with the generated one.
 pub fn plan_writes(
     appups: &[GeneratedAppup],
@@ -282,8 +310,29 @@ pub fn plan_writes(
             continue;
         };
         let diffs = appup.diff_refs();
-        let merged = decode(&old).and_then(|(text, latin1)| {
-            let term = erlterm::parse_str(&text).ok()?.into_iter().next()?;
+        let decoded = decode(&old);
+        let term = decoded
+            .as_ref()
+            .and_then(|(text, _)| erlterm::parse_str(text).ok()?.into_iter().next());
+        // An appup of another version is not merged into: `force`
+        // replaces it, as one that cannot be merged.
+        let stale = match (
+            term.as_ref().and_then(appup_version),
+            appup.diffs.first().map(|d| &d.new_vsn),
+        ) {
+            (Some(found), Some(wanted)) if &found != wanted => Some((found, wanted.clone())),
+            _ => None,
+        };
+        if let (Some((found, wanted)), false) = (&stale, force) {
+            let (found, wanted) = (found.clone(), wanted.clone());
+            return Err(AppupGenError::StaleVersion {
+                path,
+                found,
+                wanted,
+            });
+        }
+        let merged = decoded.zip(term).filter(|_| stale.is_none());
+        let merged = merged.and_then(|((text, latin1), term)| {
             let lacking = lacking_entries(&term, &diffs);
             if lacking.is_empty() {
                 return Some(None);
