@@ -804,7 +804,31 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// The line and column of byte `at`, counted from the last position
     /// located (OTP's rule: only `\n` starts a line; a column counts
     /// characters).
+    #[inline(always)]
     fn locate(&mut self, at: usize) -> (u32, u32) {
+        let (from, line, column) = self.located;
+        // The common gap, from the end of an ASCII leaf (see
+        // `Fast::ascii_leaf_span`) to the next one, `,\n    `: one word,
+        // the one that ends at `at`, without a call.
+        let n = at.wrapping_sub(from);
+        if (1..=8).contains(&n) {
+            if let Some(word) = at.checked_sub(8).and_then(|w| word_at(self.s, w)) {
+                let (line, column) = step(
+                    word >> (8 * (8 - n)),
+                    HIGH_BITS >> (8 * (8 - n)),
+                    line,
+                    column,
+                );
+                self.located = (at, line, column);
+                return (line, column);
+            }
+        }
+        self.locate_far(at)
+    }
+
+    /// [`Fast::locate`] beyond one word from the last position located.
+    #[inline(never)]
+    fn locate_far(&mut self, at: usize) -> (u32, u32) {
         let (mut from, mut line, mut column) = self.located;
         if at < from {
             (from, line, column) = (0, 1, 1);
@@ -849,6 +873,23 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     #[inline(always)]
     fn leaf_span(&mut self) -> Span {
         self.span_to(self.leaf_start, self.pos)
+    }
+
+    /// [`Fast::leaf_span`] for a leaf of ASCII bytes without a newline (a
+    /// number, a bare atom): the position after it is located too, by
+    /// adding its length, so the next leaf is located from there and
+    /// the leaf's bytes are never counted.
+    #[inline(always)]
+    fn ascii_leaf_span(&mut self) -> Span {
+        let sp = self.leaf_span();
+        if O::SPANS {
+            self.located = (
+                self.pos,
+                sp.line,
+                sp.column + (self.pos - self.leaf_start) as u32,
+            );
+        }
+        sp
     }
 
     /// Skips whitespace and comments. Gives up on non-ASCII outside
@@ -1180,12 +1221,21 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             }
             // `- 1`: a minus and a number are two tokens.
             b'-' => {
+                // The number's span starts at the minus, and a newline may
+                // come before its digits: locate the minus first, and
+                // go on from there, not from the number's end.
+                if O::SPANS {
+                    self.locate(self.pos);
+                }
+                let located = self.located;
                 self.pos += 1;
                 self.skip_ws()?;
                 if !self.peek()?.is_ascii_digit() {
                     return None;
                 }
-                self.number(true)
+                let v = self.number(true);
+                self.located = located;
+                v
             }
             b'"' => self.strings(),
             b'<' if self.peek_at(1) == Some(b'<') => self.binary(),
@@ -1221,7 +1271,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return None;
         }
         if O::BUILD {
-            let sp = self.leaf_span();
+            let sp = self.ascii_leaf_span();
             // Name bytes are ASCII, so these are character boundaries.
             Some(O::atom(self.src.get(start..self.pos)?, sp))
         } else {
@@ -1362,7 +1412,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             }
             // At most six digits: no overflow.
             let v = digits_in_word(word, int_digits) as i64;
-            return Some(O::int(if negative { -v } else { v }, self.leaf_span()));
+            return Some(O::int(
+                if negative { -v } else { v },
+                self.ascii_leaf_span(),
+            ));
         }
         if !O::BUILD {
             return Some(O::float(0.0, Span::default()));
@@ -1376,7 +1429,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let frac = digits_in_word(word >> (8 * (int_digits + 1)), frac_digits);
         let scale = pow10(frac_digits)?;
         let v = (int * scale + frac) as f64 / scale as f64;
-        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
+        Some(O::float(
+            if negative { -v } else { v },
+            self.ascii_leaf_span(),
+        ))
     }
 
     /// A number [`Fast::number`] does not read from one word: integers of
@@ -1413,14 +1469,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let Some(v) = decimal_value(s, start, end) else {
             return self.scanned_number(start, negative);
         };
-        let sp = self.leaf_span();
         if let Ok(v) = i64::try_from(v) {
-            return Some(O::int(if negative { -v } else { v }, sp));
+            return Some(O::int(
+                if negative { -v } else { v },
+                self.ascii_leaf_span(),
+            ));
         }
         let Ok(v) = i128::try_from(v) else {
             return self.scanned_number(start, negative);
         };
-        Some(O::integer(Integer::from(if negative { -v } else { v }), sp))
+        let v = Integer::from(if negative { -v } else { v });
+        Some(O::integer(v, self.ascii_leaf_span()))
     }
 
     /// The float whose integer part (with separators if `seps`) runs from
@@ -1493,7 +1552,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 v
             }
         };
-        Some(O::float(if negative { -v } else { v }, self.leaf_span()))
+        Some(O::float(
+            if negative { -v } else { v },
+            self.ascii_leaf_span(),
+        ))
     }
 
     /// `Base#Digits` whose base runs from `start` to the `#` here: read in
@@ -1508,7 +1570,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         };
         self.pos = end;
         let v = if negative { -v } else { v };
-        Some(O::int(v, self.leaf_span()))
+        Some(O::int(v, self.ascii_leaf_span()))
     }
 
     /// The value and end of `Base#Digits` whose base runs from `start` to
@@ -1611,7 +1673,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let input = self.s.get(start..)?;
         let (n, len) = scan_number(input, self.max_integer_digits).ok()?;
         self.pos = start + len;
-        let sp = self.leaf_span();
+        let sp = self.ascii_leaf_span();
         Some(match n {
             Number::Small(v) if !negative => O::int(v, sp),
             Number::Small(v) => match v.checked_neg() {
@@ -2221,29 +2283,37 @@ const fn marks(mask: u64) -> u32 {
     ((mask >> 7).wrapping_mul(splat(1)) >> 56) as u32
 }
 
+/// The high bit of every byte.
+const HIGH_BITS: u64 = splat(0x80);
+
+/// The line and column after the bytes of `word` whose high bit is set in
+/// `valid`, from `line` and `column` before them. Branch-free: whether a
+/// word holds a newline is as hard to predict as where the next one is.
+#[inline(always)]
+fn step(word: u64, valid: u64, line: u32, column: u32) -> (u32, u32) {
+    let newlines = bytes_equal(word, b'\n') & valid;
+    // Continuation bytes: `10xxxxxx`.
+    let chars = !(word & !(word << 1)) & valid;
+    // The bytes after the last newline (all of them without one).
+    let after = u64::MAX
+        .checked_shl(64 - newlines.leading_zeros())
+        .unwrap_or(0);
+    let base = if newlines == 0 { column } else { 1 };
+    (line + marks(newlines), base + marks(chars & after))
+}
+
 /// The line and column at `to` in `s`, from `line` and `column` at `from`
 /// (OTP's rule, as [`Fast::locate`]: `\n` starts a line, a column counts
 /// characters, that is, bytes other than UTF-8 continuation bytes).
 #[inline]
 fn advance(s: &[u8], from: usize, to: usize, mut line: u32, mut column: u32) -> (u32, u32) {
-    // Branch-free: whether a word holds a newline is as hard to predict
-    // as where the next one is.
-    let mut step = |word: u64, valid: u64| {
-        let newlines = bytes_equal(word, b'\n') & valid;
-        // Continuation bytes: `10xxxxxx`.
-        let chars = !(word & !(word << 1)) & valid;
-        line += marks(newlines);
-        // The bytes after the last newline (all of them without one).
-        let after = u64::MAX
-            .checked_shl(64 - newlines.leading_zeros())
-            .unwrap_or(0);
-        let base = if newlines == 0 { column } else { 1 };
-        column = base + marks(chars & after);
+    let mut eat = |word: u64, valid: u64| {
+        (line, column) = step(word, valid, line, column);
     };
     let mut at = from;
     while at + 8 <= to {
         if let Some(word) = word_at(s, at) {
-            step(word, splat(0x80));
+            eat(word, HIGH_BITS);
         }
         at += 8;
     }
@@ -2264,7 +2334,7 @@ fn advance(s: &[u8], from: usize, to: usize, mut line: u32, mut column: u32) -> 
                     .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
             },
         };
-        step(word, splat(0x80) & (u64::MAX >> (8 * (8 - n))));
+        eat(word, HIGH_BITS & (u64::MAX >> (8 * (8 - n))));
     }
     (line, column)
 }
@@ -2523,6 +2593,79 @@ mod tests {
             };
             assert_eq!(advance(&[b; 17], 0, 17, 1, 1), want, "byte {b:#x}");
         }
+    }
+
+    #[test]
+    fn spans_agree_with_the_full_parser_around_numbers_and_newlines() {
+        // Leaves located from the end of the previous one (numbers, bare
+        // atoms) next to leaves that are not (strings, chars, quoted
+        // atoms), gaps of every length with newlines and non-ASCII text.
+        const LEAVES: [&str; 22] = [
+            "7",
+            "-12",
+            "- 3",
+            "-\n 4",
+            "1234567",
+            "12345678901",
+            "1_000",
+            "16#ff",
+            "2#1_0",
+            "1.5",
+            "-2.5e-3",
+            "99999999999999999999",
+            "ok",
+            "h\u{e9}",
+            "$a",
+            "$\u{e9}",
+            "$\n",
+            "\"a\nb\"",
+            "'c\u{e9}\nd'",
+            "<<\"x\ny\">>",
+            "fun m:f/1",
+            "{}",
+        ];
+        const GAPS: [&str; 9] = [
+            "",
+            " ",
+            "\n",
+            "\n    ",
+            "\n\n\t",
+            " % caf\u{e9}\n",
+            "           \n  ",
+            "\u{a0}",
+            "\n                                  ",
+        ];
+        let mut rng = 0x853C_49E6_748F_EA9Bu64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut accepted = 0;
+        for _ in 0..3000 {
+            let mut src = String::from("[");
+            for i in 0..1 + next(12) {
+                if i > 0 {
+                    src.push_str(GAPS[next(GAPS.len())]);
+                    src.push(',');
+                }
+                src.push_str(GAPS[next(GAPS.len())]);
+                src.push_str(LEAVES[next(LEAVES.len())]);
+            }
+            src.push_str(GAPS[next(GAPS.len())]);
+            src.push_str("].\n");
+            let Some(nodes) = parse::<Node>(&src, &ParseOptions::default()) else {
+                continue;
+            };
+            accepted += 1;
+            assert_eq!(
+                format!("{nodes:?}"),
+                format!("{:?}", full_nodes(&src).unwrap()),
+                "{src:?}"
+            );
+        }
+        assert!(accepted > 1000, "the fast path took only {accepted} inputs");
     }
 
     #[test]
