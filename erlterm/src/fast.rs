@@ -1148,7 +1148,13 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let sp = self.closed_span()?;
         let base = self.bases.pop()?;
         if base & SPILLED != 0 {
-            return Some((self.spills.pop()?, sp));
+            // Exactly sized, as the unspilled are: the spare room of the
+            // grown vectors made a file of lists of 10 to 60 numbers take
+            // 13% more memory than serde_json's `Value` (and time to
+            // touch it).
+            let mut items = self.spills.pop()?;
+            items.shrink_to_fit();
+            return Some((items, sp));
         }
         if base == 0 || base > self.stack.len() {
             // `split_off(0)` would hand over the whole stack buffer (and a
@@ -2855,6 +2861,23 @@ mod tests {
                 assert_eq!(fast(&src), crate::parse_full(&src).ok(), "{src}");
                 assert!(fast(&src).is_some(), "{src}");
             }
+        }
+    }
+
+    #[test]
+    fn element_vectors_are_exactly_sized() {
+        for n in [1, SPILL_AFTER, SPILL_AFTER + 1, 3 * SPILL_AFTER + 5] {
+            let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+            let src = format!("[{}].", items.join(", "));
+            let Some(Term::List(v)) = fast(&src).unwrap().pop() else {
+                panic!("{src}");
+            };
+            assert_eq!((v.len(), v.capacity()), (n, n), "{n} elements");
+            let nodes = parse::<Node>(&src, &ParseOptions::default()).unwrap();
+            let Some(NodeKind::List(v, None)) = nodes.into_iter().next().map(|n| n.kind) else {
+                panic!("{src}");
+            };
+            assert_eq!((v.len(), v.capacity()), (n, n), "{n} nodes");
         }
     }
 
