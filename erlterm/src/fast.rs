@@ -1406,6 +1406,16 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     fn number(&mut self, negative: bool) -> Option<O> {
         let start = self.pos;
         let Some((end, int_digits, word)) = self.short_number_end() else {
+            if let Some((end, v)) = self.word_float() {
+                self.pos = end;
+                if !O::BUILD {
+                    return Some(O::float(0.0, Span::default()));
+                }
+                return Some(O::float(
+                    if negative { -v } else { v },
+                    self.ascii_leaf_span(),
+                ));
+            }
             // (Validation needs no value: its digit scan is cheaper.)
             if O::BUILD {
                 if let Some((end, v)) = self.long_decimal() {
@@ -1480,6 +1490,55 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return None;
         }
         Some((end, v))
+    }
+
+    /// The end and value of a float here of up to seven integer digits,
+    /// one to seven fraction digits and maybe an exponent of up to three
+    /// digits (`2.298E-3`, `12.3456789`), without separators, read from
+    /// the words that hold its parts; its value one exact operation on
+    /// exact doubles (Clinger's fast path, as in [`Fast::float_number`]).
+    /// When validating, the value is 0.0, the exponent only checked as
+    /// `float_number` checks it. `None` for anything else.
+    #[inline]
+    fn word_float(&self) -> Option<(usize, f64)> {
+        let (s, start) = (self.s, self.pos);
+        let digits = |word: u64| (non_digit_bytes(word).trailing_zeros() / 8) as usize;
+        let w0 = word_at(s, start)?;
+        let n0 = digits(w0);
+        if n0 == 8 || (w0 >> (8 * n0)) as u8 != b'.' {
+            return None;
+        }
+        let frac_start = start + n0 + 1;
+        let w1 = word_at(s, frac_start)?;
+        let nf = digits(w1);
+        if nf == 0 || nf == 8 {
+            return None;
+        }
+        let mut end = frac_start + nf;
+        let mut exponent = 0i64;
+        if matches!(s.get(end), Some(b'e' | b'E')) {
+            let (negative, exp_start) = match s.get(end + 1) {
+                Some(b'-') => (true, end + 2),
+                Some(b'+') => (false, end + 2),
+                _ => (false, end + 1),
+            };
+            let w2 = word_at(s, exp_start)?;
+            let ne = digits(w2);
+            if ne == 0 || ne > 3 {
+                return None;
+            }
+            let e = digits_in_word(w2, ne) as i64;
+            exponent = if negative { -e } else { e };
+            end = exp_start + ne;
+        }
+        if s.get(end) == Some(&b'_') {
+            return None;
+        }
+        if !O::BUILD {
+            return (n0 as i64 + exponent < 300).then_some((end, 0.0));
+        }
+        let mantissa = digits_in_word(w0, n0) * pow10(nf)? + digits_in_word(w1, nf);
+        Some((end, exact_float(mantissa, exponent - nf as i64)?))
     }
 
     /// The integer [`Fast::long_decimal`] found: its magnitude `v`, its end.
@@ -3240,7 +3299,14 @@ mod tests {
         }
         let mut accepted = 0;
         for n in srcs {
-            for src in [format!("[{n}]."), format!("{{x, {n}}}.\n"), format!("{n}.")] {
+            let pad = "\n% .......................";
+            for src in [
+                format!("[{n}]."),
+                format!("{{x, {n}}}.\n"),
+                format!("{n}."),
+                format!("[{n}, 1].{pad}"),
+                format!("{n}.{pad}"),
+            ] {
                 let full = crate::parse_full(&src).ok();
                 let got = fast(&src);
                 assert_eq!(format!("{got:?}"), format!("{full:?}"), "{src}");
