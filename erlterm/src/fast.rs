@@ -705,6 +705,37 @@ const DIGIT_VALUE: [u8; 256] = {
     t
 };
 
+/// High bit of each byte of `word` set where the byte is not a digit of
+/// `base` (2 to 36).
+#[inline]
+const fn non_based_bytes(word: u64, base: u8) -> u64 {
+    let ascii = !word & splat(0x80);
+    let x = word & splat(0x7F);
+    let decimal = if base < 10 { base } else { 10 };
+    let mut digits = bytes_in(x, b'0', b'0' + decimal - 1);
+    if base > 10 {
+        digits |= bytes_in(x, b'a', b'a' + base - 11) | bytes_in(x, b'A', b'A' + base - 11);
+    }
+    !(digits & ascii) & splat(0x80)
+}
+
+/// The end of a run of digits of `base` (2 to 36) starting at `pos`,
+/// eight bytes at a time.
+#[inline]
+fn based_digit_end(s: &[u8], mut pos: usize, base: u8) -> usize {
+    while let Some(word) = word_at(s, pos) {
+        let stop = non_based_bytes(word, base);
+        if stop != 0 {
+            return pos + (stop.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while s.get(pos).is_some_and(|&b| digit_value(b) < base) {
+        pos += 1;
+    }
+    pos
+}
+
 /// The value of `b` as a digit of bases up to 36, or 255.
 // A 256-entry table indexed by a `u8`.
 #[allow(clippy::indexing_slicing)]
@@ -1776,10 +1807,12 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let mut i = self.pos + 1;
         let mut n = 0usize;
         loop {
-            if is_digit(i) {
-                n += 1;
-                i += 1;
-            } else if n > 0 && self.s.get(i) == Some(&b'_') && is_digit(i + 1) {
+            // Runs of digits eight bytes at a time: base-2 literals are
+            // long, and a byte loop mispredicted its exit.
+            let end = based_digit_end(self.s, i, base);
+            n += end - i;
+            i = end;
+            if n > 0 && self.s.get(i) == Some(&b'_') && is_digit(i + 1) {
                 i += 1;
             } else {
                 break;
@@ -2937,6 +2970,26 @@ mod tests {
                 panic!("{src}");
             };
             assert_eq!((v.len(), v.capacity()), (n, n), "{n} nodes");
+        }
+    }
+
+    #[test]
+    fn based_digit_scans_agree_with_a_byte_loop() {
+        let inputs = random_inputs(0x3C6E_F372_FE94_F82B, 30, |r| match r % 4 {
+            0 => (r >> 8) as u8,
+            _ => b"09afzAFZ_1b"[(r >> 8) as usize % 11],
+        });
+        for bytes in inputs {
+            for base in 2..=36u8 {
+                for start in 0..=bytes.len() {
+                    let run = bytes[start..]
+                        .iter()
+                        .position(|&b| digit_value(b) >= base)
+                        .unwrap_or(bytes.len() - start);
+                    let got = based_digit_end(&bytes, start, base);
+                    assert_eq!(got, start + run, "{bytes:?} from {start} in base {base}");
+                }
+            }
         }
     }
 
