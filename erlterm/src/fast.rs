@@ -487,6 +487,48 @@ fn quote_or_backslash(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
     Some(at + memchr::memchr2(quote, b'\\', s.get(at..)?)?)
 }
 
+/// In [`ESCAPE`], an escape that is more than its letter.
+const LONG_ESCAPE: u8 = 0xFF;
+
+/// The character (ASCII) that `\\` and byte `b` stand for, at `b`:
+/// `LONG_ESCAPE` for the escapes [`Fast::escape_at`] reads (octal, `\\x`,
+/// `\\^`, a non-ASCII character). One load, where a `match` on the letter
+/// compiled to a jump table whose indirect jump mispredicted at almost
+/// every escape of escape-heavy text.
+// Evaluated at compile time (see `RESERVED_TABLE`).
+#[allow(clippy::indexing_slicing)]
+const ESCAPE: [u8; 256] = {
+    let mut t = [LONG_ESCAPE; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = match b as u8 {
+            b'0'..=b'7' | b'x' | b'^' => LONG_ESCAPE,
+            b'n' => b'\n',
+            b't' => b'\t',
+            b'r' => b'\r',
+            b's' => b' ',
+            b'b' => 0x08,
+            b'd' => 0x7F,
+            b'e' => 0x1B,
+            b'f' => 0x0C,
+            b'v' => 0x0B,
+            // Any other character stands for itself (`\\"`, `\\\\`, `\\.`,
+            // a newline).
+            c => c,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`ESCAPE`] at `b`.
+// A 256-entry table indexed by a `u8`.
+#[allow(clippy::indexing_slicing)]
+#[inline(always)]
+fn escape_char(b: u8) -> u8 {
+    ESCAPE[usize::from(b)]
+}
+
 /// Where the first U+FFFE or U+FFFF (which OTP rejects in texts and
 /// comments) starts in `from..to`, if one does.
 fn first_noncharacter(s: &[u8], from: usize, to: usize) -> Option<usize> {
@@ -514,6 +556,11 @@ pub(crate) trait TextSink {
     fn push_str(&mut self, s: &str);
     /// Appends `c`.
     fn push(&mut self, c: char);
+    /// Appends the ASCII character `b` (below 0x80).
+    #[inline]
+    fn push_ascii(&mut self, b: u8) {
+        self.push(char::from(b & 0x7F));
+    }
 }
 
 impl TextSink for Text {
@@ -1682,30 +1729,15 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 self.pos += 1;
                 return Some(());
             }
-            let c = match self.peek_at(1)? {
-                // Octal, `\x`, `\^`, and any non-ASCII character.
-                b'0'..=b'7' | b'x' | b'^' | 0x80.. => {
-                    let (v, end) = self.escape_at(self.pos + 1)?;
-                    out.push(char::from_u32(v)?);
-                    self.pos = end;
-                    run = self.pos;
-                    continue;
-                }
-                b'n' => '\n',
-                b't' => '\t',
-                b'r' => '\r',
-                b's' => ' ',
-                b'b' => '\u{8}',
-                b'd' => '\u{7F}',
-                b'e' => '\u{1B}',
-                b'f' => '\u{C}',
-                b'v' => '\u{B}',
-                // Any other character stands for itself (`\"`, `\\`, `\.`,
-                // a newline).
-                c => char::from(c),
-            };
-            out.push(c);
-            self.pos += 2;
+            let c = escape_char(self.peek_at(1)?);
+            if c == LONG_ESCAPE {
+                let (v, end) = self.escape_at(self.pos + 1)?;
+                out.push(char::from_u32(v)?);
+                self.pos = end;
+            } else {
+                out.push_ascii(c);
+                self.pos += 2;
+            }
             run = self.pos;
         }
     }
@@ -1725,9 +1757,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 self.pos += 1;
                 return Some(());
             }
-            match self.peek_at(1)? {
-                b'0'..=b'7' | b'x' | b'^' | 0x80.. => self.pos = self.escape_at(self.pos + 1)?.1,
-                _ => self.pos += 2,
+            if escape_char(self.peek_at(1)?) == LONG_ESCAPE {
+                self.pos = self.escape_at(self.pos + 1)?.1;
+            } else {
+                self.pos += 2;
             }
         }
     }
@@ -2820,6 +2853,23 @@ mod tests {
             }
         }
         assert!(stops > 100_000 && refused > 10_000, "{stops} {refused}");
+    }
+
+    /// The escapes read by table stand for what `escape_at` reads them as;
+    /// the others are left to `escape_at`.
+    #[test]
+    fn escape_table_agrees_with_escape_at() {
+        let opts = ParseOptions::default();
+        for b in 0..=u8::MAX {
+            let e = escape_char(b);
+            if e == LONG_ESCAPE {
+                assert!(matches!(b, b'0'..=b'7' | b'x' | b'^' | 0x80..), "{b}");
+                continue;
+            }
+            let src = format!("{}x", char::from(b));
+            let p = Fast::<(), false>::new(&src, &opts);
+            assert_eq!(p.escape_at(0), Some((u32::from(e), 1)), "{b}");
+        }
     }
 
     /// Texts and comments that hold U+FFFE or U+FFFF, far from where
