@@ -1721,10 +1721,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// `out`; `None` on escapes left to the full parser (octal, `\x`, `\^`).
     fn quoted<T: TextSink>(&mut self, quote: u8, out: &mut T) -> Option<()> {
         self.pos += 1;
+        let stop = self.text_run_end(self.pos, quote)?;
+        self.quoted_from(stop, quote, out)
+    }
+
+    /// The rest of a quoted body from `self.pos` (inside it), whose first
+    /// `quote` or `\` is at `stop`, appended to `out` as [`Fast::quoted`]
+    /// appends it.
+    fn quoted_from<T: TextSink>(&mut self, mut stop: usize, quote: u8, out: &mut T) -> Option<()> {
         let mut run = self.pos;
         loop {
-            // Jump to the closing quote or the next escape.
-            self.pos = self.text_run_end(self.pos, quote)?;
+            self.pos = stop;
             out.push_str(self.src.get(run..self.pos)?);
             if self.peek()? == quote {
                 self.pos += 1;
@@ -1740,6 +1747,8 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 self.pos += 2;
             }
             run = self.pos;
+            // Jump to the closing quote or the next escape.
+            stop = self.text_run_end(self.pos, quote)?;
         }
     }
 
@@ -1798,9 +1807,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             buf.push_str(self.src.get(body..stop)?);
         }
         // Escapes or adjacent literals: decoded into a reused buffer, then
-        // copied once.
+        // copied once. A first literal with escapes goes on from its first
+        // run, already searched.
+        let mut searched = (self.s.get(stop) != Some(&b'"')).then_some(stop);
         loop {
-            self.quoted(b'"', &mut buf)?;
+            match searched.take() {
+                Some(stop) => {
+                    self.pos = body;
+                    self.quoted_from(stop, b'"', &mut buf)?;
+                }
+                None => self.quoted(b'"', &mut buf)?,
+            }
             let end = self.pos;
             self.skip_ws()?;
             if self.peek() != Some(b'"') {
