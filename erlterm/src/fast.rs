@@ -8,6 +8,7 @@
 //! with the same terms (checked by tests and by the conformance scripts).
 
 use num_bigint::BigInt;
+use std::cell::Cell;
 
 use crate::lexer::number::{scan_number, Number};
 use crate::lexer::{Lexer, Tok, Token};
@@ -272,6 +273,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             max_integer_digits: opts.max_integer_digits,
             max_binary_bytes: usize::try_from(opts.max_binary_bits / 8).unwrap_or(usize::MAX),
             marks: Vec::new(),
+            free: Cell::new((0, 0)),
         }
     }
 }
@@ -464,46 +466,111 @@ fn quote_or_escape(s: &[u8], pos: usize, quote: u8) -> Option<(usize, bool)> {
     Some((end, s.get(at..end)?.is_ascii()))
 }
 
-/// The position of the first `quote` or `\\` at or after `pos`; `None` if
-/// there is neither, or if U+FFFE or U+FFFF (which OTP rejects, and the
-/// full parser reports) comes before it. One pass: the first 32 bytes a
-/// word at a time (quoted texts are mostly short), the rest with
-/// `memchr3`; both also stop at `0xEF`, the first byte of the two
-/// noncharacters, rare in text.
+/// The position of the first `quote` or `\\` at or after `pos`. Most
+/// runs of text between two of them are short: the first 32 bytes are
+/// searched a word at a time (two tests a word), the rest with `memchr2`,
+/// whose call costs more than a short run takes (64 bytes a word at a time
+/// measured no better). Noncharacters are checked
+/// apart, once per stretch of input (see [`Fast::text_run_end`]).
 #[inline(always)]
-fn text_stop(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
+fn quote_or_backslash(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
     let mut at = pos;
     while at - pos < 32 {
         let Some(word) = word_at(s, at) else {
             break;
         };
-        let stops = zero_bytes(word ^ splat(quote))
-            | zero_bytes(word ^ splat(b'\\'))
-            | zero_bytes(word ^ splat(0xEF));
-        if stops == 0 {
-            at += 8;
-            continue;
+        let stops = zero_bytes(word ^ splat(quote)) | zero_bytes(word ^ splat(b'\\'));
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
         }
-        let i = at + (stops.trailing_zeros() / 8) as usize;
-        if s.get(i) != Some(&0xEF) {
-            return Some(i);
-        }
-        if crate::lexer::noncharacter_at(s, i) {
-            return None;
-        }
-        at = i + 1;
+        at += 8;
     }
-    loop {
-        let i = at + memchr::memchr3(quote, b'\\', 0xEF, s.get(at..)?)?;
-        if s.get(i) != Some(&0xEF) {
-            return Some(i);
+    Some(at + memchr::memchr2(quote, b'\\', s.get(at..)?)?)
+}
+
+/// In [`ESCAPE`], an escape that is more than its letter.
+const LONG_ESCAPE: u8 = 0xFF;
+
+/// The character (ASCII) that `\\` and byte `b` stand for, at `b`:
+/// `LONG_ESCAPE` for the escapes [`Fast::escape_at`] reads (octal, `\\x`,
+/// `\\^`, a non-ASCII character). One load, where a `match` on the letter
+/// compiled to a jump table whose indirect jump mispredicted at almost
+/// every escape of escape-heavy text.
+// Evaluated at compile time (see `RESERVED_TABLE`).
+#[allow(clippy::indexing_slicing)]
+const ESCAPE: [u8; 256] = {
+    let mut t = [LONG_ESCAPE; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = match b as u8 {
+            b'0'..=b'7' | b'x' | b'^' => LONG_ESCAPE,
+            b'n' => b'\n',
+            b't' => b'\t',
+            b'r' => b'\r',
+            b's' => b' ',
+            b'b' => 0x08,
+            b'd' => 0x7F,
+            b'e' => 0x1B,
+            b'f' => 0x0C,
+            b'v' => 0x0B,
+            // Any other character stands for itself (`\\"`, `\\\\`, `\\.`,
+            // a newline).
+            c => c,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`ESCAPE`] at `b`.
+// A 256-entry table indexed by a `u8`.
+#[allow(clippy::indexing_slicing)]
+#[inline(always)]
+fn escape_char(b: u8) -> u8 {
+    ESCAPE[usize::from(b)]
+}
+
+/// The position of the first `\n` at or after `pos`, or the end of `s`.
+/// Comments are mostly short: their first 64 bytes are searched a word at
+/// a time, the rest with `memchr`, whose call costs more than a short
+/// comment takes.
+#[inline]
+fn line_end(s: &[u8], pos: usize) -> usize {
+    let mut at = pos;
+    while at - pos < 64 {
+        let Some(word) = word_at(s, at) else {
+            break;
+        };
+        let newlines = zero_bytes(word ^ splat(b'\n'));
+        if newlines != 0 {
+            return at + (newlines.trailing_zeros() / 8) as usize;
         }
+        at += 8;
+    }
+    let rest = s.get(at..).unwrap_or_default();
+    at + memchr::memchr(b'\n', rest).unwrap_or(rest.len())
+}
+
+/// Where the first U+FFFE or U+FFFF (which OTP rejects in texts and
+/// comments) starts in `from..to`, if one does.
+fn first_noncharacter(s: &[u8], from: usize, to: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        // `0xEF` starts both (and other characters, rare in text).
+        let i = at + memchr::memchr(0xEF, s.get(at..to)?)?;
         if crate::lexer::noncharacter_at(s, i) {
-            return None;
+            return Some(i);
         }
         at = i + 1;
     }
 }
+
+/// How far past a text [`Fast::free_to`] checks the input for
+/// noncharacters at once: far enough that the check is a small part of
+/// reading, near enough that input read only in part (a failing parse, a
+/// partial typed read) is not checked all through, and the bytes checked
+/// are still cached when read.
+const CHECK_AHEAD: usize = 16 * 1024;
 
 /// Where [`Fast::quoted`] appends the text it decodes.
 pub(crate) trait TextSink {
@@ -511,6 +578,11 @@ pub(crate) trait TextSink {
     fn push_str(&mut self, s: &str);
     /// Appends `c`.
     fn push(&mut self, c: char);
+    /// Appends the ASCII character `b` (below 0x80).
+    #[inline]
+    fn push_ascii(&mut self, b: u8) {
+        self.push(char::from(b & 0x7F));
+    }
 }
 
 impl TextSink for Text {
@@ -816,6 +888,13 @@ struct Fast<'a, O, const MARKS: bool> {
     /// previous and its current element start (a map's entries, not keys
     /// and values).
     marks: Vec<[usize; 3]>,
+    /// A range of the input known to hold no U+FFFE or U+FFFF (its end is
+    /// the input's end, the start of one, or where the last check stopped):
+    /// checking stretches of input once, apart from the search for quotes
+    /// and backslashes, spares that search a third test in every word.
+    /// A `Cell` so that the `&self` readers (also used by `Scanner`)
+    /// update it.
+    free: Cell<(usize, usize)>,
     max_depth: usize,
     max_integer_digits: usize,
     max_binary_bytes: usize,
@@ -929,7 +1008,8 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     #[inline]
     fn skip_ws(&mut self) -> Option<()> {
         // Runs between tokens are short (a space, a newline and an indent):
-        // one byte at a time beats searching.
+        // one byte at a time beats searching, and beat measuring the run
+        // in a word without a branch per byte (validation 30% slower).
         while let Some(b) = self.peek() {
             match b {
                 0..=b' ' => self.pos += 1,
@@ -948,24 +1028,12 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// to be inlined itself.
     #[inline(never)]
     fn skip_comment(&mut self) -> Option<()> {
-        // One search for the newline and the first byte of U+FFFE and
-        // U+FFFF (rare), which OTP rejects in comments too.
-        let mut at = self.pos;
-        loop {
-            let rest = self.s.get(at..)?;
-            let Some(i) = memchr::memchr2(b'\n', 0xEF, rest) else {
-                self.pos = self.s.len();
-                return Some(());
-            };
-            if rest.get(i) == Some(&b'\n') {
-                self.pos = at + i + 1;
-                return Some(());
-            }
-            if crate::lexer::noncharacter_at(rest, i) {
-                return None;
-            }
-            at += i + 1;
-        }
+        // U+FFFE and U+FFFF, which OTP rejects in comments too, are
+        // checked apart (see `Fast::free`).
+        let end = line_end(self.s, self.pos);
+        self.free_to(self.pos, end)?;
+        self.pos = (end + 1).min(self.s.len());
+        Some(())
     }
 
     /// The end-of-term dot: `.` then whitespace, `%` or end of input.
@@ -1850,49 +1918,76 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// Where the run of quoted text from `pos` ends: at the next `quote`
     /// or `\`. `None` if there is neither, or if the run holds U+FFFE or
     /// U+FFFF (the full parser reports them).
-    #[inline]
+    #[inline(always)]
     fn text_run_end(&self, pos: usize, quote: u8) -> Option<usize> {
-        text_stop(self.s, pos, quote)
+        let stop = quote_or_backslash(self.s, pos, quote)?;
+        self.free_to(pos, stop)
+    }
+
+    /// `end` if no U+FFFE or U+FFFF starts in `pos..end`: almost always
+    /// known from [`Fast::free`] without looking at the input.
+    #[inline(always)]
+    fn free_to(&self, pos: usize, end: usize) -> Option<usize> {
+        let (from, to) = self.free.get();
+        if from <= pos && end <= to {
+            return Some(end);
+        }
+        self.check_free(pos, end)
+    }
+
+    /// [`Fast::free_to`] when `pos..end` is not inside the range known
+    /// free: checks up to [`CHECK_AHEAD`] bytes past it (past its end, the
+    /// range's end if it starts inside the range) and moves the range on.
+    #[cold]
+    #[inline(never)]
+    fn check_free(&self, pos: usize, end: usize) -> Option<usize> {
+        let (from, to) = self.free.get();
+        if pos < from {
+            // Back before the range (a term read again): this run only,
+            // so that going back and forth costs no more than the runs.
+            return first_noncharacter(self.s, pos, end)
+                .is_none()
+                .then_some(end);
+        }
+        let (from, scan) = if pos <= to { (from, to) } else { (pos, pos) };
+        let limit = end.max(scan + CHECK_AHEAD).min(self.s.len());
+        let to = first_noncharacter(self.s, scan, limit).unwrap_or(limit);
+        self.free.set((from, to));
+        (end <= to).then_some(end)
     }
 
     /// A quoted atom or string body, with the common escapes, appended to
     /// `out`; `None` on escapes left to the full parser (octal, `\x`, `\^`).
     fn quoted<T: TextSink>(&mut self, quote: u8, out: &mut T) -> Option<()> {
         self.pos += 1;
+        let stop = self.text_run_end(self.pos, quote)?;
+        self.quoted_from(stop, quote, out)
+    }
+
+    /// The rest of a quoted body from `self.pos` (inside it), whose first
+    /// `quote` or `\` is at `stop`, appended to `out` as [`Fast::quoted`]
+    /// appends it.
+    fn quoted_from<T: TextSink>(&mut self, mut stop: usize, quote: u8, out: &mut T) -> Option<()> {
         let mut run = self.pos;
         loop {
-            // Jump to the closing quote or the next escape.
-            self.pos = self.text_run_end(self.pos, quote)?;
+            self.pos = stop;
             out.push_str(self.src.get(run..self.pos)?);
             if self.peek()? == quote {
                 self.pos += 1;
                 return Some(());
             }
-            let c = match self.peek_at(1)? {
-                // Octal, `\x`, `\^`, and any non-ASCII character.
-                b'0'..=b'7' | b'x' | b'^' | 0x80.. => {
-                    let (v, end) = self.escape_at(self.pos + 1)?;
-                    out.push(char::from_u32(v)?);
-                    self.pos = end;
-                    run = self.pos;
-                    continue;
-                }
-                b'n' => '\n',
-                b't' => '\t',
-                b'r' => '\r',
-                b's' => ' ',
-                b'b' => '\u{8}',
-                b'd' => '\u{7F}',
-                b'e' => '\u{1B}',
-                b'f' => '\u{C}',
-                b'v' => '\u{B}',
-                // Any other character stands for itself (`\"`, `\\`, `\.`,
-                // a newline).
-                c => char::from(c),
-            };
-            out.push(c);
-            self.pos += 2;
+            let c = escape_char(self.peek_at(1)?);
+            if c == LONG_ESCAPE {
+                let (v, end) = self.escape_at(self.pos + 1)?;
+                out.push(char::from_u32(v)?);
+                self.pos = end;
+            } else {
+                out.push_ascii(c);
+                self.pos += 2;
+            }
             run = self.pos;
+            // Jump to the closing quote or the next escape.
+            stop = self.text_run_end(self.pos, quote)?;
         }
     }
 
@@ -1911,9 +2006,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
                 self.pos += 1;
                 return Some(());
             }
-            match self.peek_at(1)? {
-                b'0'..=b'7' | b'x' | b'^' | 0x80.. => self.pos = self.escape_at(self.pos + 1)?.1,
-                _ => self.pos += 2,
+            if escape_char(self.peek_at(1)?) == LONG_ESCAPE {
+                self.pos = self.escape_at(self.pos + 1)?.1;
+            } else {
+                self.pos += 2;
             }
         }
     }
@@ -1934,7 +2030,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         // The common literal without escapes, alone: its text is copied
         // from the input once, to its exact size.
         let body = self.pos + 1;
-        let stop = text_stop(self.s, body, b'"')?;
+        let stop = self.text_run_end(body, b'"')?;
         let mut buf = std::mem::take(&mut self.scratch);
         buf.clear();
         if self.s.get(stop) == Some(&b'"') {
@@ -1950,9 +2046,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             buf.push_str(self.src.get(body..stop)?);
         }
         // Escapes or adjacent literals: decoded into a reused buffer, then
-        // copied once.
+        // copied once. A first literal with escapes goes on from its first
+        // run, already searched.
+        let mut searched = (self.s.get(stop) != Some(&b'"')).then_some(stop);
         loop {
-            self.quoted(b'"', &mut buf)?;
+            match searched.take() {
+                Some(stop) => {
+                    self.pos = body;
+                    self.quoted_from(stop, b'"', &mut buf)?;
+                }
+                None => self.quoted(b'"', &mut buf)?,
+            }
             let end = self.pos;
             self.skip_ws()?;
             if self.peek() != Some(b'"') {
@@ -3131,38 +3235,187 @@ mod tests {
         }
     }
 
+    /// The first quote or backslash at or after `start`, if no U+FFFE or
+    /// U+FFFF comes before it: a byte loop.
+    fn text_stop_by_bytes(bytes: &[u8], start: usize) -> Option<usize> {
+        let end = start
+            + bytes[start..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\')?;
+        let nonchar = (start..end).any(|i| crate::lexer::noncharacter_at(&bytes[..end], i));
+        (!nonchar).then_some(end)
+    }
+
     #[test]
     fn text_stop_agrees_with_a_byte_loop() {
-        // Mostly plain text, sometimes a quote, a backslash, a non-ASCII
-        // byte, or the bytes of U+FFFE, U+FFFF and their neighbours.
-        let inputs = random_inputs(0x9E37_79B9_7F4A_7C15, 90, |r| match r % 20 {
-            0 => b'"',
-            1 => b'\\',
-            2 => 0x80 | (r >> 8) as u8,
-            3..=4 => 0xEF,
-            5..=6 => 0xBF,
-            7 => [0xBE, 0xBD, 0xBF][(r >> 8) as usize % 3],
-            _ => b"ab/-.0 9_"[(r >> 8) as usize % 9],
-        });
+        // Texts of ASCII (quotes, backslashes and newlines among it) and
+        // characters of two to four bytes, those whose UTF-8 starts with
+        // `0xEF` (U+FFFE and U+FFFF among them) often, so that each comes
+        // at every position within a word.
+        const PIECES: [&str; 16] = [
+            "\"",
+            "\\",
+            "\n",
+            "a",
+            "b",
+            " ",
+            "_",
+            "\u{e9}",
+            "\u{65e5}",
+            "\u{FFFE}",
+            "\u{FFFF}",
+            "\u{FFFD}",
+            "\u{F000}",
+            "\u{EFFF}",
+            "\u{1F680}",
+            "\u{BFBF}",
+        ];
+        let inputs = random_inputs(0x9E37_79B9_7F4A_7C15, 70, |r| (r % 16) as u8);
         let mut stops = 0;
+        let mut refused = 0;
+        let opts = ParseOptions::default();
+        for (n, picks) in inputs.iter().enumerate() {
+            let text: String = picks.iter().map(|&i| PIECES[usize::from(i)]).collect();
+            let bytes = text.as_bytes();
+            // Character boundaries, in order, then backwards (as a term read
+            // again goes back), with one reader: its range of input known
+            // free of noncharacters carries over from one search to the next.
+            let mut starts: Vec<usize> = (0..=bytes.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            if n % 2 == 1 {
+                starts.reverse();
+            }
+            let p = Fast::<(), false>::new(&text, &opts);
+            for start in starts {
+                let want = text_stop_by_bytes(bytes, start);
+                stops += usize::from(want.is_some());
+                refused += usize::from(want.is_none() && bytes[start..].contains(&b'"'));
+                assert_eq!(p.text_run_end(start, b'"'), want, "{text:?} from {start}");
+                // The search alone finds the quote or backslash.
+                let first = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\')
+                    .map(|i| start + i);
+                assert_eq!(quote_or_backslash(bytes, start, b'"'), first);
+            }
+        }
+        assert!(stops > 100_000 && refused > 10_000, "{stops} {refused}");
+    }
+
+    /// Where skipping whitespace and comments from `i` ends, a byte at a
+    /// time; `None` at U+FFFE or U+FFFF in a comment.
+    fn ws_end_by_bytes(b: &[u8], mut i: usize) -> Option<usize> {
+        loop {
+            match b.get(i) {
+                Some(0..=b' ') => i += 1,
+                Some(b'%') => {
+                    while b.get(i).is_some_and(|&c| c != b'\n') {
+                        if crate::lexer::noncharacter_at(b, i) {
+                            return None;
+                        }
+                        i += 1;
+                    }
+                    i = (i + 1).min(b.len());
+                }
+                Some(0xC2) if b.get(i + 1).is_some_and(|&c| c <= 0xA0) => i += 2,
+                _ => return Some(i),
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_whitespace_agrees_with_a_byte_loop() {
+        // Whitespace (ASCII, and U+0080..U+00A0), comments, tokens, at
+        // every position within a word.
+        const PIECES: [&str; 17] = [
+            " ", "\n", "\t", "\r", "\u{0}", "\u{1F}", "!", "a", "%", "\u{85}", "\u{A0}", "\u{A1}",
+            "\u{e9}", "\u{FFFF}", "\u{FFFE}", "\u{FFFD}", "\u{7F}",
+        ];
+        let inputs = random_inputs(0x2545_F491_4F6C_DD1D, 40, |r| (r % 17) as u8);
+        let opts = ParseOptions::default();
+        let (mut moved, mut refused) = (0, 0);
+        for (n, picks) in inputs.iter().enumerate() {
+            let text: String = picks.iter().map(|&i| PIECES[usize::from(i)]).collect();
+            let mut starts: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            if n % 2 == 1 {
+                starts.reverse();
+            }
+            let mut p = Fast::<(), false>::new(&text, &opts);
+            for start in starts {
+                let want = ws_end_by_bytes(text.as_bytes(), start);
+                moved += usize::from(want.is_some_and(|end| end > start + 8));
+                refused += usize::from(want.is_none());
+                p.pos = start;
+                let got = p.skip_ws().map(|()| p.pos);
+                assert_eq!(got, want, "{text:?} from {start}");
+            }
+        }
+        assert!(moved > 5_000 && refused > 10_000, "{moved} {refused}");
+    }
+
+    #[test]
+    fn line_end_agrees_with_a_byte_loop() {
+        // Newlines now and then, other bytes (non-ASCII among them) most.
+        let inputs = random_inputs(0xD1B5_4A32_D192_ED03, 200, |r| match r % 24 {
+            0 => b'\n',
+            1 => 0x80 | (r >> 8) as u8,
+            2 => b'%',
+            _ => b"ab \t.0\r"[(r >> 8) as usize % 7],
+        });
         for bytes in inputs {
             for start in 0..=bytes.len() {
                 let want = bytes[start..]
                     .iter()
-                    .position(|&b| b == b'"' || b == b'\\')
-                    .map(|n| start + n)
-                    .filter(|&end| {
-                        !(start..end).any(|i| crate::lexer::noncharacter_at(&bytes[..end], i))
-                    });
-                stops += usize::from(want.is_some());
-                assert_eq!(
-                    text_stop(&bytes, start, b'"'),
-                    want,
-                    "{bytes:?} from {start}"
-                );
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |i| start + i);
+                assert_eq!(line_end(&bytes, start), want, "{bytes:?} from {start}");
             }
         }
-        assert!(stops > 100_000, "{stops}");
+    }
+
+    /// The escapes read by table stand for what `escape_at` reads them as;
+    /// the others are left to `escape_at`.
+    #[test]
+    fn escape_table_agrees_with_escape_at() {
+        let opts = ParseOptions::default();
+        for b in 0..=u8::MAX {
+            let e = escape_char(b);
+            if e == LONG_ESCAPE {
+                assert!(matches!(b, b'0'..=b'7' | b'x' | b'^' | 0x80..), "{b}");
+                continue;
+            }
+            let src = format!("{}x", char::from(b));
+            let p = Fast::<(), false>::new(&src, &opts);
+            assert_eq!(p.escape_at(0), Some((u32::from(e), 1)), "{b}");
+        }
+    }
+
+    /// Texts and comments that hold U+FFFE or U+FFFF, far from where
+    /// reading starts or after long clean stretches (past the range the
+    /// reader checks at once), are refused as the full parser refuses them.
+    #[test]
+    fn noncharacters_anywhere_go_to_the_full_parser() {
+        let filler = "\"x\u{F000}y\", % c\u{FFFD}\n".repeat(CHECK_AHEAD / 8);
+        for bad in ["\u{FFFE}", "\u{FFFF}", "\u{FFFD}"] {
+            for src in [
+                format!("[{filler} \"{bad}\"]."),
+                format!("[{filler} \"a\\n{bad}\"]."),
+                format!("[{filler} 'a{bad}']."),
+                format!("[{filler} 1 % {bad}\n]."),
+                format!("[\"{bad}\", {filler} 1]."),
+                format!("[{filler} 1]. \"{bad}\"."),
+                format!("[{filler}{filler} \"{bad}\"]."),
+            ] {
+                let full = crate::parse_full(&src).ok();
+                assert_eq!(full.is_some(), bad == "\u{FFFD}", "{bad:?}");
+                assert_eq!(fast(&src), full, "{bad:?}");
+                let opts = ParseOptions::default();
+                assert_eq!(validate(&src, &opts).is_some(), full.is_some(), "{bad:?}");
+            }
+        }
     }
 
     #[test]
