@@ -47,9 +47,12 @@ impl Releases {
     fn open(&self) -> Result<(ReleaseFiles, Vec<ReleaseFiles>), relup::Error> {
         let libs = relup::input::checked_library_from_dirs(&self.libs)?;
         let new = ReleaseFiles::open_version(&self.to, self.vsn.as_deref(), &libs)?;
+        // An OLD named twice is read and checked once.
+        let mut named = std::collections::HashSet::new();
         let olds = self
             .from
             .iter()
+            .filter(|f| named.insert(f.as_str()))
             .map(|f| open_old(f, &self.to, &libs))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((new, olds))

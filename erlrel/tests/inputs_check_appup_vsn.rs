@@ -519,7 +519,7 @@ fn vsn_huge_numbers_scripts_and_odd_names() {
 /// says so (not a bare "No such file or directory").
 #[cfg(unix)]
 #[test]
-fn vsn_names_a_dangling_link_in_the_tree() {
+fn vsn_names_a_dangling_link_and_a_link_loop_in_the_tree() {
     let dir = std::env::temp_dir().join(format!("erlrel-dangling-{}", std::process::id()));
     let src = dir.join("src");
     std::fs::create_dir_all(&src).unwrap();
@@ -529,6 +529,7 @@ fn vsn_names_a_dangling_link_in_the_tree() {
     )
     .unwrap();
     std::os::unix::fs::symlink("../gone/b.app.src", src.join("b.app.src")).unwrap();
+    std::os::unix::fs::symlink("c.app.src", src.join("c.app.src")).unwrap();
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_erlrel"))
         .args(["vsn", "show"])
         .arg(&dir)
@@ -540,5 +541,11 @@ fn vsn_names_a_dangling_link_in_the_tree() {
         e.contains("b.app.src: skipped: a symbolic link to a file that does not exist"),
         "{e}"
     );
+    // A link loop is named as one, without Rust's "(os error 40)".
+    assert!(
+        e.contains("c.app.src: skipped: too many levels of symbolic links (a link loop?)"),
+        "{e}"
+    );
+    assert!(!e.contains("os error"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -48,6 +48,21 @@ fn the_example_upgrade_passes() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("upgrade check passed"));
+    // An OLD named twice is checked once: the same report.
+    let twice = erlrel(&[
+        "upgrade",
+        "check",
+        "--from",
+        "1.1.0",
+        "--from",
+        "1.0.0",
+        "--from",
+        "1.1.0",
+        "--to",
+        to.to_str().unwrap(),
+    ]);
+    assert_eq!(twice.status.code(), Some(0), "{}", stdout(&twice));
+    assert_eq!(stdout(&twice), stdout(&o));
 }
 
 #[test]

@@ -621,6 +621,17 @@ pub fn file_error(path: &Path, e: &std::io::Error) -> Error {
     io_failure(&diagnostic::escape_path(path), e)
 }
 
+/// What an I/O failure is, in the words of [`file_error`]'s messages, for
+/// a message that names the path itself.
+///
+/// ```
+/// let e = std::io::Error::from_raw_os_error(40);
+/// assert_eq!(erlterm::io_failure_text(&e), "too many levels of symbolic links (a link loop?)");
+/// ```
+pub fn io_failure_text(e: &std::io::Error) -> String {
+    posix_of(e).1
+}
+
 /// The [`ErrorKind::Io`] error for a path that exists but is not a regular
 /// file (`eisdir` for a directory, `eftype` otherwise), or `None` for a
 /// regular file; `what` names what was wanted ("a regular file or a

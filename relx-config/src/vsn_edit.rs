@@ -672,7 +672,7 @@ impl Walk {
                 let message = if dangling {
                     "skipped: a symbolic link to a file that does not exist".to_owned()
                 } else {
-                    format!("skipped: {e}")
+                    format!("skipped: {}", erlterm::io_failure_text(&e))
                 };
                 self.notes.push(Note {
                     path: path.to_path_buf(),
