@@ -812,7 +812,7 @@ fn based_digit_end(s: &[u8], mut pos: usize, base: u8) -> usize {
 // A 256-entry table indexed by a `u8`.
 #[allow(clippy::indexing_slicing)]
 #[inline]
-fn digit_value(b: u8) -> u8 {
+pub(crate) fn digit_value(b: u8) -> u8 {
     DIGIT_VALUE[usize::from(b)]
 }
 

@@ -37,7 +37,7 @@ use super::de::{AtomKey, Deserializer, TrueDe, DEFAULT_MAX_DEPTH};
 use super::error::{Error, ErrorKind};
 use super::read::Erase;
 use super::{write, MAGIC_ATOM, MAGIC_TERM};
-use crate::fast::Scanner;
+use crate::fast::{digit_value, Scanner};
 use crate::term::{Term, Text};
 
 type Result<T> = std::result::Result<T, Error>;
@@ -75,26 +75,6 @@ const POW10: [u64; 20] = [
     1_000_000_000_000_000_000,
     10_000_000_000_000_000_000,
 ];
-
-/// The value of each character as a digit of base 36 (either case), 255
-/// for the other bytes.
-// Evaluated at compile time (as `fast`'s tables).
-#[allow(clippy::indexing_slicing)]
-const DIGIT36: [u8; 256] = {
-    let mut t = [255u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'z' => c - b'a' + 10,
-            b'A'..=b'Z' => c - b'A' + 10,
-            _ => 255,
-        };
-        b += 1;
-    }
-    t
-};
 
 /// `b` repeated in every byte of a word.
 const fn splat(b: u8) -> u64 {
@@ -532,7 +512,7 @@ impl<'a> Reader<'a> {
         }
         let s = self.s;
         let digit = |i: usize| -> Option<u64> {
-            let d = u64::from(*DIGIT36.get(usize::from(*s.get(i)?))?);
+            let d = u64::from(digit_value(*s.get(i)?));
             (d < base).then_some(d)
         };
         let mut i = hash + 1;
@@ -1969,7 +1949,7 @@ mod tests {
     fn digit36_is_to_digit() {
         for b in 0..=255u8 {
             let want = char::from(b).to_digit(36).map_or(255, |d| d as u8);
-            assert_eq!(DIGIT36[usize::from(b)], want, "{b}");
+            assert_eq!(digit_value(b), want, "{b}");
         }
     }
 
