@@ -44,6 +44,30 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Runs `cmd` (stdin closed) and gives its exit code and stderr; a run
+/// that blocks for 30 s (reading a FIFO, say) is killed and fails the test.
+fn exit_and_stderr_within_30s(mut cmd: Command, what: &str) -> (i32, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("{what} blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// No byte below 0x20 but the newline, and no DEL, reaches the terminal.
 fn assert_no_control(text: &str) {
     assert!(
@@ -326,31 +350,14 @@ fn appup_generate_merges_safely_into_what_is_there() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../beam/tests/fixtures");
     let (r1, r2) = (fixtures.join("r1"), fixtures.join("r2"));
     let generate = |out: &Path| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_erlrel"))
-            .args(["appup", "generate", "--from"])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_erlrel"));
+        cmd.args(["appup", "generate", "--from"])
             .arg(&r1)
             .arg("--to")
             .arg(&r2)
             .arg("-o")
-            .arg(out)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed() > std::time::Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("appup generate blocked");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        let o = child.wait_with_output().unwrap();
-        (
-            o.status.code().unwrap(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
+            .arg(out);
+        exit_and_stderr_within_30s(cmd, "appup generate")
     };
     let dir = scratch("merge");
     let latin1: &[u8] = b"%% coding: latin-1\n%% caf\xe9 by Ren\xe9\n{\"1.1.0\", [], []}.\n";
@@ -442,27 +449,10 @@ fn relup_install_does_not_read_a_fifo_or_a_device() {
     );
     let relup = shop.join("releases/1.2.0/relup");
     let install = || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_erlrel"))
-            .args(["relup", "--from", "1.1.0", "--install", "--to"])
-            .arg(&shop)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed() > std::time::Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("relup --install blocked");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        let o = child.wait_with_output().unwrap();
-        (
-            o.status.code().unwrap(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_erlrel"));
+        cmd.args(["relup", "--from", "1.1.0", "--install", "--to"])
+            .arg(&shop);
+        exit_and_stderr_within_30s(cmd, "relup --install")
     };
     std::fs::remove_file(&relup).unwrap();
     assert!(Command::new("mkfifo")
