@@ -1559,49 +1559,26 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         Some(O::fun(f, self.leaf_span()))
     }
 
-    /// The end of a number of at most seven bytes, `123` or `1.25`, found
-    /// in one word of input together with the byte after it (the common
-    /// case, without a second look at the input), the length of its
-    /// integer part, and the word (which holds its digits). `None` for
-    /// anything else, left to the general path.
-    #[inline]
-    fn short_number_end(&self) -> Option<(usize, usize, u64)> {
-        let word = word_at(self.s, self.pos)?;
-        let int_digits = (non_digit_bytes(word).trailing_zeros() / 8) as usize;
-        if int_digits == 0 || int_digits >= 7 {
+    /// The length of `d.d` (at most seven bytes) at the start of `word`,
+    /// whose integer part has `int_digits` digits and is followed by `.`:
+    /// `None` if its fraction has no digit, does not end inside the word,
+    /// or is followed by an exponent or a separator (the longer paths read
+    /// those).
+    #[inline(always)]
+    fn short_float_len(word: u64, int_digits: usize) -> Option<usize> {
+        // The fraction's digits, then anything but an exponent or a
+        // separator, all inside the word (the shift fills the top with
+        // zero bytes, which are not digits).
+        let fraction = word >> (8 * (int_digits + 1));
+        let digits = (non_digit_bytes(fraction).trailing_zeros() / 8) as usize;
+        let len = int_digits + 1 + digits;
+        if digits == 0 || len >= 8 {
             return None;
         }
-        let len = match (word >> (8 * int_digits)) as u8 {
-            b'.' => {
-                // The fraction's digits, then anything but an exponent or
-                // a separator, all inside the word (the shift fills the top
-                // with zero bytes, which are not digits).
-                let fraction = word >> (8 * (int_digits + 1));
-                let digits = (non_digit_bytes(fraction).trailing_zeros() / 8) as usize;
-                let len = int_digits + 1 + digits;
-                if digits == 0 || len >= 8 {
-                    return None;
-                }
-                if matches!((word >> (8 * len)) as u8, b'e' | b'E' | b'_' | b'#') {
-                    return None;
-                }
-                len
-            }
-            // A based integer, or one with separators.
-            b'_' | b'#' => return None,
-            _ => int_digits,
-        };
-        Some((self.pos + len, int_digits, word))
-    }
-
-    /// Where the base of a based integer here ends (at its `#`), when the
-    /// base is one or two digits.
-    #[inline]
-    fn short_base_end(&self) -> Option<usize> {
-        let word = word_at(self.s, self.pos)?;
-        let digits = (non_digit_bytes(word).trailing_zeros() / 8) as usize;
-        (matches!(digits, 1 | 2) && (word >> (8 * digits)) as u8 == b'#')
-            .then_some(self.pos + digits)
+        if matches!((word >> (8 * len)) as u8, b'e' | b'E' | b'_' | b'#') {
+            return None;
+        }
+        Some(len)
     }
 
     /// Digits with single `_` separators between digits.
@@ -1624,58 +1601,93 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     }
 
     /// A number (its first digit here; `negative` if a `-` came before).
-    /// The common short ones (`123`, `1.25`) are read from one word of
-    /// input; the others by [`Fast::long_number`].
+    /// One word of input says which kind it is, by the byte after its
+    /// first digits: the common short ones (`123`, `1.25`) are read from
+    /// that word, `16#ff` goes straight to its digits, and the others to
+    /// [`Fast::word_float`], [`Fast::long_decimal`] or
+    /// [`Fast::long_number`]. (Trying the kinds one after the other read
+    /// the word up to four times.)
     #[inline(always)]
     fn number(&mut self, negative: bool) -> Option<O> {
         let start = self.pos;
-        let Some((end, int_digits, word)) = self.short_number_end() else {
-            if let Some(base_end) = self.short_base_end() {
-                // `16#ff`: straight to the based digits.
-                self.pos = base_end;
-                return self.based(start, negative);
-            }
-            if let Some((end, v)) = self.word_float() {
-                self.pos = end;
-                if !O::BUILD {
-                    return Some(O::float(0.0, Span::default()));
-                }
-                return Some(O::float(
-                    if negative { -v } else { v },
-                    self.ascii_leaf_span(),
-                ));
-            }
-            // (Validation needs no value: its digit scan is cheaper.)
-            if O::BUILD {
-                if let Some((end, v)) = self.long_decimal() {
-                    return self.decimal_integer(end, v, negative);
-                }
-            }
+        let Some(word) = word_at(self.s, start) else {
             return self.long_number(negative);
         };
-        self.pos = end;
-        if end - start == int_digits {
-            if int_digits > self.max_integer_digits {
-                return None;
+        let int_digits = (non_digit_bytes(word).trailing_zeros() / 8) as usize;
+        // Eight digits: no byte after them in the word (a digit stands in).
+        let next = if int_digits < 8 {
+            (word >> (8 * int_digits)) as u8
+        } else {
+            b'0'
+        };
+        match next {
+            b'.' => {
+                if let Some(len) = Self::short_float_len(word, int_digits) {
+                    self.pos = start + len;
+                    return self.short_float(word, int_digits, len, negative);
+                }
+                if let Some((end, v)) = self.word_float() {
+                    self.pos = end;
+                    if !O::BUILD {
+                        return Some(O::float(0.0, Span::default()));
+                    }
+                    return Some(O::float(
+                        if negative { -v } else { v },
+                        self.ascii_leaf_span(),
+                    ));
+                }
+                self.long_number(negative)
             }
-            if !O::BUILD {
-                return Some(O::int(0, Span::default()));
+            b'#' if int_digits <= 2 => {
+                self.pos = start + int_digits;
+                self.based(start, negative)
             }
-            // At most six digits: no overflow.
-            let v = digits_in_word(word, int_digits) as i64;
-            return Some(O::int(
-                if negative { -v } else { v },
-                self.ascii_leaf_span(),
-            ));
+            b'_' | b'#' => self.long_number(negative),
+            _ if int_digits < 7 => {
+                self.pos = start + int_digits;
+                if int_digits > self.max_integer_digits {
+                    return None;
+                }
+                if !O::BUILD {
+                    return Some(O::int(0, Span::default()));
+                }
+                // At most six digits: no overflow.
+                let v = digits_in_word(word, int_digits) as i64;
+                Some(O::int(
+                    if negative { -v } else { v },
+                    self.ascii_leaf_span(),
+                ))
+            }
+            _ => {
+                // (Validation needs no value: its digit scan is cheaper.)
+                if O::BUILD {
+                    if let Some((end, v)) = self.long_decimal() {
+                        return self.decimal_integer(end, v, negative);
+                    }
+                }
+                self.long_number(negative)
+            }
         }
+    }
+
+    /// The float `d.d` of `len` bytes (at most seven) at the start of
+    /// `word`, just read.
+    #[inline(always)]
+    fn short_float(
+        &mut self,
+        word: u64,
+        int_digits: usize,
+        len: usize,
+        negative: bool,
+    ) -> Option<O> {
         if !O::BUILD {
             return Some(O::float(0.0, Span::default()));
         }
-        // `d.d`, seven bytes at most. Its digits as an integer and the power
-        // of ten it is divided by are both exact doubles, so one division,
-        // correctly rounded, gives the correctly rounded value, as
-        // `str::parse` does (Clinger's fast path).
-        let frac_digits = end - start - int_digits - 1;
+        // Its digits as an integer and the power of ten it is divided by
+        // are both exact doubles, so one division, correctly rounded, gives
+        // the correctly rounded value, as `str::parse` does (Clinger's fast
+        // path).
+        let frac_digits = len - int_digits - 1;
         let int = digits_in_word(word, int_digits);
         let frac = digits_in_word(word >> (8 * (int_digits + 1)), frac_digits);
         let scale = pow10(frac_digits)?;
