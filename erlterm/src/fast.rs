@@ -1,11 +1,20 @@
-//! A fast path for the common case: a well-formed term file made of plain
-//! literals. It reads bytes directly into [`Term`]s (or only checks them),
-//! without tokens or spans, and gives up (`None`) on anything unusual —
-//! escapes it does not know, based integers, funs, variables, typed binary
-//! segments, non-ASCII outside quotes, any error. The caller then runs the
-//! full OTP-exact parser, so results and error messages never depend on
-//! which path ran: whatever this module accepts, the full parser accepts
-//! with the same terms (checked by tests and by the conformance scripts).
+//! The reader: bytes straight to [`Term`]s, spanned [`Node`]s, or nothing
+//! (validation), in one pass with an explicit stack, for the whole
+//! `file:consult` grammar. Each construct has a byte-level path: atoms,
+//! strings and quoted atoms with every escape, integers (short, long,
+//! based, with separators, beyond `i64`), floats, chars, binaries with
+//! segments, maps, funs (`fun M:F/A`). A value the byte-level paths leave
+//! aside (a rare form: parentheses, bound variables, a typed segment they
+//! do not read) is read by [`Fast::slow_leaf`] from its own tokens, at the
+//! cost of its own length, never the file's.
+//!
+//! It gives up (`None`) only where the input is not a well-formed term
+//! file or passes a limit: the caller then runs the full OTP-exact parser
+//! from the term the reader stopped in ([`stop_point`]), which finds and
+//! explains the error. So results and error messages never depend on which
+//! path ran: whatever this module accepts, the full parser accepts with the
+//! same terms and spans (checked by the tests below, the `fast_vs_full`
+//! fuzz target and the conformance scripts).
 
 use num_bigint::BigInt;
 use std::cell::Cell;
@@ -1566,6 +1575,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
     /// those).
     #[inline(always)]
     fn short_float_len(word: u64, int_digits: usize) -> Option<usize> {
+        // The `.` and a digit after the integer part, inside the word.
+        if int_digits >= 6 {
+            return None;
+        }
         // The fraction's digits, then anything but an exponent or a
         // separator, all inside the word (the shift fills the top with
         // zero bytes, which are not digits).
@@ -3364,6 +3377,27 @@ mod tests {
             }
         }
         assert_eq!(checked, 15 * 4000 * 2);
+    }
+
+    #[test]
+    fn floats_with_long_integer_parts_are_read_whole() {
+        // Six to nine integer digits leave no room for `.d` in the first
+        // word: the short path must pass them on (a shift by 64 once
+        // panicked in a debug build, found by the `fast_vs_full` fuzzer).
+        for text in [
+            "3323646.5",
+            "123456.7",
+            "1234567.25",
+            "12345678.125",
+            "123456789.5e-3",
+            "3323646.\n",
+            "1234567.",
+            "12345678.e",
+        ] {
+            let src = format!("{text}.");
+            let full = crate::parse_full(&src).ok();
+            assert_eq!(fast(&src), full, "{text}");
+        }
     }
 
     #[test]
