@@ -6,7 +6,11 @@
 #
 #   bash benches/run-shapes.sh            # from the workspace root
 #
-# Settings (environment): SHAPES="config deep" (default: all), SIZES="1MB"
+#   SHAPES=constructs SIZES=1MB bash benches/run-shapes.sh
+#                                         # one construct per file
+#
+# Settings (environment): SHAPES="config deep" (default: all; "constructs":
+# the single-construct files of erlrel_benches::CONSTRUCTS), SIZES="1MB"
 # (default: 1MB 16MB), ROUNDS_1MB=20, ROUNDS_16MB=5, REPS_1MB=5, REPS_16MB=3
 # (parses per contender and round), INPUTS=target/bench-inputs/shapes,
 # CARGO_TARGET_DIR, OUT (the raw results, default $INPUTS/results.tsv),
@@ -25,9 +29,12 @@ if [ -z "${NO_BUILD:-}" ]; then
   cargo build --release -q -p erlrel-benches --bin throughput --bin gen_inputs --bin peakmem
 fi
 BIN=$TARGET/release
+if [ "$SHAPES" = constructs ]; then
+  SHAPES=$("$BIN/gen_inputs" --constructs)
+fi
 mkdir -p "$INPUTS"
 # shellcheck disable=SC2086
-"$BIN/gen_inputs" --shapes "$INPUTS" $SHAPES
+SIZES="$SIZES" "$BIN/gen_inputs" --shapes "$INPUTS" $SHAPES
 
 commit=${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 {

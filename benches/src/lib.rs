@@ -3,7 +3,9 @@
 //! structure.
 
 pub mod shapes;
-pub use shapes::{shape_doc, shape_input, typed_erlterm, typed_json, ShapeInput, SHAPES};
+pub use shapes::{
+    shape_doc, shape_input, typed_erlterm, typed_json, ShapeInput, CONSTRUCTS, SHAPES,
+};
 
 /// A generic document node that prints as Erlang or as JSON.
 #[derive(Clone, Debug)]

@@ -36,6 +36,23 @@ use std::collections::HashMap;
 /// The shapes, in the order the reports list them before sorting.
 pub const SHAPES: &[&str] = &["config", "appup", "numbers", "strings", "deep", "plain"];
 
+/// Files of one construct each, to show what each costs on its own (a
+/// mixed shape averages a slow construct away): lists of 10 to 60 values
+/// of that construct only. Typed, the numbers read as `f64` and the others
+/// as `String`.
+pub const CONSTRUCTS: &[&str] = &[
+    "c_ints",
+    "c_negative",
+    "c_based",
+    "c_separated",
+    "c_bignums",
+    "c_floats",
+    "c_chars",
+    "c_escapes",
+    "c_quoted_atoms",
+    "c_text_binaries",
+];
+
 /// The seed of each shape's generator (none of them is one of the older
 /// benchmarks' seeds, 7 and 11).
 pub fn seed(shape: &str) -> u64 {
@@ -45,6 +62,7 @@ pub fn seed(shape: &str) -> u64 {
         "numbers" => 0x5eed_0123,
         "strings" => 0x5eed_57a1,
         "deep" => 0x5eed_dee9,
+        c if c.starts_with("c_") => 0x5eed_c0c0 ^ c.len() as u64,
         _ => 0x5eed_91a1,
     }
 }
@@ -71,8 +89,52 @@ pub fn shape_doc(shape: &str, bytes: usize) -> Option<Doc> {
         "strings" => strings_shape(&mut r, bytes),
         "deep" => deep_shape(&mut r, bytes),
         "plain" => config_like(bytes, seed(shape)),
+        _ => construct_shape(&mut r, shape, bytes)?,
+    })
+}
+
+/// One value of the construct `name` (of [`CONSTRUCTS`]).
+fn construct(r: &mut Rng, name: &str) -> Option<Doc> {
+    Some(match name {
+        "c_ints" => Doc::Int(r.below(1000) as i64),
+        "c_negative" => negative_int(r),
+        "c_based" => {
+            let base = *pick(r, &[2u64, 8, 16, 16, 16, 36]);
+            let bits = 8 + r.below(32);
+            let v = r.below(1 << bits);
+            based_int(r, v, base)
+        }
+        "c_separated" => separated_int(r),
+        "c_bignums" => big_decimal(r),
+        "c_floats" => match r.below(3) {
+            0 => exp_float(r),
+            1 => negative_float(r),
+            _ => Doc::Float((r.below(1_000_000) as f64) / 1000.0),
+        },
+        "c_chars" => char_literal(r),
+        "c_escapes" => {
+            let words = 1 + r.below(6) as usize;
+            escaped_string(r, words)
+        }
+        "c_quoted_atoms" => quoted_atom(pick::<&str>(r, QUOTED_ATOMS)),
+        "c_text_binaries" => text_binary(r),
         _ => return None,
     })
+}
+
+/// A file of lists of one construct (see [`CONSTRUCTS`]).
+fn construct_shape(r: &mut Rng, name: &str, bytes: usize) -> Option<Doc> {
+    let mut lists = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let items = (0..10 + r.below(50))
+            .map(|_| construct(r, name))
+            .collect::<Option<Vec<_>>>()?;
+        let list = Doc::List(items);
+        size += crate::to_erlang(&list).len() + 3;
+        lists.push(list);
+    }
+    Some(Doc::List(lists))
 }
 
 /// The three texts of `shape` at about `bytes` bytes of Erlang text.
@@ -239,6 +301,11 @@ pub type DeepFile = Vec<DeepLevel>;
 /// The `plain` shape: `[{App, [{Key, Value}]}]` with free-form values.
 pub type PlainFile<Raw> = Vec<(String, Vec<(String, Raw)>)>;
 
+/// Whether the construct file `shape` holds text (read typed as strings).
+fn construct_is_text(shape: &str) -> bool {
+    matches!(shape, "c_escapes" | "c_quoted_atoms" | "c_text_binaries")
+}
+
 /// Deserializes the Erlang text of `shape` into its typed model with
 /// [`erlterm::from_str`]; returns the number of top-level elements.
 pub fn typed_erlterm(shape: &str, text: &str) -> Result<usize, String> {
@@ -250,6 +317,8 @@ pub fn typed_erlterm(shape: &str, text: &str) -> Result<usize, String> {
         "strings" => erlterm::from_str::<StringsFile>(text).map(|v| v.len()),
         "deep" => erlterm::from_str::<DeepFile>(text).map(|v| v.len()),
         "plain" => erlterm::from_str::<PlainFile<Term>>(text).map(|v| v.len()),
+        c if construct_is_text(c) => erlterm::from_str::<Vec<Vec<String>>>(text).map(|v| v.len()),
+        c if c.starts_with("c_") => erlterm::from_str::<NumbersFile>(text).map(|v| v.len()),
         _ => return Err(format!("unknown shape {shape}")),
     };
     n.map_err(|e| e.to_string())
@@ -266,6 +335,10 @@ pub fn typed_json(shape: &str, text: &str) -> Result<usize, String> {
         "strings" => serde_json::from_str::<StringsFile>(text).map(|v| v.len()),
         "deep" => serde_json::from_str::<DeepFile>(text).map(|v| v.len()),
         "plain" => serde_json::from_str::<PlainFile<Value>>(text).map(|v| v.len()),
+        c if construct_is_text(c) => {
+            serde_json::from_str::<Vec<Vec<String>>>(text).map(|v| v.len())
+        }
+        c if c.starts_with("c_") => serde_json::from_str::<NumbersFile>(text).map(|v| v.len()),
         _ => return Err(format!("unknown shape {shape}")),
     };
     n.map_err(|e| e.to_string())
@@ -929,23 +1002,26 @@ fn number(r: &mut Rng) -> Doc {
             based_int(r, v, base)
         }
         6 => separated_int(r),
-        7 => {
-            let digits = 20 + r.below(20) as usize;
-            let mut s = String::new();
-            s.push(char::from(b'1' + r.below(9) as u8));
-            for _ in 1..digits {
-                s.push(char::from(b'0' + r.below(10) as u8));
-            }
-            if r.below(4) == 0 {
-                s.insert(0, '-');
-            }
-            raw(s.clone(), s)
-        }
+        7 => big_decimal(r),
         8 => exp_float(r),
         9 => negative_float(r),
         10 => Doc::Float((r.below(1_000_000) as f64) / 1000.0),
         _ => char_literal(r),
     }
+}
+
+/// An integer of 20 to 39 digits, beyond `u64` (sometimes negative).
+fn big_decimal(r: &mut Rng) -> Doc {
+    let digits = 20 + r.below(20) as usize;
+    let mut s = String::new();
+    s.push(char::from(b'1' + r.below(9) as u8));
+    for _ in 1..digits {
+        s.push(char::from(b'0' + r.below(10) as u8));
+    }
+    if r.below(4) == 0 {
+        s.insert(0, '-');
+    }
+    raw(s.clone(), s)
 }
 
 /// The `numbers` shape: lists of 10-60 numbers.

@@ -5,7 +5,7 @@
 //! on the PATH, OTP's `file:consult/1` reads each sample exactly as erlterm
 //! does (the canonical print of both, through `shared/oracle/consult.escript`).
 
-use erlrel_benches::{shape_input, typed_erlterm, typed_json, SHAPES};
+use erlrel_benches::{shape_input, typed_erlterm, typed_json, CONSTRUCTS, SHAPES};
 use erlterm::Term;
 use serde_json::Value;
 
@@ -81,7 +81,7 @@ fn same(t: &Term, v: &Value) -> Result<(), String> {
 
 #[test]
 fn every_shape_parses_on_both_sides_with_the_same_data() {
-    for shape in SHAPES {
+    for shape in SHAPES.iter().chain(CONSTRUCTS) {
         let input = shape_input(shape, SAMPLE).unwrap();
         let terms = erlterm::parse_str(&input.erl)
             .unwrap_or_else(|e| panic!("{shape}: erlterm::parse_str: {e}"));
@@ -190,7 +190,8 @@ fn otp_consults_every_shape_as_erlterm_does() {
     let dir = std::env::temp_dir().join(format!("erlrel-bench-shapes-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
-    for shape in SHAPES {
+    let shapes: Vec<&str> = SHAPES.iter().chain(CONSTRUCTS).copied().collect();
+    for shape in &shapes {
         let path = dir.join(format!("{shape}.config"));
         std::fs::write(&path, shape_input(shape, SAMPLE).unwrap().erl).unwrap();
         files.push(path);
@@ -208,7 +209,7 @@ fn otp_consults_every_shape_as_erlterm_does() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut sections = text.split("== ").skip(1);
-    for (shape, path) in SHAPES.iter().zip(&files) {
+    for (shape, path) in shapes.iter().zip(&files) {
         let section = sections.next().unwrap_or_default();
         let otp = section.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
         assert!(!otp.starts_with("error"), "{shape}: OTP: {otp}");

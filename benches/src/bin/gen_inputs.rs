@@ -7,14 +7,23 @@
 //! `gen_inputs --shapes DIR [SHAPE...]` writes every shape of
 //! `erlrel_benches::SHAPES` (or the ones named) at 1 MB and 16 MB:
 //! `DIR/SHAPE_SIZE.erl` (the Erlang term file), `DIR/SHAPE_SIZE.json` (its
-//! JSON twin) and `DIR/SHAPE_SIZE.typed.json` (the typed JSON twin).
+//! JSON twin) and `DIR/SHAPE_SIZE.typed.json` (the typed JSON twin). The
+//! single-construct files of `erlrel_benches::CONSTRUCTS` are written when
+//! named (`gen_inputs --constructs` lists them). `SIZES="1MB"` in the
+//! environment writes only those sizes.
 
-use erlrel_benches::{appup_like, config_like, shape_input, to_erlang_file, to_json, SHAPES};
+use erlrel_benches::{
+    appup_like, config_like, shape_input, to_erlang_file, to_json, CONSTRUCTS, SHAPES,
+};
 
 const SIZES: [(&str, usize); 2] = [("1MB", 1), ("16MB", 16)];
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--constructs") {
+        println!("{}", CONSTRUCTS.join(" "));
+        return Ok(());
+    }
     if args.first().map(String::as_str) == Some("--shapes") {
         let dir = args
             .get(1)
@@ -22,11 +31,20 @@ fn main() -> std::io::Result<()> {
             .unwrap_or_else(|| "target/bench-inputs/shapes".into());
         let named: Vec<&str> = args.iter().skip(2).map(String::as_str).collect();
         std::fs::create_dir_all(&dir)?;
-        for shape in SHAPES {
-            if !named.is_empty() && !named.contains(shape) {
+        let sizes = std::env::var("SIZES").unwrap_or_default();
+        for shape in SHAPES.iter().chain(CONSTRUCTS) {
+            let wanted = if named.is_empty() {
+                SHAPES.contains(shape)
+            } else {
+                named.contains(shape)
+            };
+            if !wanted {
                 continue;
             }
             for (label, mb) in SIZES {
+                if !sizes.is_empty() && !sizes.split_whitespace().any(|s| s == label) {
+                    continue;
+                }
                 let Some(input) = shape_input(shape, mb << 20) else {
                     continue;
                 };
