@@ -2452,9 +2452,10 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         Some((kind, endian.unwrap_or(false)))
     }
 
-    /// The common `<<"text">>` (one ASCII string without escapes) read in
-    /// place, its bytes borrowed from the input: no buffer at all. `None`
-    /// (position unchanged) for any other binary.
+    /// The common `<<"text">>` (one ASCII string without escapes) and
+    /// `<<"text"/utf8>>` (any text without escapes) read in place, their
+    /// bytes borrowed from the input: no buffer at all. `None` (position
+    /// unchanged) for any other binary.
     fn plain_binary_text(&mut self) -> Option<&'a [u8]> {
         let s: &'a [u8] = self.s;
         let start = self
@@ -2463,11 +2464,17 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             .filter(|_| self.peek() == Some(b'"'))?;
         let (end, ascii) = quote_or_escape(s, start, b'"')?;
         let text = s.get(start..end)?;
-        if s.get(end) != Some(&b'"') || !ascii || text.len() > self.max_binary_bytes {
+        if s.get(end) != Some(&b'"') || text.len() > self.max_binary_bytes {
+            return None;
+        }
+        // `"text"/utf8`: the text's UTF-8 bytes, whatever it holds. Without
+        // it, only ASCII text is its own bytes (others are cut to 8 bits).
+        let utf8 = s.get(end + 1..end + 6) == Some(b"/utf8");
+        if !(ascii || utf8 && self.free_to(start, end).is_some()) {
             return None;
         }
         let before = self.pos;
-        self.pos = end + 1;
+        self.pos = end + if utf8 { 6 } else { 1 };
         if self.skip_ws().is_some() && self.peek() == Some(b'>') && self.peek_at(1) == Some(b'>') {
             self.pos += 2;
             return Some(text);
@@ -2838,12 +2845,28 @@ mod tests {
             "<<1,2,3:4>>.",
             "<<255,300:7 >>.",
             "<<\"ab\",5:3>>.",
+            // `/utf8` on a text without escapes: its bytes, in place.
+            "<<\"é\"/utf8>>.",
+            "<<\"日本語\"/utf8 >>.",
+            "<<\"ascii\"/utf8>>.",
+            "<<\"\"/utf8>>.",
+            "<<\"é\"/utf8, 1>>.",
+            "<<\"é\"/utf8-little>>.",
+            "<<\"é\"/utf8x>>.",
+            "<<\"é\\n\"/utf8>>.",
+            "<<\"ab\"/utf8:8>>.",
         ] {
             let fast = fast(src);
             let full = crate::parse_full(src).ok();
-            assert!(fast.is_some(), "{src}");
             assert_eq!(fast, full, "{src}");
+            if full.is_some() {
+                assert!(fast.is_some(), "{src}");
+            }
         }
+        // A noncharacter in a `/utf8` text: the full parser's error.
+        let src = "<<\"a\u{FFFE}\"/utf8>>.";
+        assert_eq!(fast(src), None);
+        assert!(crate::parse_full(src).is_err());
         // Not plain binaries: read by the full grammar, value by value,
         // with the same results; or errors, left to the full parser.
         for src in [
