@@ -498,7 +498,7 @@ fn quote_or_backslash(s: &[u8], pos: usize, quote: u8) -> Option<usize> {
 }
 
 /// In [`ESCAPE`], an escape that is more than its letter.
-const LONG_ESCAPE: u8 = 0xFF;
+pub(crate) const LONG_ESCAPE: u8 = 0xFF;
 
 /// The character (ASCII) that `\\` and byte `b` stand for, at `b`:
 /// `LONG_ESCAPE` for the escapes [`Fast::escape_at`] reads (octal, `\\x`,
@@ -535,7 +535,7 @@ const ESCAPE: [u8; 256] = {
 // A 256-entry table indexed by a `u8`.
 #[allow(clippy::indexing_slicing)]
 #[inline(always)]
-fn escape_char(b: u8) -> u8 {
+pub(crate) fn escape_char(b: u8) -> u8 {
     ESCAPE[usize::from(b)]
 }
 
@@ -2488,22 +2488,14 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
         let c = self.peek_at(1)?;
         let v = match c {
             b'\\' => {
-                let v = match self.peek_at(2)? {
-                    b'n' => 10,
-                    b't' => 9,
-                    b'r' => 13,
-                    b's' => 32,
-                    b'\\' => 92,
-                    b'"' => 34,
-                    b'\'' => 39,
-                    _ => {
-                        let (v, end) = self.escape_at(self.pos + 2)?;
-                        self.pos = end;
-                        return Some(O::int(i64::from(v), self.leaf_span()));
-                    }
-                };
+                let v = escape_char(self.peek_at(2)?);
+                if v == LONG_ESCAPE {
+                    let (v, end) = self.escape_at(self.pos + 2)?;
+                    self.pos = end;
+                    return Some(O::int(i64::from(v), self.leaf_span()));
+                }
                 self.pos += 3;
-                return Some(O::int(v, self.leaf_span()));
+                return Some(O::int(i64::from(v), self.leaf_span()));
             }
             0..=0x7F => i64::from(c),
             _ => {

@@ -285,6 +285,14 @@ fn scalars_and_odd_writings() {
     same::<u128>("340282366920938463463374607431768211455.").unwrap();
     same::<i128>("-99999999999999999999.").unwrap();
     same::<char>("$\\x{1F600}.").unwrap();
+    // Chars of every writing, as numbers: one-letter escapes are read in
+    // place, the others by the leaf reader.
+    let chars = "[$a, $\\n, $\\s, $\\\\, $\\', $\\\", $\\e, $\\d, $\\q, $\\101, $\\x{41}, $\\x41, $\\^A, $é, $\\é, $ , $\\\n].";
+    assert_eq!(same::<Vec<i64>>(chars).unwrap().len(), 17);
+    assert_eq!(
+        same::<Vec<f64>>(chars).unwrap()[..4],
+        [97.0, 10.0, 32.0, 92.0]
+    );
     same::<String>("\"a\\tb\" \"\\101\".").unwrap();
     same::<String>("'quoted atom'.").unwrap();
     same::<String>("[$h, $i | \"!\"].").unwrap();

@@ -37,7 +37,7 @@ use super::de::{AtomKey, Deserializer, TrueDe, DEFAULT_MAX_DEPTH};
 use super::error::{Error, ErrorKind};
 use super::read::Erase;
 use super::{write, MAGIC_ATOM, MAGIC_TERM};
-use crate::fast::{digit_value, Scanner};
+use crate::fast::{digit_value, escape_char, Scanner, LONG_ESCAPE};
 use crate::term::{Term, Text};
 
 type Result<T> = std::result::Result<T, Error>;
@@ -452,10 +452,19 @@ impl<'a> Reader<'a> {
                 Some(&b) if b <= b' ' || b == b'%' => (true, self.scan.skip_ws(self.pos + 1)?),
                 _ => return None,
             },
-            // A character: `$` and an ASCII character but `\\`.
+            // A character: `$` and an ASCII character, or `$\\` and an
+            // escape of one letter (`$\\n`; the longer ones are the
+            // leaf's).
             Some(b'$') => {
-                let c = *s.get(self.pos + 1).filter(|&&c| c < 0x80 && c != b'\\')?;
-                self.pos += 2;
+                let (c, len) = match *s.get(self.pos + 1)? {
+                    b'\\' => match escape_char(*s.get(self.pos + 2)?) {
+                        LONG_ESCAPE => return None,
+                        c => (c, 3),
+                    },
+                    c if c < 0x80 => (c, 2),
+                    _ => return None,
+                };
+                self.pos += len;
                 return Some(Num::Int(i64::from(c)));
             }
             _ => (false, self.pos),
