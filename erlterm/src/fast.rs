@@ -721,7 +721,8 @@ fn decimal_value(s: &[u8], start: usize, end: usize) -> Option<u128> {
 /// A decimal integer's digits from `start` (a digit), with single `_`
 /// separators between digits: its end, whether it has separators, its
 /// number of digits, and, if `value_too`, its value while it has at most
-/// 19 digits (`None` beyond, or without `value_too`).
+/// 38 digits (`None` beyond, or without `value_too`): integers beyond
+/// `i64` are read in the same pass, not again by [`decimal_value`].
 ///
 /// With the value, run by run between separators, each from one word, in
 /// one pass (a scan then a second pass for the value took 1.5x the time).
@@ -731,7 +732,11 @@ fn decimal_value(s: &[u8], start: usize, end: usize) -> Option<u128> {
 /// round, each was the slower (squeezing the separators out of words to
 /// read the value took longer than the runs).
 #[inline]
-fn separated_decimal(s: &[u8], start: usize, value_too: bool) -> (usize, bool, usize, Option<u64>) {
+fn separated_decimal(
+    s: &[u8],
+    start: usize,
+    value_too: bool,
+) -> (usize, bool, usize, Option<u128>) {
     if !value_too {
         if let Some((end, seps)) = separated_run(s, start) {
             return (end, seps > 0, end - start - seps, None);
@@ -783,18 +788,18 @@ fn separated_decimal_by_runs(
     s: &[u8],
     start: usize,
     value_too: bool,
-) -> (usize, bool, usize, Option<u64>) {
+) -> (usize, bool, usize, Option<u128>) {
     let (mut pos, mut digits, mut seps) = (start, 0usize, false);
-    let mut value = value_too.then_some(0u64);
+    let mut value = value_too.then_some(0u128);
     loop {
         let Some(word) = word_at(s, pos) else {
             // The last bytes of the input, one at a time.
             let end = digit_end(s, pos);
             let run = end - pos;
             value = match value {
-                Some(v) if digits + run <= 19 => s
+                Some(v) if digits + run <= 38 => s
                     .get(pos..end)
-                    .map(|ds| ds.iter().fold(v, |v, &d| v * 10 + u64::from(d - b'0'))),
+                    .map(|ds| ds.iter().fold(v, |v, &d| v * 10 + u128::from(d - b'0'))),
                 _ => None,
             };
             digits += run;
@@ -809,8 +814,14 @@ fn separated_decimal_by_runs(
         let run = (non_digit_bytes(word).trailing_zeros() / 8) as usize;
         value = match (value, pow10(run)) {
             _ if !value_too => None,
+            // At most 19 digits in a `u64`, which a `u128` multiplication
+            // slowed by a tenth; at most 38 below `10^38`, in a `u128`.
             (Some(v), Some(scale)) if digits + run <= 19 => {
-                Some(v * scale + digits_in_word(word, run))
+                let v = v as u64;
+                Some(u128::from(v * scale + digits_in_word(word, run)))
+            }
+            (Some(v), Some(scale)) if digits + run <= 38 => {
+                Some(v * u128::from(scale) + u128::from(digits_in_word(word, run)))
             }
             _ => None,
         };
@@ -1845,7 +1856,7 @@ impl<'a, O: Output, const MARKS: bool> Fast<'a, O, MARKS> {
             return Some(O::int(0, Span::default()));
         }
         let v = match small {
-            Some(v) => u128::from(v),
+            Some(v) => v,
             None => match decimal_value(s, start, end) {
                 Some(v) => v,
                 None => return self.scanned_number(start, negative),
@@ -3254,16 +3265,16 @@ mod tests {
     }
 
     /// A decimal integer with separators by bytes: its end, separators,
-    /// digits and value (at most 19 digits).
-    fn separated_by_bytes(s: &[u8], start: usize) -> (usize, bool, usize, Option<u64>) {
-        let (mut at, mut seps, mut digits, mut v) = (start, false, 0usize, Some(0u64));
+    /// digits and value (at most 38 digits).
+    fn separated_by_bytes(s: &[u8], start: usize) -> (usize, bool, usize, Option<u128>) {
+        let (mut at, mut seps, mut digits, mut v) = (start, false, 0usize, Some(0u128));
         loop {
             match s.get(at) {
                 Some(d) if d.is_ascii_digit() => {
                     digits += 1;
                     v = v
-                        .filter(|_| digits <= 19)
-                        .map(|v| v * 10 + u64::from(d - b'0'));
+                        .filter(|_| digits <= 38)
+                        .map(|v| v * 10 + u128::from(d - b'0'));
                     at += 1;
                 }
                 Some(b'_') if digits > 0 && s.get(at + 1).is_some_and(u8::is_ascii_digit) => {
@@ -3277,7 +3288,7 @@ mod tests {
 
     #[test]
     fn separated_decimals_agree_with_a_byte_loop() {
-        let inputs = random_inputs(0x6A09_E667_F3BC_C908, 40, |r| match r % 8 {
+        let inputs = random_inputs(0x6A09_E667_F3BC_C908, 60, |r| match r % 8 {
             0 => b'_',
             1 => b"._#xe \n"[(r >> 8) as usize % 7],
             _ => b'0' + (r >> 8) as u8 % 10,
