@@ -755,7 +755,14 @@ fn separated_run(s: &[u8], start: usize) -> Option<(usize, usize)> {
     let (mut at, mut seps, mut sep_last) = (start, 0usize, false);
     loop {
         let word = word_at(s, at)?;
-        let digits = !non_digit_bytes(word) & HIGH_BITS;
+        let non_digits = non_digit_bytes(word);
+        if non_digits == 0 {
+            // Eight digits (long integers): nothing else to look at.
+            sep_last = false;
+            at += 8;
+            continue;
+        }
+        let digits = !non_digits & HIGH_BITS;
         let under = bytes_equal(word, b'_');
         if sep_last && digits & 0x80 == 0 {
             return None;
