@@ -249,7 +249,8 @@ fn rebar3_versions(dir: &Path) -> (String, String) {
 }
 
 /// Runs rebar3 in every state and compares (slow: a release build per
-/// state). `cargo test -p erlrel --test vsn_git -- --ignored`.
+/// state). `cargo test -p erlrel --test vsn_git -- --ignored`; CI runs it
+/// through `scripts/live-vsn.sh`.
 #[test]
 #[ignore = "runs rebar3 release in each state (about 30 s)"]
 fn live_rebar3_agrees() {
