@@ -97,7 +97,7 @@ fn gz_zeros(n: usize) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "inflates 256 MiB twice: slow in debug builds (cargo test --release -- --ignored)"]
+#[ignore = "inflates 256 MiB twice: slow in debug builds (.ci/run runs it with --release --ignored)"]
 fn compressed_beam_size() {
     // At the limit: inflated, then refused as a BEAM file (not by size).
     let e = Beam::parse(&gz_zeros(beamfile::beam::MAX_BEAM_SIZE)).unwrap_err();
