@@ -7,6 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::{copy_dir, shop};
+
 struct Out {
     code: i32,
     stdout: String,
@@ -354,22 +357,9 @@ fn appup_match_refuses_relups() {
     assert_eq!(erlrel(&["appup", "match", &bad, "1"], &[]).code, 1);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn release_folders_and_tarballs_have_every_file_checked() {
-    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    let shop = shop();
     let o = check(shop.to_str().unwrap());
     assert_eq!(o.code, 0, "{}", o.stderr);
     let d = tmp("folder");

@@ -7,6 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+use common::{copy_dir, shop};
+
 struct Run {
     code: i32,
     stdout: String,
@@ -293,7 +296,7 @@ fn dry_run_diff_escapes_control_characters() {
 #[test]
 fn pack_through_a_dangling_link_creates_its_target() {
     let dir = scratch("pack-dangling");
-    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    let shop = shop();
     std::os::unix::fs::symlink("made/new.tar.gz", dir.join("link")).unwrap();
     std::fs::create_dir(dir.join("made")).unwrap();
     let link = dir.join("link");
@@ -422,20 +425,6 @@ fn appup_generate_merges_safely_into_what_is_there() {
     assert!(err.contains("character device"), "{err}");
 }
 
-/// Copies a folder tree (regular files and folders only).
-fn copy_tree(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
-}
-
 /// `relup --install` edits `releases/VSN/relup`: a FIFO or a link to
 /// `/dev/zero` there is refused (exit 2) instead of blocking or being read
 /// forever.
@@ -443,10 +432,7 @@ fn copy_tree(src: &Path, dst: &Path) {
 fn relup_install_does_not_read_a_fifo_or_a_device() {
     let dir = scratch("install");
     let shop = dir.join("shop");
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop"),
-        &shop,
-    );
+    copy_dir(&common::shop(), &shop);
     let relup = shop.join("releases/1.2.0/relup");
     let install = || {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_erlrel"));
@@ -485,23 +471,9 @@ fn check_appup_ignores_a_sibling_app_that_is_not_a_file() {
     let dir = scratch("sibling");
     let appup = write(&dir, "fx.appup", "{\"1.0\", [], []}.\n");
     let check = || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_erlrel"))
-            .arg("check")
-            .arg(&appup)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed() > std::time::Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("check blocked");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        child.wait_with_output().unwrap().status.code().unwrap()
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_erlrel"));
+        cmd.arg("check").arg(&appup);
+        exit_and_stderr_within_30s(cmd, "check").0
     };
     assert!(Command::new("mkfifo")
         .arg(dir.join("fx.app"))
@@ -545,10 +517,7 @@ fn vsn_names_what_a_path_is() {
 fn check_of_a_folder_applies_max_bytes_and_names_fifos() {
     let dir = scratch("folder-limits");
     let shop = dir.join("shop");
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop"),
-        &shop,
-    );
+    copy_dir(&common::shop(), &shop);
     let root = shop.to_str().unwrap();
     let o = run(&["check", root]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -580,7 +549,7 @@ fn check_of_a_folder_applies_max_bytes_and_names_fifos() {
 #[test]
 fn rel_syntax_errors_have_one_position() {
     let dir = scratch("rel-syntax");
-    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    let shop = shop();
     let rel = write(
         &dir,
         "bad.rel",
@@ -624,10 +593,7 @@ fn rel_syntax_errors_have_one_position() {
 fn pack_refuses_an_output_inside_the_packed_release() {
     let dir = scratch("pack-inside");
     let shop = dir.join("shop");
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop"),
-        &shop,
-    );
+    copy_dir(&common::shop(), &shop);
     std::fs::create_dir_all(shop.join("lib/web-1.2.0/priv")).unwrap();
     let pack = |out: &Path| {
         run(&[

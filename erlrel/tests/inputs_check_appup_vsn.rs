@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::shop;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -345,10 +348,6 @@ fn versions_are_strings_and_control_bytes_escaped() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn shop() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop")
 }
 
 /// Every path-valued option names a missing path and stops (exit 2);

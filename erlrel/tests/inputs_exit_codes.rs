@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::shop;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -189,10 +192,6 @@ fn consult_escapes_control_bytes() {
         "{}",
         run.stderr
     );
-}
-
-fn shop() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop")
 }
 
 #[test]

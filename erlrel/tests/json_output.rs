@@ -2,20 +2,18 @@
 //! (names and types) scripts rely on.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+
+mod common;
+use common::{copy_dir, shop};
 
 fn erlrel(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_erlrel"))
         .args(args)
         .output()
         .unwrap()
-}
-
-fn shop() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/shop")
 }
 
 fn json(o: &Output) -> Value {
@@ -163,17 +161,4 @@ fn check_json() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(json(&o), serde_json::json!({ "findings": [] }));
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-fn copy_dir(src: &std::path::Path, dst: &std::path::Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
 }

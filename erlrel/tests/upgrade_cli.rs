@@ -2,31 +2,16 @@
 //! a mistake injected, as JSON, and on inputs it cannot read.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+mod common;
+use common::{copy_dir, shop};
 
 fn erlrel(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_erlrel"))
         .args(args)
         .output()
         .unwrap()
-}
-
-fn shop() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
 }
 
 fn stdout(o: &Output) -> String {
